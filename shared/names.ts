@@ -1,0 +1,112 @@
+// Every name that crosses a boundary (columns, kinds, error codes, event and command
+// types, socket event names) is declared once here as an `as const` object, with the
+// union type derived from it, so client, server and tests cannot drift apart.
+
+export const Column = {
+  REQUESTED: 'requested',
+  IN_PROGRESS: 'in_progress',
+  DONE: 'done',
+} as const;
+export type Column = (typeof Column)[keyof typeof Column];
+/** Columns in board order, upstream work first. */
+export const COLUMNS: readonly Column[] = [Column.REQUESTED, Column.IN_PROGRESS, Column.DONE];
+export const COLUMN_LABELS: Record<Column, string> = {
+  requested: 'Requested',
+  in_progress: 'In Progress',
+  done: 'Done',
+};
+
+export const StationKind = {
+  PROCESS: 'process',
+  SUPPLIER: 'supplier',
+  CUSTOMER: 'customer',
+} as const;
+export type StationKind = (typeof StationKind)[keyof typeof StationKind];
+
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  WIP_LIMIT_REACHED: 'WIP_LIMIT_REACHED',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  STARVED: 'STARVED',
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status for each error code (api.md). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  WIP_LIMIT_REACHED: 409,
+  INVALID_TRANSITION: 409,
+  STARVED: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+};
+
+export const EventType = {
+  STATION_CREATED: 'station.created',
+  STATION_UPDATED: 'station.updated',
+  LOOP_CREATED: 'loop.created',
+  LOOP_UPDATED: 'loop.updated',
+  CARD_MOVED: 'card.moved',
+  CARD_CONSUMED: 'card.consumed',
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+export const CommandType = {
+  STATION_CREATE: 'station.create',
+  STATION_UPDATE: 'station.update',
+  LOOP_CREATE: 'loop.create',
+  LOOP_UPDATE: 'loop.update',
+  CARD_MOVE: 'card.move',
+  CARD_CONSUME: 'card.consume',
+  LOOP_CONSUME: 'loop.consume',
+} as const;
+export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+/** Why a card moved; derived from the columns it left and entered. */
+export const MoveKind = {
+  START: 'start',
+  FINISH: 'finish',
+  STEP_BACK: 'step_back',
+  REORDER: 'reorder',
+} as const;
+export type MoveKind = (typeof MoveKind)[keyof typeof MoveKind];
+
+/** Socket.IO event names, `entity:verb`. */
+export const SocketEvent = {
+  BOARD_SUBSCRIBE: 'board:subscribe',
+  BOARD_EVENTS: 'board:events',
+  STATION_CREATE: 'station:create',
+  STATION_UPDATE: 'station:update',
+  LOOP_CREATE: 'loop:create',
+  LOOP_UPDATE: 'loop:update',
+  CARD_MOVE: 'card:move',
+  CARD_CONSUME: 'card:consume',
+  LOOP_CONSUME: 'loop:consume',
+} as const;
+export type SocketEvent = (typeof SocketEvent)[keyof typeof SocketEvent];
+
+/** Length limits for free text (over them is VALIDATION_FAILED). */
+export const Limits = {
+  NAME: 80,
+  PART_NUMBER: 40,
+  PART_NAME: 120,
+  ACTOR: 64,
+  IDEMPOTENCY_KEY: 128,
+  ID: 64,
+  MAX_CARDS_PER_LOOP: 500,
+  MAX_CONTAINER_QTY: 1_000_000,
+  MAX_LEAD_TIME_MINUTES: 60 * 24 * 365,
+  MAX_WIP_LIMIT: 10_000,
+  MAX_INPUT_LOOPS: 32,
+  BODY_BYTES: 1024 * 1024,
+} as const;

@@ -1,0 +1,95 @@
+// The Socket.IO protocol, imported by both the server and the client: event names,
+// payload schemas and typed acknowledgements. Type hints are not validation, so the
+// server parses every payload with the schemas here.
+import { z } from 'zod';
+import { CommandType, Limits, SocketEvent } from './names.ts';
+import {
+  ConsumeCardBody,
+  ConsumeLoopBody,
+  CreateLoopBody,
+  CreateStationBody,
+  Id,
+  MoveCardBody,
+  UpdateLoopBody,
+  UpdateStationBody,
+} from './schemas.ts';
+import type { ApiError, BoardEvent, BoardSnapshot, Card, Loop, Station } from './schemas.ts';
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
+export type AckFn<T> = (res: Ack<T>) => void;
+
+export const IdempotencyKey = z.string().min(1).max(Limits.IDEMPOTENCY_KEY);
+const withKey = { idempotencyKey: IdempotencyKey.optional() };
+
+export const SubscribePayload = z.strictObject({
+  afterSeq: z.number().int().min(0).optional(),
+});
+export type SubscribePayload = z.infer<typeof SubscribePayload>;
+export type SubscribeResult = { snapshot: BoardSnapshot } | { events: BoardEvent[] };
+
+/** Socket command event -> the command it carries and its payload schema. */
+export const SocketCommands = {
+  [SocketEvent.STATION_CREATE]: {
+    type: CommandType.STATION_CREATE,
+    schema: CreateStationBody.extend(withKey),
+  },
+  [SocketEvent.STATION_UPDATE]: {
+    type: CommandType.STATION_UPDATE,
+    schema: UpdateStationBody.extend({ stationId: Id, ...withKey }),
+  },
+  [SocketEvent.LOOP_CREATE]: {
+    type: CommandType.LOOP_CREATE,
+    schema: CreateLoopBody.extend(withKey),
+  },
+  [SocketEvent.LOOP_UPDATE]: {
+    type: CommandType.LOOP_UPDATE,
+    schema: UpdateLoopBody.extend({ loopId: Id, ...withKey }),
+  },
+  [SocketEvent.CARD_MOVE]: {
+    type: CommandType.CARD_MOVE,
+    schema: MoveCardBody.extend({ cardId: Id, ...withKey }),
+  },
+  [SocketEvent.CARD_CONSUME]: {
+    type: CommandType.CARD_CONSUME,
+    schema: ConsumeCardBody.extend({ cardId: Id, ...withKey }),
+  },
+  [SocketEvent.LOOP_CONSUME]: {
+    type: CommandType.LOOP_CONSUME,
+    schema: ConsumeLoopBody.extend({ loopId: Id, ...withKey }),
+  },
+} as const;
+export type SocketCommandEvent = keyof typeof SocketCommands;
+export type SocketCommandPayload<E extends SocketCommandEvent> = z.input<
+  (typeof SocketCommands)[E]['schema']
+>;
+
+export type CardResult = { card: Card; seq: number };
+export interface SocketCommandResults {
+  'station:create': { station: Station };
+  'station:update': { station: Station };
+  'loop:create': { loop: Loop; cards: Card[] };
+  'loop:update': { loop: Loop };
+  'card:move': CardResult;
+  'card:consume': CardResult;
+  'loop:consume': CardResult;
+}
+
+export type ClientToServerEvents = {
+  'board:subscribe': (payload: SubscribePayload, ack: AckFn<SubscribeResult>) => void;
+} & {
+  [E in SocketCommandEvent]: (
+    payload: SocketCommandPayload<E>,
+    ack: AckFn<SocketCommandResults[E]>,
+  ) => void;
+};
+
+export interface ServerToClientEvents {
+  /** Every committed event, in seq order, to every subscribed client. */
+  'board:events': (events: BoardEvent[]) => void;
+}
+
+/** Handshake `auth` the client may send. */
+export const HandshakeAuth = z.object({
+  actor: z.string().trim().min(1).max(Limits.ACTOR).optional(),
+  token: z.string().max(512).optional(),
+});

@@ -1,0 +1,442 @@
+// The pull rules as one pure function: `decide(state, command, context)` either throws a
+// DomainError (nothing changes) or returns the events the command produces, the state
+// after them and the command's answer. No I/O: the server runs it inside one SQLite
+// transaction, the tests run it on plain data.
+import { applyEvent, columnCards, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
+import type { BoardState } from './board.ts';
+import { DomainError, notFound } from './errors.ts';
+import {
+  COLUMNS,
+  COLUMN_LABELS,
+  Column,
+  CommandType,
+  ErrorCode,
+  EventType,
+  MoveKind,
+  StationKind,
+} from './names.ts';
+import { rankBetween } from './ordering.ts';
+import type { BoardEvent, Card, Command, CommandOf, Loop, Station } from './schemas.ts';
+
+export const Role = { ADMIN: 'admin', LEAD: 'lead', OPERATOR: 'operator', VIEWER: 'viewer' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+export interface CommandContext {
+  /** ISO time stamped on every event of the command. */
+  now: string;
+  actor: string;
+  role: Role;
+  /** Returns a fresh unique id with the given prefix. */
+  newId: (prefix: 'st' | 'lp' | 'cd') => string;
+}
+
+export type CommandResult =
+  | { station: Station }
+  | { loop: Loop; cards: Card[] }
+  | { loop: Loop }
+  | { card: Card; seq: number };
+
+export interface Decision {
+  events: BoardEvent[];
+  state: BoardState;
+  result: CommandResult;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type EventBody = DistributiveOmit<BoardEvent, 'seq' | 'at' | 'actor'>;
+
+/** Collects the events of one command, applying each to a working copy of the state. */
+class Draft {
+  events: BoardEvent[] = [];
+  constructor(
+    public state: BoardState,
+    readonly ctx: CommandContext,
+  ) {}
+  get nextSeq(): number {
+    return this.state.seq + 1;
+  }
+  emit(body: EventBody): void {
+    const e = { ...body, seq: this.nextSeq, at: this.ctx.now, actor: this.ctx.actor } as BoardEvent;
+    this.state = applyEvent(this.state, e);
+    this.events.push(e);
+  }
+}
+
+/** Applies the pull rules to one command; throws DomainError when it is refused. */
+export function decide(state: BoardState, command: Command, ctx: CommandContext): Decision {
+  const d = new Draft(state, ctx);
+  const result = run(d, command);
+  return { events: d.events, state: d.state, result };
+}
+
+function run(d: Draft, c: Command): CommandResult {
+  switch (c.type) {
+    case CommandType.STATION_CREATE:
+      return createStation(d, c);
+    case CommandType.STATION_UPDATE:
+      return updateStation(d, c);
+    case CommandType.LOOP_CREATE:
+      return createLoop(d, c);
+    case CommandType.LOOP_UPDATE:
+      return updateLoop(d, c);
+    case CommandType.CARD_MOVE:
+      return moveCard(d, c);
+    case CommandType.CARD_CONSUME:
+      return consumeCard(d, c);
+    case CommandType.LOOP_CONSUME:
+      return consumeLoop(d, c);
+  }
+}
+
+// ---------------------------------------------------------------- lookups
+
+function station(s: BoardState, id: string): Station {
+  const x = s.stations[id];
+  if (!x) throw notFound('station', id);
+  return x;
+}
+function loop(s: BoardState, id: string): Loop {
+  const x = s.loops[id];
+  if (!x) throw notFound('loop', id);
+  return x;
+}
+function card(s: BoardState, id: string): Card {
+  const x = s.cards[id];
+  if (!x) throw notFound('card', id);
+  return x;
+}
+function invalid(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError(ErrorCode.VALIDATION_FAILED, message, details);
+}
+function checkVersion(cardNow: Card, expected: number | undefined): void {
+  if (expected !== undefined && expected !== cardNow.version) {
+    throw new DomainError(
+      ErrorCode.VERSION_CONFLICT,
+      `Card ${cardNow.id} has changed (version ${cardNow.version}, expected ${expected}); reload and try again`,
+      { cardId: cardNow.id, expectedVersion: expected, version: cardNow.version },
+    );
+  }
+}
+
+/** The key that places a card at the end of a station's column. */
+function rankAtEnd(s: BoardState, stationId: string, column: Column): string {
+  const list = columnCards(s, stationId, column);
+  return rankBetween(list.at(-1)?.rank ?? null, null);
+}
+
+// ---------------------------------------------------------------- WIP limits
+
+/**
+ * Refuses a card entering `column` of a station when a hard limit would be exceeded.
+ * Requested has no limit: a replenishment signal is never refused.
+ */
+export function checkWipLimit(s: BoardState, stationId: string, column: Column): void {
+  if (column === Column.REQUESTED) return;
+  const st = station(s, stationId);
+  const key = column === Column.IN_PROGRESS ? 'inProgress' : 'done';
+  const limit = st.wipLimits[key];
+  if (limit === null || st.softLimits[key]) return;
+  const count = columnCount(s, stationId, column);
+  if (count + 1 > limit) {
+    throw new DomainError(
+      ErrorCode.WIP_LIMIT_REACHED,
+      `${st.name}: ${COLUMN_LABELS[column]} is at its limit (${count} / ${limit})`,
+      { stationId, column, limit, count },
+    );
+  }
+}
+
+/** Which kind of move going from one column to another is, or null when it skips a column. */
+export function moveKind(from: Column, to: Column): MoveKind | null {
+  const step = COLUMNS.indexOf(to) - COLUMNS.indexOf(from);
+  if (step === 0) return MoveKind.REORDER;
+  if (step === 1) return from === Column.REQUESTED ? MoveKind.START : MoveKind.FINISH;
+  if (step === -1) return MoveKind.STEP_BACK;
+  return null;
+}
+
+/** Roles that may step a card back to correct a mistake. */
+export const canStepBack = (role: Role) => role === Role.LEAD || role === Role.ADMIN;
+
+// ---------------------------------------------------------------- stations
+
+function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResult {
+  const st: Station = {
+    id: d.ctx.newId('st'),
+    name: c.name,
+    kind: c.kind ?? StationKind.PROCESS,
+    position: Object.keys(d.state.stations).length,
+    wipLimits: { inProgress: c.wipLimits?.inProgress ?? null, done: c.wipLimits?.done ?? null },
+    softLimits: { inProgress: c.softLimits?.inProgress ?? false, done: c.softLimits?.done ?? false },
+  };
+  d.emit({ type: EventType.STATION_CREATED, station: st });
+  return { station: st };
+}
+
+function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResult {
+  const old = station(d.state, c.stationId);
+  const next: Station = {
+    ...old,
+    name: c.name ?? old.name,
+    wipLimits: { ...old.wipLimits, ...definedOnly(c.wipLimits) },
+    softLimits: { ...old.softLimits, ...definedOnly(c.softLimits) },
+  };
+  if (c.position !== undefined && c.position !== old.position) {
+    // Move the station to its new place and renumber the others around it.
+    const order = orderedStations(d.state).filter((s) => s.id !== old.id);
+    const at = Math.min(c.position, order.length);
+    order.splice(at, 0, next);
+    order.forEach((s, i) => {
+      if (s.id !== old.id && s.position !== i) {
+        d.emit({ type: EventType.STATION_UPDATED, station: { ...s, position: i } });
+      }
+    });
+    next.position = at;
+  }
+  d.emit({ type: EventType.STATION_UPDATED, station: next });
+  return { station: next };
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------- loops
+
+function checkInputs(s: BoardState, loopId: string | null, supplierId: string, ids: string[]): void {
+  if (new Set(ids).size !== ids.length) throw invalid('inputLoopIds lists a loop twice');
+  for (const id of ids) {
+    if (id === loopId) throw invalid('A loop cannot be its own input', { loopId: id });
+    const input = loop(s, id);
+    if (input.consumerStationId !== supplierId) {
+      throw invalid(
+        `Input loop ${input.partNumber} is not consumed at this loop's supplying station`,
+        { loopId: id, consumerStationId: input.consumerStationId, supplierStationId: supplierId },
+      );
+    }
+  }
+}
+
+function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResult {
+  const supplier = station(d.state, c.supplierStationId);
+  const consumer = station(d.state, c.consumerStationId);
+  if (supplier.id === consumer.id) throw invalid('A loop needs two different stations');
+  if (supplier.kind === StationKind.CUSTOMER) throw invalid('The customer end cannot supply a loop');
+  if (consumer.kind === StationKind.SUPPLIER) throw invalid('An external supplier cannot consume a loop');
+  const inputLoopIds = c.inputLoopIds ?? [];
+  const lp: Loop = {
+    id: d.ctx.newId('lp'),
+    partNumber: c.partNumber,
+    partName: c.partName ?? '',
+    supplierStationId: supplier.id,
+    consumerStationId: consumer.id,
+    cardCount: c.cardCount,
+    containerQty: c.containerQty,
+    leadTimeMinutes: c.leadTimeMinutes,
+    inputLoopIds,
+  };
+  checkInputs(d.state, lp.id, supplier.id, inputLoopIds);
+  // A new loop starts full: every card is a full container in the supplier's Done.
+  let prev = columnCards(d.state, supplier.id, Column.DONE).at(-1)?.rank ?? null;
+  const cards: Card[] = [];
+  for (let serial = 1; serial <= c.cardCount; serial++) {
+    prev = rankBetween(prev, null);
+    cards.push(newCard(d, lp, serial, Column.DONE, prev));
+  }
+  d.emit({ type: EventType.LOOP_CREATED, loop: lp, cards });
+  return { loop: lp, cards };
+}
+
+function newCard(d: Draft, lp: Loop, serial: number, column: Column, rank: string): Card {
+  return {
+    id: d.ctx.newId('cd'),
+    loopId: lp.id,
+    serial,
+    stationId: lp.supplierStationId,
+    column,
+    version: 1,
+    cycle: 0,
+    rank,
+    enteredAt: d.ctx.now,
+    enteredSeq: d.nextSeq,
+    requestedAt: column === Column.REQUESTED ? d.ctx.now : null,
+  };
+}
+
+function updateLoop(d: Draft, c: CommandOf<'loop.update'>): CommandResult {
+  const old = loop(d.state, c.loopId);
+  const next: Loop = {
+    ...old,
+    partName: c.partName ?? old.partName,
+    containerQty: c.containerQty ?? old.containerQty,
+    leadTimeMinutes: c.leadTimeMinutes ?? old.leadTimeMinutes,
+    cardCount: c.cardCount ?? old.cardCount,
+    inputLoopIds: c.inputLoopIds ?? old.inputLoopIds,
+  };
+  if (c.inputLoopIds) checkInputs(d.state, old.id, old.supplierStationId, c.inputLoopIds);
+  const cards = loopCards(d.state, old.id);
+  const addedCards: Card[] = [];
+  const removedCardIds: string[] = [];
+  const delta = next.cardCount - cards.length;
+  if (delta > 0) {
+    // New cards enter circulation as replenishment signals: empty containers to fill.
+    const used = new Set(cards.map((x) => x.serial));
+    let prev = columnCards(d.state, old.supplierStationId, Column.REQUESTED).at(-1)?.rank ?? null;
+    for (let serial = 1; addedCards.length < delta; serial++) {
+      if (used.has(serial)) continue;
+      prev = rankBetween(prev, null);
+      addedCards.push(newCard(d, next, serial, Column.REQUESTED, prev));
+    }
+  } else if (delta < 0) {
+    // Withdraw empty containers first, then full ones; never work in process.
+    // Within a column, the highest serials go first so the remaining cards read 1..N.
+    const bySerialDesc = (a: Card, b: Card) => b.serial - a.serial;
+    const candidates = [
+      ...cards.filter((x) => x.column === Column.REQUESTED).sort(bySerialDesc),
+      ...cards.filter((x) => x.column === Column.DONE).sort(bySerialDesc),
+    ];
+    if (candidates.length < -delta) {
+      throw new DomainError(
+        ErrorCode.INVALID_TRANSITION,
+        `Only ${candidates.length} of the loop's cards are out of process; finish work before removing ${-delta} cards`,
+        { loopId: old.id, removable: candidates.length, requested: -delta },
+      );
+    }
+    for (const x of candidates.slice(0, -delta)) removedCardIds.push(x.id);
+  }
+  d.emit({ type: EventType.LOOP_UPDATED, loop: next, addedCards, removedCardIds });
+  return { loop: next };
+}
+
+// ---------------------------------------------------------------- moves
+
+function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResult {
+  const cur = card(d.state, c.cardId);
+  checkVersion(cur, c.expectedVersion);
+  const kind = moveKind(cur.column, c.to);
+  if (kind === null) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `A card moves one column at a time: ${COLUMN_LABELS[cur.column]} cannot go to ${COLUMN_LABELS[c.to]}`,
+      { cardId: cur.id, from: cur.column, to: c.to },
+    );
+  }
+  if (kind === MoveKind.STEP_BACK && !canStepBack(d.ctx.role)) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      'Only a team lead may step a card back',
+      { cardId: cur.id, from: cur.column, to: c.to },
+    );
+  }
+  const rank = rankFor(d.state, cur, c.to, c.beforeCardId ?? null);
+  if (kind !== MoveKind.REORDER) checkWipLimit(d.state, cur.stationId, c.to);
+
+  if (kind === MoveKind.START) {
+    // Cascade: starting a container uses one full container of every input loop.
+    const lp = loop(d.state, cur.loopId);
+    const missing = lp.inputLoopIds
+      .map((id) => loop(d.state, id))
+      .filter((input) => fullContainers(d.state, input.id).length === 0);
+    if (missing.length > 0) {
+      const first = missing[0]!;
+      throw new DomainError(
+        ErrorCode.STARVED,
+        `Starved: no full container of ${missing.map((m) => m.partNumber).join(', ')} to start ${lp.partNumber}`,
+        {
+          loopId: first.id,
+          partNumber: first.partNumber,
+          loopIds: missing.map((m) => m.id),
+          partNumbers: missing.map((m) => m.partNumber),
+          stationId: cur.stationId,
+        },
+      );
+    }
+    for (const id of lp.inputLoopIds) {
+      const full = fullContainers(d.state, id)[0]!;
+      emitConsume(d, full, cur.id);
+    }
+  }
+
+  const changesColumn = kind !== MoveKind.REORDER;
+  const moved: Card = {
+    ...cur,
+    column: c.to,
+    rank,
+    version: cur.version + 1,
+    enteredAt: changesColumn ? d.ctx.now : cur.enteredAt,
+    enteredSeq: changesColumn ? d.nextSeq : cur.enteredSeq,
+  };
+  d.emit({ type: EventType.CARD_MOVED, cardId: cur.id, loopId: cur.loopId, from: cur.column, to: c.to, card: moved });
+  return { card: moved, seq: d.state.seq };
+}
+
+/** The ordering key that puts `cur` just before `beforeId` in the target column (or last). */
+function rankFor(s: BoardState, cur: Card, to: Column, beforeId: string | null): string {
+  const list = columnCards(s, cur.stationId, to).filter((x) => x.id !== cur.id);
+  if (beforeId === null) return rankBetween(list.at(-1)?.rank ?? null, null);
+  if (beforeId === cur.id) throw invalid('A card cannot be placed before itself');
+  card(s, beforeId); // unknown id: NOT_FOUND
+  const i = list.findIndex((x) => x.id === beforeId);
+  if (i < 0) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `Card ${beforeId} is not in ${COLUMN_LABELS[to]} of this station`,
+      { cardId: cur.id, beforeCardId: beforeId, to },
+    );
+  }
+  return rankBetween(list[i - 1]?.rank ?? null, list[i]!.rank);
+}
+
+// ---------------------------------------------------------------- consumption
+
+/** A full container is used: its card goes back to the supplier's Requested (the pull signal). */
+function emitConsume(d: Draft, full: Card, causedByCardId: string | null): Card {
+  const lp = loop(d.state, full.loopId);
+  const back: Card = {
+    ...full,
+    column: Column.REQUESTED,
+    rank: rankAtEnd(d.state, full.stationId, Column.REQUESTED),
+    version: full.version + 1,
+    cycle: full.cycle + 1,
+    enteredAt: d.ctx.now,
+    enteredSeq: d.nextSeq,
+    requestedAt: d.ctx.now,
+  };
+  d.emit({
+    type: EventType.CARD_CONSUMED,
+    cardId: full.id,
+    loopId: lp.id,
+    consumerStationId: lp.consumerStationId,
+    causedByCardId,
+    card: back,
+  });
+  return back;
+}
+
+function consumeCard(d: Draft, c: CommandOf<'card.consume'>): CommandResult {
+  const cur = card(d.state, c.cardId);
+  checkVersion(cur, c.expectedVersion);
+  if (cur.column !== Column.DONE) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `Only a full container can be used; card ${cur.serial} is in ${COLUMN_LABELS[cur.column]}`,
+      { cardId: cur.id, column: cur.column },
+    );
+  }
+  const back = emitConsume(d, cur, null);
+  return { card: back, seq: d.state.seq };
+}
+
+function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResult {
+  const lp = loop(d.state, c.loopId);
+  const oldest = fullContainers(d.state, lp.id)[0];
+  if (!oldest) {
+    throw new DomainError(ErrorCode.STARVED, `Stock-out: no full container of ${lp.partNumber}`, {
+      loopId: lp.id,
+      partNumber: lp.partNumber,
+    });
+  }
+  const back = emitConsume(d, oldest, null);
+  return { card: back, seq: d.state.seq };
+}

@@ -1,0 +1,212 @@
+// zod schemas for everything that crosses a boundary; the TypeScript types are derived
+// from them (`z.infer`), so a type can never promise more than validation checks.
+import { z } from 'zod';
+import { Column, CommandType, EventType, Limits, StationKind } from './names.ts';
+
+const values = <T extends Record<string, string>>(o: T) =>
+  Object.values(o) as [T[keyof T], ...T[keyof T][]];
+
+export const Id = z.string().min(1).max(Limits.ID);
+export const ColumnSchema = z.enum(values(Column));
+export const StationKindSchema = z.enum(values(StationKind));
+const Name = z.string().trim().min(1).max(Limits.NAME);
+const Count = (max: number) => z.number().int().min(0).max(max);
+const Timestamp = z.string();
+
+// ---------------------------------------------------------------- entities
+
+export const WipLimitsSchema = z.object({
+  inProgress: Count(Limits.MAX_WIP_LIMIT).nullable(),
+  done: Count(Limits.MAX_WIP_LIMIT).nullable(),
+});
+export type WipLimits = z.infer<typeof WipLimitsSchema>;
+
+/** A soft limit is allowed to be exceeded; the column is only flagged. */
+export const SoftLimitsSchema = z.object({ inProgress: z.boolean(), done: z.boolean() });
+export type SoftLimits = z.infer<typeof SoftLimitsSchema>;
+
+export const StationSchema = z.object({
+  id: Id,
+  name: Name,
+  kind: StationKindSchema,
+  position: z.number().int().min(0),
+  wipLimits: WipLimitsSchema,
+  softLimits: SoftLimitsSchema,
+});
+export type Station = z.infer<typeof StationSchema>;
+
+export const LoopSchema = z.object({
+  id: Id,
+  partNumber: z.string(),
+  partName: z.string(),
+  supplierStationId: Id,
+  consumerStationId: Id,
+  cardCount: z.number().int(),
+  containerQty: z.number().int(),
+  leadTimeMinutes: z.number(),
+  inputLoopIds: z.array(Id),
+});
+export type Loop = z.infer<typeof LoopSchema>;
+
+export const CardSchema = z.object({
+  id: Id,
+  loopId: Id,
+  /** 1-based number of the card in its loop: "card 3 of 5". */
+  serial: z.number().int().min(1),
+  /** The supplying station whose board shows the card. */
+  stationId: Id,
+  column: ColumnSchema,
+  /** Increases by one with every change to the card (optimistic concurrency). */
+  version: z.number().int().min(1),
+  /** Replenishment cycles completed: increases by one at each consumption. */
+  cycle: z.number().int().min(0),
+  /** Fractional ordering key inside its column (plain string comparison). */
+  rank: z.string(),
+  /** When and at which event seq the card entered its current column. */
+  enteredAt: Timestamp,
+  enteredSeq: z.number().int().min(0),
+  /** When the current cycle's replenishment signal was emitted (null while never consumed). */
+  requestedAt: Timestamp.nullable(),
+});
+export type Card = z.infer<typeof CardSchema>;
+
+// ---------------------------------------------------------------- command bodies (HTTP)
+
+const WipLimitsPatch = z.strictObject({
+  inProgress: Count(Limits.MAX_WIP_LIMIT).nullable().optional(),
+  done: Count(Limits.MAX_WIP_LIMIT).nullable().optional(),
+});
+const SoftLimitsPatch = z.strictObject({
+  inProgress: z.boolean().optional(),
+  done: z.boolean().optional(),
+});
+
+export const CreateStationBody = z.strictObject({
+  name: Name,
+  kind: StationKindSchema.optional(),
+  wipLimits: WipLimitsPatch.optional(),
+  softLimits: SoftLimitsPatch.optional(),
+});
+export const UpdateStationBody = z.strictObject({
+  name: Name.optional(),
+  wipLimits: WipLimitsPatch.optional(),
+  softLimits: SoftLimitsPatch.optional(),
+  /** New 0-based place in the value stream; the others shift to make room. */
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+
+const LeadTime = z.number().positive().max(Limits.MAX_LEAD_TIME_MINUTES);
+const CardCount = z.number().int().min(1).max(Limits.MAX_CARDS_PER_LOOP);
+const ContainerQty = z.number().int().min(1).max(Limits.MAX_CONTAINER_QTY);
+const InputLoopIds = z.array(Id).max(Limits.MAX_INPUT_LOOPS);
+
+export const CreateLoopBody = z.strictObject({
+  partNumber: z.string().trim().min(1).max(Limits.PART_NUMBER),
+  partName: z.string().trim().max(Limits.PART_NAME).optional(),
+  supplierStationId: Id,
+  consumerStationId: Id,
+  cardCount: CardCount,
+  containerQty: ContainerQty,
+  leadTimeMinutes: LeadTime,
+  inputLoopIds: InputLoopIds.optional(),
+});
+export const UpdateLoopBody = z.strictObject({
+  partName: z.string().trim().max(Limits.PART_NAME).optional(),
+  cardCount: CardCount.optional(),
+  containerQty: ContainerQty.optional(),
+  leadTimeMinutes: LeadTime.optional(),
+  inputLoopIds: InputLoopIds.optional(),
+});
+
+export const MoveCardBody = z.strictObject({
+  to: ColumnSchema,
+  /** Place the card just before this card of the target column; absent = at the end. */
+  beforeCardId: Id.nullable().optional(),
+  expectedVersion: z.number().int().min(1).optional(),
+});
+export const ConsumeCardBody = z.strictObject({
+  expectedVersion: z.number().int().min(1).optional(),
+});
+export const ConsumeLoopBody = z.strictObject({});
+
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).default(500).transform((n) => Math.min(n, 1000)),
+});
+
+// ---------------------------------------------------------------- commands
+
+export const CommandSchema = z.discriminatedUnion('type', [
+  CreateStationBody.extend({ type: z.literal(CommandType.STATION_CREATE) }),
+  UpdateStationBody.extend({ type: z.literal(CommandType.STATION_UPDATE), stationId: Id }),
+  CreateLoopBody.extend({ type: z.literal(CommandType.LOOP_CREATE) }),
+  UpdateLoopBody.extend({ type: z.literal(CommandType.LOOP_UPDATE), loopId: Id }),
+  MoveCardBody.extend({ type: z.literal(CommandType.CARD_MOVE), cardId: Id }),
+  ConsumeCardBody.extend({ type: z.literal(CommandType.CARD_CONSUME), cardId: Id }),
+  ConsumeLoopBody.extend({ type: z.literal(CommandType.LOOP_CONSUME), loopId: Id }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
+
+// ---------------------------------------------------------------- events
+
+const EventBase = {
+  seq: z.number().int().min(1),
+  at: Timestamp,
+  actor: z.string(),
+};
+
+export const BoardEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...EventBase, type: z.literal(EventType.STATION_CREATED), station: StationSchema }),
+  z.object({ ...EventBase, type: z.literal(EventType.STATION_UPDATED), station: StationSchema }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.LOOP_CREATED),
+    loop: LoopSchema,
+    cards: z.array(CardSchema),
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.LOOP_UPDATED),
+    loop: LoopSchema,
+    addedCards: z.array(CardSchema),
+    removedCardIds: z.array(Id),
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.CARD_MOVED),
+    cardId: Id,
+    loopId: Id,
+    from: ColumnSchema,
+    to: ColumnSchema,
+    card: CardSchema,
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.CARD_CONSUMED),
+    cardId: Id,
+    loopId: Id,
+    /** The station that used the container. */
+    consumerStationId: Id,
+    /** Set when the consumption was caused by starting this card downstream (cascade). */
+    causedByCardId: Id.nullable(),
+    card: CardSchema,
+  }),
+]);
+export type BoardEvent = z.infer<typeof BoardEventSchema>;
+export type BoardEventOf<T extends BoardEvent['type']> = Extract<BoardEvent, { type: T }>;
+
+export const BoardSnapshotSchema = z.object({
+  seq: z.number().int().min(0),
+  stations: z.array(StationSchema),
+  loops: z.array(LoopSchema),
+  cards: z.array(CardSchema),
+});
+export type BoardSnapshot = z.infer<typeof BoardSnapshotSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
