@@ -1,0 +1,102 @@
+// Optimistic commands, as pure functions over plain data. The board a screen shows is
+// always `confirmed` (the server's events, applied with the shared reducer) with the
+// still-pending local commands replayed on top by the shared pull rules (`decide`).
+// Dropping a pending command therefore *is* the rollback: nothing has to be undone.
+import { decide } from '../../../shared/rules.ts';
+import type { CommandContext, Role } from '../../../shared/rules.ts';
+import type { BoardState } from '../../../shared/board.ts';
+import { fullContainers } from '../../../shared/board.ts';
+import { CommandType } from '../../../shared/names.ts';
+import type { Command } from '../../../shared/schemas.ts';
+
+/** Commands the client shows before the server confirms them. */
+export type OptimisticCommand = Extract<
+  Command,
+  { type: 'card.move' | 'card.consume' | 'loop.consume' }
+>;
+
+export interface PendingCommand {
+  /** Idempotency key sent with the command; also its identity here. */
+  key: string;
+  command: OptimisticCommand;
+  /** Words for messages: "Start P-100 card 3 / 5". */
+  label: string;
+  /** The card the command acts on (for loop.consume, the container it will take). */
+  cardId: string | null;
+  /**
+   * The card's version when the command was issued. The command is replayed only while
+   * the confirmed card still has this version: once any event changed the card (our
+   * own, or someone else's), the server's state wins and the replay stops.
+   */
+  baseVersion: number | null;
+  /** ISO time the command was issued; reused on every replay so cards keep identity. */
+  issuedAt: string;
+  /** Seq the server reported in its acknowledgement, once it has answered. */
+  ackSeq: number | null;
+}
+
+const noId = () => 'pending';
+
+function contextFor(p: PendingCommand, role: Role, actor: string): CommandContext {
+  return { now: p.issuedAt, actor, role, newId: noId };
+}
+
+/** The card a command will act on in `state`, or null if it cannot be told. */
+export function targetCard(state: BoardState, command: OptimisticCommand): string | null {
+  switch (command.type) {
+    case CommandType.CARD_MOVE:
+    case CommandType.CARD_CONSUME:
+      return command.cardId;
+    case CommandType.LOOP_CONSUME:
+      return fullContainers(state, command.loopId)[0]?.id ?? null;
+  }
+}
+
+/**
+ * Replays pending commands over the confirmed board. A command whose card has changed
+ * since it was issued, or that the rules now refuse, is skipped (it shows nothing);
+ * its fate is decided by the server's answer.
+ */
+export function rebase(
+  confirmed: BoardState,
+  pending: readonly PendingCommand[],
+  role: Role,
+  actor: string,
+): BoardState {
+  let s = confirmed;
+  for (const p of pending) {
+    if (p.ackSeq !== null && confirmed.seq >= p.ackSeq) continue;
+    if (p.cardId !== null) {
+      const c = s.cards[p.cardId];
+      if (!c || c.version !== p.baseVersion) continue;
+      // loop.consume must take the container it was shown taking.
+      if (p.command.type === CommandType.LOOP_CONSUME && targetCard(s, p.command) !== p.cardId) continue;
+    }
+    try {
+      s = decide(s, p.command, contextFor(p, role, actor)).state;
+    } catch {
+      // Refused locally: show nothing; the server's answer will say why.
+    }
+  }
+  return s;
+}
+
+/** Whether the local rules would accept the command right now (null) or the refusal. */
+export function tryLocally(
+  state: BoardState,
+  command: OptimisticCommand,
+  role: Role,
+  actor: string,
+): { ok: true; state: BoardState } | { ok: false; error: unknown } {
+  try {
+    const d = decide(state, command, { now: new Date().toISOString(), actor, role, newId: noId });
+    return { ok: true, state: d.state };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Drops the acknowledged commands whose events the confirmed board already includes. */
+export function settle(confirmedSeq: number, pending: readonly PendingCommand[]): PendingCommand[] {
+  return pending.filter((p) => p.ackSeq === null || p.ackSeq > confirmedSeq);
+}

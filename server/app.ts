@@ -1,0 +1,103 @@
+// The application factory: builds the repository, service, HTTP routes and Socket.IO
+// server from options, so tests start the real thing on port 0 with a temporary file.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { Server } from 'socket.io';
+import { Limits } from '../shared/names.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
+import { SqliteRepository } from './db/sqlite.ts';
+import type { BoardRepository } from './db/repository.ts';
+import { errorHandler } from './http/errors.ts';
+import { apiRouter } from './http/routes.ts';
+import { consoleLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { seedDemo } from './seed.ts';
+import { BoardService } from './service.ts';
+import { attachBoardSocket } from './socket.ts';
+import type { BoardServer } from './socket.ts';
+
+export interface AppOptions {
+  /** SQLite file (created with its folder if missing). */
+  dbFile: string;
+  /** `demo` seeds the demo plant into an empty database. */
+  seed?: 'demo' | 'none';
+  /** Folder of the built client; null serves the API only. */
+  staticDir?: string | null;
+  logger?: Logger;
+}
+
+export interface App {
+  service: BoardService;
+  repo: BoardRepository;
+  io: BoardServer;
+  httpServer: http.Server;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, closes sockets and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createApp(opts: AppOptions): App {
+  const log = opts.logger ?? consoleLogger();
+  const repo = new SqliteRepository(opts.dbFile);
+  const service = new BoardService(repo, log);
+  if ((opts.seed ?? 'demo') === 'demo') seedDemo(service);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use('/api', apiRouter(service));
+  const staticDir = opts.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    app.use(express.static(staticDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/, /tv, /station/:id) all load the single page.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(staticDir, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Pullboard API is running. The client is not built: run `npm run build`.');
+    });
+  }
+  app.use(errorHandler(log));
+
+  const httpServer = http.createServer(app);
+  const io: BoardServer = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    maxHttpBufferSize: Limits.BODY_BYTES,
+    serveClient: false,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    connectionStateRecovery: undefined,
+  });
+  attachBoardSocket(io, service, log);
+
+  let closing: Promise<void> | undefined;
+  return {
+    service,
+    repo,
+    io,
+    httpServer,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        // io.close() disconnects every socket and closes the HTTP server.
+        io.close(() => {
+          repo.close();
+          resolve();
+        });
+        httpServer.closeAllConnections?.();
+      });
+      return closing;
+    },
+  };
+}

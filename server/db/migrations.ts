@@ -1,0 +1,69 @@
+// Versioned schema migrations, applied in order at start inside one transaction each;
+// PRAGMA user_version records the last one applied. Never edit a shipped migration:
+// append a new one.
+export const migrations: readonly string[] = [
+  /* 1: event log, current state, idempotency */ `
+  CREATE TABLE events (
+    seq   INTEGER PRIMARY KEY,
+    type  TEXT NOT NULL,
+    at    TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    data  TEXT NOT NULL
+  );
+  CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+  CREATE TABLE stations (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('process', 'supplier', 'customer')),
+    position        INTEGER NOT NULL,
+    wip_in_progress INTEGER,
+    wip_done        INTEGER,
+    soft_in_progress INTEGER NOT NULL DEFAULT 0,
+    soft_done       INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE loops (
+    id                  TEXT PRIMARY KEY,
+    part_number         TEXT NOT NULL,
+    part_name           TEXT NOT NULL,
+    supplier_station_id TEXT NOT NULL REFERENCES stations(id),
+    consumer_station_id TEXT NOT NULL REFERENCES stations(id),
+    card_count          INTEGER NOT NULL CHECK (card_count >= 1),
+    container_qty       INTEGER NOT NULL CHECK (container_qty >= 1),
+    lead_time_minutes   REAL NOT NULL CHECK (lead_time_minutes > 0)
+  );
+
+  CREATE TABLE loop_inputs (
+    loop_id       TEXT NOT NULL REFERENCES loops(id),
+    input_loop_id TEXT NOT NULL REFERENCES loops(id),
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (loop_id, input_loop_id)
+  );
+
+  CREATE TABLE cards (
+    id           TEXT PRIMARY KEY,
+    loop_id      TEXT NOT NULL REFERENCES loops(id),
+    serial       INTEGER NOT NULL,
+    station_id   TEXT NOT NULL REFERENCES stations(id),
+    col          TEXT NOT NULL CHECK (col IN ('requested', 'in_progress', 'done')),
+    version      INTEGER NOT NULL,
+    cycle        INTEGER NOT NULL,
+    rank         TEXT NOT NULL,
+    entered_at   TEXT NOT NULL,
+    entered_seq  INTEGER NOT NULL,
+    requested_at TEXT,
+    UNIQUE (loop_id, serial)
+  );
+  CREATE INDEX cards_by_column ON cards (station_id, col, rank);
+
+  CREATE TABLE idempotency (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,39 @@
+// The storage port. The service talks only to this interface; SQLite is the embedded
+// default (sqlite.ts) and a PostgreSQL backend can implement the same contract later.
+import type { BoardState } from '../../shared/board.ts';
+import type { BoardEvent } from '../../shared/schemas.ts';
+
+/** A stored answer to a command sent with an Idempotency-Key. */
+export interface IdempotencyRecord {
+  key: string;
+  /** Fingerprint of the request, so a reused key with another request is caught. */
+  fingerprint: string;
+  status: number;
+  body: unknown;
+}
+
+export interface CommitInput {
+  /** Events of one command, consecutive seqs following the stored last seq. */
+  events: BoardEvent[];
+  /** The board state after the events: rows the events touch are written from it. */
+  state: BoardState;
+  idempotency?: IdempotencyRecord;
+}
+
+export interface BoardRepository {
+  /** Current state (stations, loops, cards) and the last seq. */
+  loadState(): BoardState;
+  /** Appends the events and updates current-state tables in one durable transaction. */
+  commit(input: CommitInput): void;
+  /** Stores the answer of a refused command sent with an Idempotency-Key. */
+  saveIdempotency(record: IdempotencyRecord): void;
+  findIdempotency(key: string): IdempotencyRecord | undefined;
+  /** Events with seq > after, oldest first, at most `limit`. */
+  eventsAfter(after: number, limit: number): BoardEvent[];
+  /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
+  firstSeq(): number | null;
+  lastSeq(): number;
+  /** Online backup to a file while the system keeps running. */
+  backup(file: string): Promise<void>;
+  close(): void;
+}

@@ -1,0 +1,306 @@
+// SQLite implementation of the repository (better-sqlite3). All SQL of the project
+// lives under server/db. WAL with synchronous=FULL: a commit that returned is on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BoardState } from '../../shared/board.ts';
+import { EventType } from '../../shared/names.ts';
+import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
+import { migrations } from './migrations.ts';
+import type { BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
+
+interface StationRow {
+  id: string;
+  name: string;
+  kind: Station['kind'];
+  position: number;
+  wip_in_progress: number | null;
+  wip_done: number | null;
+  soft_in_progress: number;
+  soft_done: number;
+}
+interface LoopRow {
+  id: string;
+  part_number: string;
+  part_name: string;
+  supplier_station_id: string;
+  consumer_station_id: string;
+  card_count: number;
+  container_qty: number;
+  lead_time_minutes: number;
+}
+interface CardRow {
+  id: string;
+  loop_id: string;
+  serial: number;
+  station_id: string;
+  col: Card['column'];
+  version: number;
+  cycle: number;
+  rank: string;
+  entered_at: string;
+  entered_seq: number;
+  requested_at: string | null;
+}
+interface EventRow {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+  data: string;
+}
+
+/** Opens (creating folder and file if missing) and migrates a SQLite database. */
+export function openDatabase(file: string): Database.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this Pullboard (${migrations.length}); upgrade Pullboard`,
+    );
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Event rows keep the envelope in columns and the rest as JSON. */
+function eventFromRow(r: EventRow): BoardEvent {
+  return { ...(JSON.parse(r.data) as object), seq: r.seq, type: r.type, at: r.at, actor: r.actor } as BoardEvent;
+}
+
+export class SqliteRepository implements BoardRepository {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    this.db = openDatabase(file);
+    const db = this.db;
+    this.stmts = {
+      insertEvent: db.prepare('INSERT INTO events (seq, type, at, actor, data) VALUES (?, ?, ?, ?, ?)'),
+      lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+      firstSeq: db.prepare('SELECT MIN(seq) AS seq FROM events'),
+      eventsAfter: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      upsertStation: db.prepare(`INSERT INTO stations
+          (id, name, kind, position, wip_in_progress, wip_done, soft_in_progress, soft_done)
+          VALUES (@id, @name, @kind, @position, @wip_in_progress, @wip_done, @soft_in_progress, @soft_done)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+          position = excluded.position, wip_in_progress = excluded.wip_in_progress,
+          wip_done = excluded.wip_done, soft_in_progress = excluded.soft_in_progress,
+          soft_done = excluded.soft_done`),
+      upsertLoop: db.prepare(`INSERT INTO loops
+          (id, part_number, part_name, supplier_station_id, consumer_station_id, card_count, container_qty, lead_time_minutes)
+          VALUES (@id, @part_number, @part_name, @supplier_station_id, @consumer_station_id, @card_count, @container_qty, @lead_time_minutes)
+        ON CONFLICT (id) DO UPDATE SET part_number = excluded.part_number, part_name = excluded.part_name,
+          supplier_station_id = excluded.supplier_station_id, consumer_station_id = excluded.consumer_station_id,
+          card_count = excluded.card_count, container_qty = excluded.container_qty,
+          lead_time_minutes = excluded.lead_time_minutes`),
+      deleteInputs: db.prepare('DELETE FROM loop_inputs WHERE loop_id = ?'),
+      insertInput: db.prepare('INSERT INTO loop_inputs (loop_id, input_loop_id, position) VALUES (?, ?, ?)'),
+      upsertCard: db.prepare(`INSERT INTO cards
+          (id, loop_id, serial, station_id, col, version, cycle, rank, entered_at, entered_seq, requested_at)
+          VALUES (@id, @loop_id, @serial, @station_id, @col, @version, @cycle, @rank, @entered_at, @entered_seq, @requested_at)
+        ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, col = excluded.col,
+          version = excluded.version, cycle = excluded.cycle, rank = excluded.rank,
+          entered_at = excluded.entered_at, entered_seq = excluded.entered_seq,
+          requested_at = excluded.requested_at`),
+      deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
+      allStations: db.prepare('SELECT * FROM stations'),
+      allLoops: db.prepare('SELECT * FROM loops'),
+      allInputs: db.prepare('SELECT loop_id, input_loop_id FROM loop_inputs ORDER BY loop_id, position'),
+      allCards: db.prepare('SELECT * FROM cards'),
+      findIdem: db.prepare('SELECT key, fingerprint, status, body FROM idempotency WHERE key = ?'),
+      insertIdem: db.prepare(
+        'INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  loadState(): BoardState {
+    const s = this.stmts;
+    const inputs = new Map<string, string[]>();
+    for (const r of s.allInputs.all() as { loop_id: string; input_loop_id: string }[]) {
+      const list = inputs.get(r.loop_id) ?? [];
+      list.push(r.input_loop_id);
+      inputs.set(r.loop_id, list);
+    }
+    const stations: Record<string, Station> = {};
+    for (const r of s.allStations.all() as StationRow[]) {
+      stations[r.id] = {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        position: r.position,
+        wipLimits: { inProgress: r.wip_in_progress, done: r.wip_done },
+        softLimits: { inProgress: r.soft_in_progress === 1, done: r.soft_done === 1 },
+      };
+    }
+    const loops: Record<string, Loop> = {};
+    for (const r of s.allLoops.all() as LoopRow[]) {
+      loops[r.id] = {
+        id: r.id,
+        partNumber: r.part_number,
+        partName: r.part_name,
+        supplierStationId: r.supplier_station_id,
+        consumerStationId: r.consumer_station_id,
+        cardCount: r.card_count,
+        containerQty: r.container_qty,
+        leadTimeMinutes: r.lead_time_minutes,
+        inputLoopIds: inputs.get(r.id) ?? [],
+      };
+    }
+    const cards: Record<string, Card> = {};
+    for (const r of s.allCards.all() as CardRow[]) {
+      cards[r.id] = {
+        id: r.id,
+        loopId: r.loop_id,
+        serial: r.serial,
+        stationId: r.station_id,
+        column: r.col,
+        version: r.version,
+        cycle: r.cycle,
+        rank: r.rank,
+        enteredAt: r.entered_at,
+        enteredSeq: r.entered_seq,
+        requestedAt: r.requested_at,
+      };
+    }
+    return { seq: this.lastSeq(), stations, loops, cards };
+  }
+
+  commit(input: CommitInput): void {
+    this.commitTx(input);
+  }
+
+  private readonly commitTx = (input: CommitInput): void => {
+    this.db.transaction(() => {
+      const expected = this.lastSeq() + 1;
+      const first = input.events[0];
+      if (first && first.seq !== expected) {
+        throw new Error(`event seq ${first.seq} does not follow the log (expected ${expected})`);
+      }
+      for (const e of input.events) {
+        const { seq, type, at, actor, ...data } = e;
+        this.stmts.insertEvent.run(seq, type, at, actor, JSON.stringify(data));
+        this.writeTouched(e, input.state);
+      }
+      if (input.idempotency) this.insertIdempotency(input.idempotency);
+    }).immediate();
+  };
+
+  /** Writes the current-state rows an event touched, taken from the state after the command. */
+  private writeTouched(e: BoardEvent, state: BoardState): void {
+    switch (e.type) {
+      case EventType.STATION_CREATED:
+      case EventType.STATION_UPDATED:
+        this.writeStation(state.stations[e.station.id] ?? e.station);
+        return;
+      case EventType.LOOP_CREATED:
+        this.writeLoop(state.loops[e.loop.id] ?? e.loop);
+        for (const c of e.cards) this.writeCard(state.cards[c.id] ?? c);
+        return;
+      case EventType.LOOP_UPDATED:
+        for (const id of e.removedCardIds) this.stmts.deleteCard.run(id);
+        this.writeLoop(state.loops[e.loop.id] ?? e.loop);
+        for (const c of e.addedCards) this.writeCard(state.cards[c.id] ?? c);
+        return;
+      case EventType.CARD_MOVED:
+      case EventType.CARD_CONSUMED:
+        this.writeCard(state.cards[e.card.id] ?? e.card);
+        return;
+    }
+  }
+
+  private writeStation(st: Station): void {
+    this.stmts.upsertStation.run({
+      id: st.id,
+      name: st.name,
+      kind: st.kind,
+      position: st.position,
+      wip_in_progress: st.wipLimits.inProgress,
+      wip_done: st.wipLimits.done,
+      soft_in_progress: st.softLimits.inProgress ? 1 : 0,
+      soft_done: st.softLimits.done ? 1 : 0,
+    });
+  }
+
+  private writeLoop(lp: Loop): void {
+    this.stmts.upsertLoop.run({
+      id: lp.id,
+      part_number: lp.partNumber,
+      part_name: lp.partName,
+      supplier_station_id: lp.supplierStationId,
+      consumer_station_id: lp.consumerStationId,
+      card_count: lp.cardCount,
+      container_qty: lp.containerQty,
+      lead_time_minutes: lp.leadTimeMinutes,
+    });
+    this.stmts.deleteInputs.run(lp.id);
+    lp.inputLoopIds.forEach((id, i) => this.stmts.insertInput.run(lp.id, id, i));
+  }
+
+  private writeCard(c: Card): void {
+    this.stmts.upsertCard.run({
+      id: c.id,
+      loop_id: c.loopId,
+      serial: c.serial,
+      station_id: c.stationId,
+      col: c.column,
+      version: c.version,
+      cycle: c.cycle,
+      rank: c.rank,
+      entered_at: c.enteredAt,
+      entered_seq: c.enteredSeq,
+      requested_at: c.requestedAt,
+    });
+  }
+
+  private insertIdempotency(r: IdempotencyRecord): void {
+    this.stmts.insertIdem.run(r.key, r.fingerprint, r.status, JSON.stringify(r.body), new Date().toISOString());
+  }
+
+  saveIdempotency(record: IdempotencyRecord): void {
+    this.insertIdempotency(record);
+  }
+
+  findIdempotency(key: string): IdempotencyRecord | undefined {
+    const r = this.stmts.findIdem.get(key) as
+      | { key: string; fingerprint: string; status: number; body: string }
+      | undefined;
+    return r && { key: r.key, fingerprint: r.fingerprint, status: r.status, body: JSON.parse(r.body) };
+  }
+
+  eventsAfter(after: number, limit: number): BoardEvent[] {
+    return (this.stmts.eventsAfter.all(after, limit) as EventRow[]).map(eventFromRow);
+  }
+
+  firstSeq(): number | null {
+    return (this.stmts.firstSeq.get() as { seq: number | null }).seq;
+  }
+
+  lastSeq(): number {
+    return (this.stmts.lastSeq.get() as { seq: number }).seq;
+  }
+
+  async backup(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    await this.db.backup(file);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

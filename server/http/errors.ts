@@ -1,0 +1,30 @@
+// Every error leaves as {"error": {code, message, details?}} with the api.md status:
+// never an HTML page, never a stack trace.
+import type { ErrorRequestHandler, Response } from 'express';
+import { DomainError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/names.ts';
+import type { Logger } from '../logger.ts';
+
+export function sendError(res: Response, err: DomainError): void {
+  res.status(err.status).json({ error: err.toJSON() });
+}
+
+/** Maps body-parser and unexpected errors to the documented codes. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof DomainError) return sendError(res, err);
+    const type = (err as { type?: unknown } | null)?.type;
+    if (type === 'entity.too.large') {
+      return sendError(res, new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is larger than 1 MiB'));
+    }
+    if (type === 'entity.parse.failed') {
+      return sendError(res, new DomainError(ErrorCode.VALIDATION_FAILED, 'Request body is not valid JSON'));
+    }
+    if (typeof type === 'string' && /^(encoding|charset)\.unsupported$|^request\.(aborted|size\.invalid)$|^stream\.encoding\.set$/.test(type)) {
+      return sendError(res, new DomainError(ErrorCode.VALIDATION_FAILED, 'Request body could not be read'));
+    }
+    log.error('unexpected error', err);
+    res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Internal error; nothing was changed' } });
+  };
+}

@@ -1,0 +1,47 @@
+// Composition root: read the configuration, build the app, listen, and shut down
+// cleanly on SIGTERM/SIGINT. Commands run synchronously inside one transaction each,
+// so by the time a signal handler runs no command is half-applied.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { consoleLogger } from './logger.ts';
+
+const log = consoleLogger();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const app = createApp({
+    dbFile: config.PULLBOARD_DB,
+    seed: config.PULLBOARD_SEED,
+    staticDir: path.join(root, 'dist', 'client'),
+    logger: log,
+  });
+  const addr = await app.listen(config.PORT, config.HOST);
+  const shown = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
+  log.info(`listening on http://${shown}:${addr.port} (database ${path.resolve(config.PULLBOARD_DB)}, seq ${app.service.seq})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing connections and the database`);
+    const force = setTimeout(() => {
+      log.warn('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    void app.close().then(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  log.error(err instanceof Error ? err.message : 'failed to start', err instanceof Error ? undefined : err);
+  process.exit(1);
+});

@@ -1,0 +1,206 @@
+// Test fixtures for the pure domain: a deterministic command context and a small plant
+// built through `decide`, the same way the server builds one. Used only by tests.
+import { emptyBoard } from './board.ts';
+import type { BoardState } from './board.ts';
+import { DomainError } from './errors.ts';
+import { Column, CommandType, StationKind } from './names.ts';
+import { decide, Role } from './rules.ts';
+import type { CommandContext, CommandResult, Decision } from './rules.ts';
+import type { BoardEvent, Card, Command, CommandOf, Loop, Station } from './schemas.ts';
+
+/** The clock every fixture starts at. */
+export const T0 = '2025-03-03T06:00:00.000Z';
+
+/** A context with a fixed clock and counter-based ids ("st-1", "lp-1", "cd-1", ...). */
+export function testContext(over: Partial<Omit<CommandContext, 'newId'>> = {}): CommandContext {
+  const counters = new Map<string, number>();
+  return {
+    now: T0,
+    actor: 'tester',
+    role: Role.LEAD,
+    newId: (prefix) => {
+      const n = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, n);
+      return `${prefix}-${n}`;
+    },
+    ...over,
+  };
+}
+
+type StationOptions = Omit<CommandOf<'station.create'>, 'type' | 'name'>;
+interface LoopOptions {
+  inputs?: Loop[];
+  containerQty?: number;
+  leadTimeMinutes?: number;
+  partName?: string;
+}
+interface RunOptions {
+  role?: Role;
+}
+
+/** A board that commands are run against with `decide`; keeps the state and the event log. */
+export class Plant {
+  state: BoardState = emptyBoard;
+  readonly log: BoardEvent[] = [];
+  /** The time stamped on the next command's events. */
+  now = T0;
+  private readonly ctx = testContext();
+
+  /** The context a command runs with (fixed clock, counter ids, the given role). */
+  context(role: Role = Role.LEAD): CommandContext {
+    return { ...this.ctx, now: this.now, role };
+  }
+
+  /** Runs one command and keeps its events and state. Throws the DomainError when refused. */
+  run(command: Command, opts: RunOptions = {}): Decision {
+    const d = decide(this.state, command, this.context(opts.role));
+    this.state = d.state;
+    this.log.push(...d.events);
+    return d;
+  }
+
+  station(name: string, opts: StationOptions = {}): Station {
+    const d = this.run({ type: CommandType.STATION_CREATE, name, ...opts });
+    return stationOf(d.result);
+  }
+
+  loop(partNumber: string, supplier: Station, consumer: Station, cardCount: number, opts: LoopOptions = {}): Loop {
+    const d = this.run({
+      type: CommandType.LOOP_CREATE,
+      partNumber,
+      partName: opts.partName ?? partNumber,
+      supplierStationId: supplier.id,
+      consumerStationId: consumer.id,
+      cardCount,
+      containerQty: opts.containerQty ?? 10,
+      leadTimeMinutes: opts.leadTimeMinutes ?? 60,
+      inputLoopIds: (opts.inputs ?? []).map((l) => l.id),
+    });
+    return loopOf(d.result);
+  }
+
+  /** Sets a station's limits: `soft` marks both limits soft. */
+  limit(st: Station, inProgress: number | null, done: number | null, soft = false): Station {
+    const d = this.run({
+      type: CommandType.STATION_UPDATE,
+      stationId: st.id,
+      wipLimits: { inProgress, done },
+      softLimits: { inProgress: soft, done: soft },
+    });
+    return stationOf(d.result);
+  }
+
+  move(
+    cardId: string,
+    to: Column,
+    opts: RunOptions & { before?: string | null; expectedVersion?: number } = {},
+  ): Decision {
+    return this.run(
+      {
+        type: CommandType.CARD_MOVE,
+        cardId,
+        to,
+        ...(opts.before !== undefined ? { beforeCardId: opts.before } : {}),
+        ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
+      },
+      opts,
+    );
+  }
+
+  consume(cardId: string, expectedVersion?: number): Decision {
+    return this.run({
+      type: CommandType.CARD_CONSUME,
+      cardId,
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    });
+  }
+
+  consumeLoop(loop: Loop): Decision {
+    return this.run({ type: CommandType.LOOP_CONSUME, loopId: loop.id });
+  }
+
+  card(id: string): Card {
+    const c = this.state.cards[id];
+    if (!c) throw new Error(`test fixture: no card ${id}`);
+    return c;
+  }
+
+  /** The loop's cards, by serial. */
+  cardsOf(loop: Loop): Card[] {
+    return Object.values(this.state.cards)
+      .filter((c) => c.loopId === loop.id)
+      .sort((a, b) => a.serial - b.serial);
+  }
+
+  /** The card with this serial of the loop ("card 2 of 3"). */
+  serial(loop: Loop, serial: number): Card {
+    const c = this.cardsOf(loop).find((x) => x.serial === serial);
+    if (!c) throw new Error(`test fixture: loop ${loop.id} has no card ${serial}`);
+    return c;
+  }
+
+  /**
+   * Takes a card round its cycle (consume, start, finish) until it is in `column`,
+   * as the floor would. Use it on loops without inputs, or with full inputs.
+   */
+  bring(cardId: string, column: Column): Card {
+    for (let i = 0; i < 3 && this.card(cardId).column !== column; i++) {
+      const from = this.card(cardId).column;
+      if (from === Column.DONE) this.consume(cardId);
+      else this.move(cardId, from === Column.REQUESTED ? Column.IN_PROGRESS : Column.DONE);
+    }
+    return this.card(cardId);
+  }
+}
+
+function stationOf(result: CommandResult): Station {
+  if ('station' in result) return result.station;
+  throw new Error('test fixture: the result has no station');
+}
+function loopOf(result: CommandResult): Loop {
+  if ('loop' in result) return result.loop;
+  throw new Error('test fixture: the result has no loop');
+}
+
+/**
+ * A small value stream, upstream to downstream: Steel (external supplier) -> Machining ->
+ * Assembly -> Shipping (customer). No WIP limits until a test sets them. Every card
+ * starts full (Done), as loop.create makes it.
+ *
+ *   blank   Steel -> Machining       3 cards
+ *   shaft   Machining -> Assembly    3 cards, input: blank
+ *   housing Steel -> Assembly        2 cards
+ *   pump    Assembly -> Shipping     2 cards, inputs: shaft, housing
+ */
+export function smallPlant() {
+  const plant = new Plant();
+  const steel = plant.station('Steel', { kind: StationKind.SUPPLIER });
+  const machining = plant.station('Machining');
+  const assembly = plant.station('Assembly');
+  const shipping = plant.station('Shipping', { kind: StationKind.CUSTOMER });
+  const blank = plant.loop('BLK-100', steel, machining, 3);
+  const shaft = plant.loop('SHF-200', machining, assembly, 3, { inputs: [blank] });
+  const housing = plant.loop('HSG-300', steel, assembly, 2);
+  const pump = plant.loop('PMP-400', assembly, shipping, 2, { inputs: [shaft, housing] });
+  return { plant, steel, machining, assembly, shipping, blank, shaft, housing, pump };
+}
+
+/** Runs `fn` and returns the DomainError it throws; anything else is a test failure. */
+export function refusalOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected the command to be refused, but it was accepted');
+}
+
+/** Freezes a state all the way down, so any mutation by the code under test throws. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
