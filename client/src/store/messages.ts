@@ -1,0 +1,53 @@
+// Turns a refusal (error code + details from the server or the local rules) into one
+// sentence a person at the line can act on. Numbers and names come from the details,
+// so "WIP limit" always says which column and how full it is.
+import type { BoardState } from '../../../shared/board.ts';
+import { COLUMN_LABELS, ErrorCode } from '../../../shared/names.ts';
+import type { Column } from '../../../shared/names.ts';
+import type { ApiError } from '../../../shared/schemas.ts';
+
+/** Client-side codes for failures that never reached a server decision. */
+export const ClientErrorCode = {
+  NO_ANSWER: 'NO_ANSWER',
+} as const;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+function columnLabel(v: unknown): string {
+  return typeof v === 'string' && v in COLUMN_LABELS ? COLUMN_LABELS[v as Column] : 'that column';
+}
+
+/** The reason part of a refusal message. */
+export function refusalReason(error: ApiError, board: BoardState): string {
+  const d = error.details ?? {};
+  switch (error.code) {
+    case ErrorCode.WIP_LIMIT_REACHED: {
+      const station = board.stations[str(d.stationId) ?? '']?.name ?? 'this station';
+      const limit = num(d.limit);
+      const count = num(d.count);
+      const figures = limit !== null && count !== null ? ` (${count} / ${limit})` : '';
+      return `WIP limit reached: ${station} ${columnLabel(d.column)} is full${figures}. Finish or move work on before adding more.`;
+    }
+    case ErrorCode.STARVED: {
+      const loop = board.loops[str(d.loopId) ?? ''];
+      const part = str(d.partNumber) ?? loop?.partNumber ?? 'an input part';
+      const name = loop?.partName ? ` ${loop.partName}` : '';
+      const supplier = loop ? board.stations[loop.supplierStationId]?.name : undefined;
+      return `Starved: no full container of ${part}${name}${supplier ? ` from ${supplier}` : ''}. Call for material.`;
+    }
+    case ErrorCode.VERSION_CONFLICT:
+      return 'Conflict: the card was changed on another screen first. The board now shows where it really is.';
+    case ErrorCode.FORBIDDEN:
+      return `Not allowed here: ${error.message}`;
+    case ClientErrorCode.NO_ANSWER:
+      return 'Not saved: no answer from the server (connection lost). The board shows the server state once it is back.';
+    default:
+      return error.message || error.code;
+  }
+}
+
+/** "Start P-100 card 3 / 5 refused — WIP limit reached: ..." */
+export function refusalMessage(label: string, error: ApiError, board: BoardState): string {
+  return `${label} refused — ${refusalReason(error, board)}`;
+}
