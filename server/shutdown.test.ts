@@ -1,0 +1,87 @@
+// The real entry point (server/main.ts) as a child process: it starts from the
+// environment settings, answers, and on SIGTERM/SIGINT closes cleanly with exit code 0,
+// keeping every acknowledged command.
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const dirs: string[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tempDb(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-main-'));
+  dirs.push(dir);
+  return path.join(dir, 'nested', 'board.db');
+}
+
+/** Starts server/main.ts and resolves with its URL once it logs that it listens. */
+function startMain(dbFile: string, env: Record<string, string> = {}) {
+  const child = spawn(tsx, ['server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PULLBOARD_DB: dbFile, ...env },
+  });
+  children.push(child);
+  let log = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const m = /listening on (http:\/\/[^ ]+)/.exec(log);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code}: ${log}`)));
+  });
+  return { child, url, exited, log: () => log };
+}
+
+describe('the server process', () => {
+  it('starts on an empty folder, seeds the demo plant and stops cleanly on SIGTERM', async () => {
+    const db = tempDb();
+    const s = startMain(db);
+    const url = await s.url;
+    const board = (await (await fetch(`${url}/api/board`)).json()) as { stations: unknown[]; seq: number };
+    expect(board.stations).toHaveLength(6);
+    expect(fs.existsSync(db)).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.log()).toContain('stopped');
+  });
+
+  it('keeps an acknowledged command across SIGINT and a restart', async () => {
+    const db = tempDb();
+    const first = startMain(db, { PULLBOARD_SEED: 'none' });
+    const url = await first.url;
+    const res = await fetch(`${url}/api/stations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Press line 2' }),
+    });
+    expect(res.status).toBe(201);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = startMain(db, { PULLBOARD_SEED: 'none' });
+    const url2 = await second.url;
+    const board = (await (await fetch(`${url2}/api/board`)).json()) as { seq: number; stations: { name: string }[] };
+    expect(board.seq).toBe(1);
+    expect(board.stations.map((s) => s.name)).toEqual(['Press line 2']);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('refuses to start with an invalid setting and says which', async () => {
+    const s = startMain(tempDb(), { PULLBOARD_SEED: 'lots' });
+    await expect(s.url).rejects.toThrow(/PULLBOARD_SEED/);
+    expect(await s.exited).toBe(1);
+  });
+});
