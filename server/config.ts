@@ -7,6 +7,11 @@ const Env = z.object({
   PULLBOARD_DB: z.string().min(1).default('./data/pullboard.db'),
   PULLBOARD_SEED: z.enum(['demo', 'none']).default('demo'),
   PULLBOARD_ADMIN_PASSWORD: z.string().optional(),
+  /** Folder for scheduled backups; unset = no scheduled backups. */
+  PULLBOARD_BACKUP_DIR: z.string().min(1).optional(),
+  PULLBOARD_BACKUP_INTERVAL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
+  /** How many scheduled backups to keep (oldest removed first). */
+  PULLBOARD_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
+import { scheduleBackups } from './backups.ts';
 import { readConfig } from './config.ts';
 import { consoleLogger } from './logger.ts';
 
@@ -22,6 +23,14 @@ async function main(): Promise<void> {
   const shown = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
   log.info(`listening on http://${shown}:${addr.port} (database ${path.resolve(config.PULLBOARD_DB)}, seq ${app.service.seq})`);
 
+  const stopBackups = config.PULLBOARD_BACKUP_DIR
+    ? scheduleBackups(
+        app.repo,
+        { dir: config.PULLBOARD_BACKUP_DIR, intervalMinutes: config.PULLBOARD_BACKUP_INTERVAL_MINUTES, keep: config.PULLBOARD_BACKUP_KEEP },
+        log,
+      )
+    : () => {};
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -32,6 +41,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    stopBackups();
     void app.close().then(() => {
       log.info('stopped');
       process.exit(0);

@@ -33,7 +33,7 @@ export interface BoardRepository {
   /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
   firstSeq(): number | null;
   lastSeq(): number;
-  /** Online backup to a file while the system keeps running. */
-  backup(file: string): Promise<void>;
+  /** Online backup to a file while the system keeps running; says the last seq it holds. */
+  backup(file: string): Promise<{ file: string; seq: number; bytes: number }>;
   close(): void;
 }

@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
+import { backupDatabase } from './backup.ts';
+import type { BackupInfo } from './backup.ts';
 import { migrations } from './migrations.ts';
 import type { BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
 
@@ -295,9 +297,8 @@ export class SqliteRepository implements BoardRepository {
     return (this.stmts.lastSeq.get() as { seq: number }).seq;
   }
 
-  async backup(file: string): Promise<void> {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    await this.db.backup(file);
+  async backup(file: string): Promise<BackupInfo> {
+    return backupDatabase(this.db, file);
   }
 
   close(): void {

@@ -1,0 +1,89 @@
+// Online backups and restore of the SQLite file. `VACUUM INTO` copies one consistent
+// read snapshot (WAL readers never block the writer), so a backup of a running plant is
+// a point-in-time copy that holds every event up to its seq.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface BackupInfo {
+  file: string;
+  /** The last event seq the backup holds. */
+  seq: number;
+  bytes: number;
+}
+
+/** Writes a consistent copy of the database behind `db` to `file` (must not exist). */
+export function backupDatabase(db: Database.Database, file: string): BackupInfo {
+  const target = path.resolve(file);
+  if (fs.existsSync(target)) throw new Error(`backup target ${target} already exists`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // One statement, one read snapshot: the copy's last seq is the seq it holds.
+  db.prepare('VACUUM INTO ?').run(target);
+  return inspectBackup(target);
+}
+
+/** Opens a backup read-only, checks its integrity and reports its last seq. */
+export function inspectBackup(file: string): BackupInfo {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const check = db.pragma('integrity_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check failed for ${file}: ${String(check)}`);
+    const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+    return { file, seq, bytes: fs.statSync(file).size };
+  } finally {
+    db.close();
+  }
+}
+
+/** Takes a backup of a database file that another process may be writing to. */
+export function backupFile(source: string, file: string): BackupInfo {
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    return backupDatabase(db, file);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Replaces the database file with a checked backup. The server must be stopped: the
+ * restore takes an exclusive lock first and refuses while anyone holds the file open.
+ */
+export function restoreFile(backup: string, target: string): BackupInfo {
+  const info = inspectBackup(backup);
+  const dest = path.resolve(target);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  if (fs.existsSync(dest)) {
+    const live = new Database(dest, { fileMustExist: true });
+    try {
+      // In WAL mode every open connection holds a shared lock on the WAL index, so an
+      // exclusive lock is refused while a server has the file open.
+      live.pragma('busy_timeout = 0');
+      live.pragma('locking_mode = EXCLUSIVE');
+      live.exec('BEGIN EXCLUSIVE; COMMIT;');
+    } catch {
+      throw new Error(`${dest} is in use: stop Pullboard before restoring`);
+    } finally {
+      live.close();
+    }
+  }
+  const tmp = `${dest}.restore-${process.pid}`;
+  fs.copyFileSync(backup, tmp);
+  for (const ext of ['-wal', '-shm']) fs.rmSync(dest + ext, { force: true });
+  fs.renameSync(tmp, dest);
+  return { ...info, file: dest };
+}
+
+/** Keeps the newest `keep` files named pullboard-*.db in `dir`; returns the removed ones. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^pullboard-.*\.db$/.test(f))
+    .sort()
+    .reverse();
+  const removed = files.slice(keep).map((f) => path.join(dir, f));
+  for (const f of removed) fs.rmSync(f, { force: true });
+  return removed;
+}
