@@ -3,8 +3,8 @@ import { columnCards, columnCount, fullContainers, orderedStations } from './boa
 import { Column, CommandType, ErrorCode, EventType, MoveKind, StationKind } from './names.ts';
 import type { ErrorCode as ErrorCodeT, MoveKind as MoveKindT } from './names.ts';
 import { canStepBack, checkWipLimit, decide, moveKind, Role } from './rules.ts';
-import type { BoardEventOf, Command } from './schemas.ts';
-import { Plant, T0, deepFreeze, refusalOf, smallPlant } from './testing.ts';
+import type { BoardEvent, BoardEventOf, Command } from './schemas.ts';
+import { Plant, T0, byWhat, deepFreeze, refusalOf, resultCard, smallPlant } from './testing.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 const T1 = '2025-03-03T07:30:00.000Z';
@@ -14,7 +14,7 @@ const ids = (plant: Plant, stationId: string, column: Column) =>
   columnCards(plant.state, stationId, column).map((c) => c.id);
 
 /** The single event of a decision, narrowed to its type. */
-function onlyEvent<T extends EventType>(events: readonly { type: string }[], type: T) {
+function onlyEvent<T extends EventType>(events: readonly BoardEvent[], type: T) {
   expect(events).toHaveLength(1);
   expect(events[0]?.type).toBe(type);
   return events[0] as BoardEventOf<T>;
@@ -46,7 +46,7 @@ describe('moveKind', () => {
     [DONE, DONE, MoveKind.REORDER],
     [REQUESTED, DONE, null],
     [DONE, REQUESTED, null],
-  ])('calls %s -> %s a %s', (from, to, kind) => {
+  ])('moveKind(%s, %s) is %s (null: a skipped column)', (from, to, kind) => {
     expect(moveKind(from, to)).toBe(kind);
   });
 });
@@ -57,7 +57,7 @@ describe('canStepBack', () => {
     [Role.LEAD, true],
     [Role.OPERATOR, false],
     [Role.VIEWER, false],
-  ])('lets %s step a card back: %s', (role, allowed) => {
+  ])('lets the %s role step a card back: %s', (role, allowed) => {
     expect(canStepBack(role)).toBe(allowed);
   });
 });
@@ -114,14 +114,14 @@ describe('card.move between columns', () => {
     ]);
   });
 
-  it.each<{ from: Column; to: Column; role: Role; kind: MoveKindT }>([
-    { from: REQUESTED, to: IN_PROGRESS, role: Role.OPERATOR, kind: MoveKind.START },
-    { from: IN_PROGRESS, to: DONE, role: Role.OPERATOR, kind: MoveKind.FINISH },
-    { from: DONE, to: IN_PROGRESS, role: Role.LEAD, kind: MoveKind.STEP_BACK },
-    { from: DONE, to: IN_PROGRESS, role: Role.ADMIN, kind: MoveKind.STEP_BACK },
-    { from: IN_PROGRESS, to: REQUESTED, role: Role.LEAD, kind: MoveKind.STEP_BACK },
-    { from: IN_PROGRESS, to: REQUESTED, role: Role.ADMIN, kind: MoveKind.STEP_BACK },
-  ])('lets $role move a card $from -> $to ($kind)', ({ from, to, role }) => {
+  it.each<[Role, Column, Column, MoveKindT]>([
+    [Role.OPERATOR, REQUESTED, IN_PROGRESS, MoveKind.START],
+    [Role.OPERATOR, IN_PROGRESS, DONE, MoveKind.FINISH],
+    [Role.LEAD, DONE, IN_PROGRESS, MoveKind.STEP_BACK],
+    [Role.ADMIN, DONE, IN_PROGRESS, MoveKind.STEP_BACK],
+    [Role.LEAD, IN_PROGRESS, REQUESTED, MoveKind.STEP_BACK],
+    [Role.ADMIN, IN_PROGRESS, REQUESTED, MoveKind.STEP_BACK],
+  ])('lets the %s role move a card %s -> %s (%s)', (role, from, to) => {
     const { plant, blank } = smallPlant();
     const card = plant.bring(plant.serial(blank, 1).id, from);
 
@@ -131,14 +131,14 @@ describe('card.move between columns', () => {
     expect(plant.card(card.id)).toMatchObject({ column: to, version: card.version + 1 });
   });
 
-  it.each<{ from: Column; to: Column; role: Role; why: string }>([
-    { from: DONE, to: IN_PROGRESS, role: Role.OPERATOR, why: 'only a lead steps back' },
-    { from: IN_PROGRESS, to: REQUESTED, role: Role.OPERATOR, why: 'only a lead steps back' },
-    { from: IN_PROGRESS, to: REQUESTED, role: Role.VIEWER, why: 'only a lead steps back' },
-    { from: REQUESTED, to: DONE, role: Role.LEAD, why: 'it skips In Progress' },
-    { from: REQUESTED, to: DONE, role: Role.OPERATOR, why: 'it skips In Progress' },
-    { from: DONE, to: REQUESTED, role: Role.ADMIN, why: 'it skips In Progress (consume is the way back)' },
-  ])('refuses $role moving a card $from -> $to as INVALID_TRANSITION: $why', ({ from, to, role }) => {
+  it.each<[Role, Column, Column, string]>([
+    [Role.OPERATOR, DONE, IN_PROGRESS, 'only a lead steps back'],
+    [Role.OPERATOR, IN_PROGRESS, REQUESTED, 'only a lead steps back'],
+    [Role.VIEWER, IN_PROGRESS, REQUESTED, 'only a lead steps back'],
+    [Role.LEAD, REQUESTED, DONE, 'it skips In Progress'],
+    [Role.OPERATOR, REQUESTED, DONE, 'it skips In Progress'],
+    [Role.ADMIN, DONE, REQUESTED, 'it skips In Progress (consume is the way back)'],
+  ])('refuses the %s role moving a card %s -> %s as INVALID_TRANSITION: %s', (role, from, to) => {
     const { plant, blank } = smallPlant();
     const card = plant.bring(plant.serial(blank, 1).id, from);
     const before = plant.state;
@@ -185,11 +185,14 @@ describe('card.move within a column (priority)', () => {
     });
   });
 
-  it.each<{ before: 'first' | null | undefined; expected: (c: ReturnType<typeof setup>) => string[] }>([
-    { before: 'first', expected: ({ b1, b2, b3, h1, h2 }) => [b3, b1, b2, h1, h2] },
-    { before: null, expected: ({ b1, b2, b3, h1, h2 }) => [b1, b2, h1, h2, b3] },
-    { before: undefined, expected: ({ b1, b2, b3, h1, h2 }) => [b1, b2, h1, h2, b3] },
-  ])('moves blank 3 before $before (null or absent: to the end)', ({ before, expected }) => {
+  type Order = (c: ReturnType<typeof setup>) => string[];
+  const toTop: Order = ({ b1, b2, b3, h1, h2 }) => [b3, b1, b2, h1, h2];
+  const toEnd: Order = ({ b1, b2, b3, h1, h2 }) => [b1, b2, h1, h2, b3];
+  it.each(byWhat<{ what: string; before: 'first' | null | undefined; expected: Order }>([
+    { what: 'to the top when placed before the first card', before: 'first', expected: toTop },
+    { what: 'to the end when beforeCardId is null', before: null, expected: toEnd },
+    { what: 'to the end when beforeCardId is absent', before: undefined, expected: toEnd },
+  ]))('moves a card %s', (_, { before, expected }) => {
     const c = setup();
     c.plant.move(c.b3, DONE, { before: before === 'first' ? c.b1 : before });
     expect(ids(c.plant, c.steel.id, DONE)).toEqual(expected(c));
@@ -212,7 +215,7 @@ describe('card.move within a column (priority)', () => {
     expect(ids(plant, steel.id, DONE)).toEqual([b1, b2, b3, h1, h2]);
   });
 
-  it.each<{ what: string; before: (c: ReturnType<typeof setup>) => string; code: ErrorCodeT }>([
+  it.each(byWhat<{ what: string; before: (c: ReturnType<typeof setup>) => string; code: ErrorCodeT }>([
     { what: 'the card itself', before: (c) => c.b2, code: ErrorCode.VALIDATION_FAILED },
     {
       what: 'a card in another column',
@@ -225,7 +228,7 @@ describe('card.move within a column (priority)', () => {
       code: ErrorCode.INVALID_TRANSITION,
     },
     { what: 'an unknown card', before: () => 'cd-404', code: ErrorCode.NOT_FOUND },
-  ])('refuses placing a card before $what ($code)', ({ before, code }) => {
+  ]))('refuses placing a card before %s', (_, { before, code }) => {
     const c = setup();
     const beforeId = before(c);
     const state = c.plant.state;
@@ -302,7 +305,7 @@ describe('WIP limits', () => {
     },
   ];
 
-  it.each(cases)('refuses $what over a hard limit (WIP_LIMIT_REACHED)', (c) => {
+  it.each(byWhat(cases))('refuses %s over a hard limit (WIP_LIMIT_REACHED)', (_, c) => {
     const { plant, press, cards } = pressWith(c.columns);
     plant.limit(press, c.limits.inProgress, c.limits.done);
     const state = plant.state;
@@ -318,7 +321,7 @@ describe('WIP limits', () => {
     expect(plant.state).toBe(state);
   });
 
-  it.each(cases)('allows $what over a soft limit, which only flags the column', (c) => {
+  it.each(byWhat(cases))('allows %s over a soft limit, which only flags the column', (_, c) => {
     const { plant, press, cards } = pressWith(c.columns);
     plant.limit(press, c.limits.inProgress, c.limits.done, true);
 
@@ -327,7 +330,7 @@ describe('WIP limits', () => {
     expect(columnCount(plant.state, press.id, c.full)).toBe(c.count + 1);
   });
 
-  it.each(cases)('allows $what when the column has no limit', (c) => {
+  it.each(byWhat(cases))('allows %s when the column has no limit', (_, c) => {
     const { plant, press, cards } = pressWith(c.columns);
     plant.move(cards[c.card - 1]!, c.to, { role: c.role });
     expect(columnCount(plant.state, press.id, c.full)).toBe(c.count + 1);
@@ -377,10 +380,10 @@ describe('WIP limits', () => {
 // ---------------------------------------------------------------- versions
 
 describe('expectedVersion (optimistic concurrency)', () => {
-  it.each<{ command: string; run: (p: Plant, cardId: string, v: number) => unknown }>([
-    { command: 'card.move', run: (p, id, v) => p.move(id, IN_PROGRESS, { expectedVersion: v }) },
-    { command: 'card.consume', run: (p, id, v) => p.consume(id, v) },
-  ])('refuses $command with a stale version as VERSION_CONFLICT', ({ run }) => {
+  it.each<[string, (p: Plant, cardId: string, v: number) => unknown]>([
+    ['card.move', (p, id, v) => p.move(id, IN_PROGRESS, { expectedVersion: v })],
+    ['card.consume', (p, id, v) => p.consume(id, v)],
+  ])('refuses %s with a stale version as VERSION_CONFLICT', (_, run) => {
     const { plant, blank } = smallPlant();
     const card = plant.bring(plant.serial(blank, 1).id, DONE);
     plant.move(card.id, DONE, { before: plant.serial(blank, 2).id }); // someone reorders: version 2
@@ -499,7 +502,7 @@ describe('loop.consume', () => {
     const { plant, blank } = smallPlant();
     const [b1, b2, b3] = [1, 2, 3].map((n) => plant.serial(blank, n).id) as [string, string, string];
     // Cards created together are taken in column order: 1, 2, 3.
-    const firstRound = [1, 2, 3].map(() => (plant.consumeLoop(blank).result as { card: { id: string } }).card.id);
+    const firstRound = [1, 2, 3].map(() => resultCard(plant.consumeLoop(blank)).id);
     expect(firstRound).toEqual([b1, b2, b3]);
     // Fill them again in the order 3, 1, 2, then give 2 top priority in Done.
     for (const id of [b3, b1, b2]) plant.move(id, IN_PROGRESS);
@@ -566,7 +569,12 @@ describe('cascade (starting a card uses its inputs)', () => {
       causedByCardId: s1.id,
       card: { column: REQUESTED, cycle: 1, enteredSeq: seq + 1 },
     });
-    expect(d.events[1]).toMatchObject({ cardId: s1.id, from: REQUESTED, to: IN_PROGRESS, card: { enteredSeq: seq + 2 } });
+    expect(d.events[1]).toMatchObject({
+      cardId: s1.id,
+      from: REQUESTED,
+      to: IN_PROGRESS,
+      card: { enteredSeq: seq + 2 },
+    });
     expect(d.result).toEqual({ card: plant.card(s1.id), seq: seq + 2 });
     expect(ids(plant, steel.id, REQUESTED).at(-1)).toBe(b2.id);
     expect(fullContainers(plant.state, blank.id).map((c) => c.serial)).toEqual([3, 1]);
@@ -583,16 +591,17 @@ describe('cascade (starting a card uses its inputs)', () => {
       [EventType.CARD_CONSUMED, plant.serial(housing, 1).id],
       [EventType.CARD_MOVED, p1.id],
     ]);
-    expect(d.events.slice(0, 2).every((e) => e.type === EventType.CARD_CONSUMED && e.causedByCardId === p1.id)).toBe(true);
+    const causes = d.events.map((e) => (e.type === EventType.CARD_CONSUMED ? e.causedByCardId : null));
+    expect(causes).toEqual([p1.id, p1.id, null]);
     expect(fullContainers(plant.state, shaft.id)).toHaveLength(2);
     expect(fullContainers(plant.state, housing.id)).toHaveLength(1);
   });
 
-  it.each<{ move: string; from: Column; to: Column }>([
-    { move: 'finishing', from: IN_PROGRESS, to: DONE },
-    { move: 'stepping back', from: IN_PROGRESS, to: REQUESTED },
-    { move: 'reordering Requested', from: REQUESTED, to: REQUESTED },
-  ])('uses no input when $move', ({ from, to }) => {
+  it.each<[string, Column, Column]>([
+    ['finishing', IN_PROGRESS, DONE],
+    ['stepping back', IN_PROGRESS, REQUESTED],
+    ['reordering Requested', REQUESTED, REQUESTED],
+  ])('uses no input when %s', (_, from, to) => {
     const { plant, blank, shaft } = smallPlant();
     const s1 = plant.bring(plant.serial(shaft, 1).id, from);
     const full = fullContainers(plant.state, blank.id).length;
@@ -655,7 +664,7 @@ describe('cascade (starting a card uses its inputs)', () => {
     const { plant, blank, shaft, housing, pump, steel, machining, assembly } = smallPlant();
     // Shipping uses a pump; Assembly starts a new one, which pulls a shaft and a housing;
     // Machining starts a new shaft, which pulls a blank from Steel.
-    const p = (plant.consumeLoop(pump).result as { card: { id: string } }).card.id;
+    const p = resultCard(plant.consumeLoop(pump)).id;
     plant.move(p, IN_PROGRESS);
     const s = columnCards(plant.state, machining.id, REQUESTED)[0]!;
     plant.move(s.id, IN_PROGRESS);
@@ -728,7 +737,7 @@ describe('loop.create', () => {
   });
 
   type P = ReturnType<typeof smallPlant>;
-  it.each<{ what: string; command: (p: P) => Partial<Command>; code: ErrorCodeT }>([
+  it.each(byWhat<{ what: string; command: (p: P) => Partial<Command>; code: ErrorCodeT }>([
     {
       what: 'the same station at both ends',
       command: (p) => ({ supplierStationId: p.machining.id, consumerStationId: p.machining.id }),
@@ -765,7 +774,7 @@ describe('loop.create', () => {
       command: () => ({ consumerStationId: 'st-404' }),
       code: ErrorCode.NOT_FOUND,
     },
-  ])('refuses $what ($code)', ({ command, code }) => {
+  ]))('refuses %s', (_, { command, code }) => {
     const p = smallPlant();
     const state = p.plant.state;
     const base = {
@@ -812,15 +821,16 @@ describe('loop.update', () => {
     [3, [4, 2]],
     [2, [4, 2, 5]],
     [1, [4, 2, 5, 1]],
-  ])('down to %i cards withdraws serials %j: empty containers first, then full ones, never work in process', (count, removed) => {
-    const { plant, loop } = pressWith([DONE, REQUESTED, IN_PROGRESS, REQUESTED, DONE]);
+  ])('shrinking to %i cards withdraws serials %j: empty containers first, then full ones, never work in process', (
+    count,
+    removed,
+  ) => {
+    const { plant, loop, cards } = pressWith([DONE, REQUESTED, IN_PROGRESS, REQUESTED, DONE]);
 
     const d = plant.run({ type: CommandType.LOOP_UPDATE, loopId: loop.id, cardCount: count });
 
     const e = onlyEvent(d.events, EventType.LOOP_UPDATED);
-    const serialOf = new Map(Object.values(d.events.length ? plant.log : []).flatMap(() => []));
-    void serialOf;
-    expect(e.removedCardIds).toEqual(removed.map((n) => `cd-${n}`));
+    expect(e.removedCardIds).toEqual(removed.map((n) => cards[n - 1]));
     expect(e.addedCards).toEqual([]);
     expect(plant.cardsOf(loop)).toHaveLength(count);
     expect(plant.state.loops[loop.id]?.cardCount).toBe(count);
@@ -871,8 +881,13 @@ describe('loop.update', () => {
   });
 
   type P = ReturnType<typeof smallPlant>;
-  it.each<{ what: string; loop: (p: P) => string; inputs: (p: P) => string[]; code: ErrorCodeT }>([
-    { what: 'a loop as its own input', loop: (p) => p.pump.id, inputs: (p) => [p.pump.id], code: ErrorCode.VALIDATION_FAILED },
+  it.each(byWhat<{ what: string; loop: (p: P) => string; inputs: (p: P) => string[]; code: ErrorCodeT }>([
+    {
+      what: 'a loop as its own input',
+      loop: (p) => p.pump.id,
+      inputs: (p) => [p.pump.id],
+      code: ErrorCode.VALIDATION_FAILED,
+    },
     {
       what: 'an input not consumed at the supplying station',
       loop: (p) => p.pump.id,
@@ -887,7 +902,7 @@ describe('loop.update', () => {
     },
     { what: 'an unknown input', loop: (p) => p.pump.id, inputs: () => ['lp-404'], code: ErrorCode.NOT_FOUND },
     { what: 'an unknown loop', loop: () => 'lp-404', inputs: () => [], code: ErrorCode.NOT_FOUND },
-  ])('refuses $what ($code)', ({ loop, inputs, code }) => {
+  ]))('refuses %s', (_, { loop, inputs, code }) => {
     const p = smallPlant();
     const state = p.plant.state;
     const err = refusalOf(() =>
@@ -934,7 +949,7 @@ describe('station.create', () => {
 });
 
 describe('station.update', () => {
-  it.each<{ what: string; patch: Partial<Command>; expected: object }>([
+  it.each(byWhat<{ what: string; patch: Partial<Command>; expected: object }>([
     { what: 'renames', patch: { name: 'CNC cell' }, expected: { name: 'CNC cell' } },
     {
       what: 'changes one limit and keeps the other',
@@ -951,7 +966,7 @@ describe('station.update', () => {
       patch: { softLimits: { done: true } },
       expected: { softLimits: { inProgress: false, done: true } },
     },
-  ])('$what', ({ patch, expected }) => {
+  ]))('%s', (_, { patch, expected }) => {
     const { plant, machining } = smallPlant();
     const limited = plant.limit(machining, 2, 3);
 
@@ -963,13 +978,13 @@ describe('station.update', () => {
   });
 
   // Steel 0, Machining 1, Assembly 2, Shipping 3.
-  it.each<{ name: string; to: number; order: string[]; events: number }>([
-    { name: 'Shipping', to: 0, order: ['Shipping', 'Steel', 'Machining', 'Assembly'], events: 4 },
-    { name: 'Steel', to: 3, order: ['Machining', 'Assembly', 'Shipping', 'Steel'], events: 4 },
-    { name: 'Machining', to: 2, order: ['Steel', 'Assembly', 'Machining', 'Shipping'], events: 2 },
-    { name: 'Steel', to: 99, order: ['Machining', 'Assembly', 'Shipping', 'Steel'], events: 4 },
-    { name: 'Assembly', to: 2, order: ['Steel', 'Machining', 'Assembly', 'Shipping'], events: 1 },
-  ])('moves $name to position $to and renumbers the others', ({ name, to, order, events }) => {
+  it.each<[string, number, string[], number]>([
+    ['Shipping', 0, ['Shipping', 'Steel', 'Machining', 'Assembly'], 4],
+    ['Steel', 3, ['Machining', 'Assembly', 'Shipping', 'Steel'], 4],
+    ['Machining', 2, ['Steel', 'Assembly', 'Machining', 'Shipping'], 2],
+    ['Steel', 99, ['Machining', 'Assembly', 'Shipping', 'Steel'], 4],
+    ['Assembly', 2, ['Steel', 'Machining', 'Assembly', 'Shipping'], 1],
+  ])('moves %s to position %i, renumbering the others: %j in %i event(s)', (name, to, order, events) => {
     const { plant } = smallPlant();
     const st = Object.values(plant.state.stations).find((s) => s.name === name)!;
 
@@ -999,7 +1014,7 @@ describe('decide', () => {
   const refused: Array<{ what: string; command: (p: P) => Command; code: ErrorCodeT }> = [
     {
       what: 'a skipped column',
-      command: (p) => ({ type: CommandType.CARD_MOVE, cardId: p.plant.serial(p.blank, 1).id, to: REQUESTED }),
+      command: (p) => ({ type: CommandType.CARD_MOVE, cardId: p.plant.serial(p.blank, 3).id, to: REQUESTED }),
       code: ErrorCode.INVALID_TRANSITION,
     },
     {
@@ -1036,9 +1051,9 @@ describe('decide', () => {
       code: ErrorCode.VALIDATION_FAILED,
     },
     {
-      what: 'a loop shrink into work in process',
-      command: (p) => ({ type: CommandType.LOOP_UPDATE, loopId: p.pump.id, cardCount: 1 }),
-      code: ErrorCode.INVALID_TRANSITION,
+      what: 'an unknown card',
+      command: () => ({ type: CommandType.CARD_CONSUME, cardId: 'cd-404' }),
+      code: ErrorCode.NOT_FOUND,
     },
   ];
 
@@ -1054,7 +1069,7 @@ describe('decide', () => {
     return p;
   }
 
-  it.each(refused)('refuses $what and leaves the state it was given untouched ($code)', ({ command, code }) => {
+  it.each(byWhat(refused))('refuses %s and leaves the state it was given untouched', (_, { command, code }) => {
     const p = busyPlant();
     const copy = structuredClone(p.plant.state);
     const frozen = deepFreeze(p.plant.state);
@@ -1066,14 +1081,20 @@ describe('decide', () => {
   });
 
   const accepted: Array<{ what: string; command: (p: P) => Command }> = [
-    { what: 'a cascading start', command: (p) => ({ type: CommandType.CARD_MOVE, cardId: p.plant.serial(p.shaft, 1).id, to: IN_PROGRESS }) },
+    {
+      what: 'a cascading start',
+      command: (p) => ({ type: CommandType.CARD_MOVE, cardId: p.plant.serial(p.shaft, 1).id, to: IN_PROGRESS }),
+    },
     { what: 'a consumption', command: (p) => ({ type: CommandType.LOOP_CONSUME, loopId: p.blank.id }) },
     { what: 'a loop resize', command: (p) => ({ type: CommandType.LOOP_UPDATE, loopId: p.pump.id, cardCount: 4 }) },
-    { what: 'a station move', command: (p) => ({ type: CommandType.STATION_UPDATE, stationId: p.shipping.id, position: 0 }) },
+    {
+      what: 'a station move',
+      command: (p) => ({ type: CommandType.STATION_UPDATE, stationId: p.shipping.id, position: 0 }),
+    },
     { what: 'a new station', command: () => ({ type: CommandType.STATION_CREATE, name: 'Paint' }) },
   ];
 
-  it.each(accepted)('accepts $what without changing the state it was given', ({ command }) => {
+  it.each(byWhat(accepted))('accepts %s without changing the state it was given', (_, { command }) => {
     const p = busyPlant();
     p.plant.bring(p.plant.serial(p.shaft, 1).id, REQUESTED);
     const copy = structuredClone(p.plant.state);

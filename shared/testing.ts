@@ -185,6 +185,17 @@ export function smallPlant() {
   return { plant, steel, machining, assembly, shipping, blank, shaft, housing, pump };
 }
 
+/** The card a card.move / card.consume / loop.consume decision answers with. */
+export function resultCard(d: Decision): Card {
+  if ('card' in d.result) return d.result.card;
+  throw new Error('test fixture: the result has no card');
+}
+
+/** Table rows as [title, row] pairs, for `it.each(byWhat(table))('refuses %s', (_, row) => ...)`. */
+export function byWhat<T extends { what: string }>(table: readonly T[]): Array<[string, T]> {
+  return table.map((row) => [row.what, row]);
+}
+
 /** Runs `fn` and returns the DomainError it throws; anything else is a test failure. */
 export function refusalOf(fn: () => unknown): DomainError {
   try {
