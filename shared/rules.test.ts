@@ -156,6 +156,15 @@ describe('card.move between columns', () => {
     expect(err.code).toBe(ErrorCode.NOT_FOUND);
     expect(err.details).toEqual({ cardId: 'cd-404' });
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'refuses the id "%s" as NOT_FOUND instead of finding an Object.prototype member',
+    (id) => {
+      const { plant } = smallPlant();
+      expect(refusalOf(() => plant.move(id, IN_PROGRESS)).code).toBe(ErrorCode.NOT_FOUND);
+      expect(refusalOf(() => plant.consume(id)).code).toBe(ErrorCode.NOT_FOUND);
+    },
+  );
 });
 
 describe('card.move within a column (priority)', () => {

@@ -89,19 +89,20 @@ function run(d: Draft, c: Command): CommandResult {
 }
 
 // ---------------------------------------------------------------- lookups
+// Own properties only: an id such as "constructor" must not find Object.prototype.
 
 function station(s: BoardState, id: string): Station {
-  const x = s.stations[id];
+  const x = Object.hasOwn(s.stations, id) ? s.stations[id] : undefined;
   if (!x) throw notFound('station', id);
   return x;
 }
 function loop(s: BoardState, id: string): Loop {
-  const x = s.loops[id];
+  const x = Object.hasOwn(s.loops, id) ? s.loops[id] : undefined;
   if (!x) throw notFound('loop', id);
   return x;
 }
 function card(s: BoardState, id: string): Card {
-  const x = s.cards[id];
+  const x = Object.hasOwn(s.cards, id) ? s.cards[id] : undefined;
   if (!x) throw notFound('card', id);
   return x;
 }
