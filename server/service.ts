@@ -145,6 +145,12 @@ function replay(status: number, body: unknown): Outcome {
   return { ok: false, status, error: new DomainError(e.code, e.message, e.details), replayed: true };
 }
 
+/** Hash of the command with its keys sorted: HTTP and the socket build the same command in different key orders. */
 function fingerprintOf(command: Command): string {
-  return createHash('sha256').update(JSON.stringify(command)).digest('base64url');
+  return createHash('sha256').update(JSON.stringify(command, sortedKeys)).digest('base64url');
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -24,6 +24,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (typeof type === 'string' && /^(encoding|charset)\.unsupported$|^request\.(aborted|size\.invalid)$|^stream\.encoding\.set$/.test(type)) {
       return sendError(res, new DomainError(ErrorCode.VALIDATION_FAILED, 'Request body could not be read'));
     }
+    // The router cannot percent-decode a path id (e.g. /cards/%ZZ/move): an id that
+    // matches nothing, whatever its form, is NOT_FOUND (api.md).
+    if (err instanceof URIError) {
+      return sendError(res, new DomainError(ErrorCode.NOT_FOUND, 'No resource at this path (it is not valid percent-encoding)'));
+    }
+    // Any other client error of the body reader (e.g. a corrupt gzip body) is the request's fault.
+    const status = (err as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendError(res, new DomainError(ErrorCode.VALIDATION_FAILED, 'Request body could not be read'));
+    }
     log.error('unexpected error', err);
     res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Internal error; nothing was changed' } });
   };

@@ -1,0 +1,378 @@
+// Integration-test harness: starts the real app (createApp) on port 0 with a temporary
+// SQLite file and talks to it the way outside clients do, over real HTTP (fetch) and the
+// real Socket.IO client. Nothing of the server or the database is mocked.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { Column, StationKind } from '../../shared/names.ts';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SocketCommandEvent,
+  SocketCommandPayload,
+  SocketCommandResults,
+  SubscribeResult,
+} from '../../shared/protocol.ts';
+import {
+  BoardEventSchema,
+  BoardSnapshotSchema,
+  CardSchema,
+  LoopSchema,
+  StationSchema,
+} from '../../shared/schemas.ts';
+import type { BoardEvent, BoardSnapshot, Card, Loop, Station, WipLimits } from '../../shared/schemas.ts';
+import { createApp } from '../app.ts';
+import type { App } from '../app.ts';
+import type { Logger } from '../logger.ts';
+
+/** How long a test waits for an ack or an event before it fails (not a performance bound). */
+export const WAIT_MS = 5_000;
+
+// ---------------------------------------------------------------- server
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:40123 (the API is under /api). */
+  url: string;
+  app: App;
+  dbFile: string;
+  dir: string;
+  /** Warnings and errors the server logged: a 500 or a failed handler shows up here. */
+  problems: string[];
+  /** Disconnects this server's test clients, closes the app and removes its temp folder. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  seed?: 'demo' | 'none';
+  /** Reopen an existing database (a restart); its folder then belongs to the first server. */
+  dbFile?: string;
+}
+
+const running = new Set<TestServer>();
+
+/** Starts the real app on 127.0.0.1, port 0, with a fresh temporary SQLite file. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const owned = opts.dbFile === undefined;
+  const dir = owned ? await fs.mkdtemp(path.join(os.tmpdir(), 'pullboard-test-')) : path.dirname(opts.dbFile!);
+  const dbFile = opts.dbFile ?? path.join(dir, 'board.db');
+  const problems: string[] = [];
+  const record = (level: string) => (msg: string, extra?: unknown) => {
+    problems.push(`${level}: ${msg}${extra instanceof Error ? ` ${extra.message}` : ''}`);
+  };
+  const logger: Logger = { info() {}, warn: record('warn'), error: record('error') };
+  const app = createApp({ dbFile, seed: opts.seed ?? 'none', staticDir: null, logger });
+  const address = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${address.port}`;
+  let stopped: Promise<void> | undefined;
+  const server: TestServer = {
+    url,
+    app,
+    dbFile,
+    dir,
+    problems,
+    stop() {
+      stopped ??= (async () => {
+        running.delete(server);
+        disconnectClients(url);
+        await app.close();
+        if (owned) await fs.rm(dir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+  running.add(server);
+  return server;
+}
+
+/**
+ * Stops every server still running (for afterEach/afterAll), newest first, so a restarted
+ * server is closed before the first one removes the folder they share.
+ */
+export async function stopAllServers(): Promise<void> {
+  for (const s of [...running].reverse()) await s.stop();
+}
+
+/**
+ * A restart: closes the app but keeps its database, then starts a new app on the same file.
+ * The old server's stop() later removes the folder.
+ */
+export async function restartServer(old: TestServer, opts: { seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
+  disconnectClients(old.url);
+  await old.app.close();
+  return startServer({ ...opts, dbFile: old.dbFile });
+}
+
+// ---------------------------------------------------------------- Socket.IO clients
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const clients = new Map<Client, string>();
+
+/** Connects a real Socket.IO client (websocket only) and resolves once it is connected. */
+export function connectClient(url: string, actor = 'tester'): Promise<Client> {
+  const socket: Client = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    auth: { actor },
+  });
+  clients.set(socket, url);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+/** Disconnects the test clients (of one server, or all of them). */
+export function disconnectClients(url?: string): void {
+  for (const [socket, of] of clients) {
+    if (url !== undefined && of !== url) continue;
+    socket.disconnect();
+    clients.delete(socket);
+  }
+}
+
+/** `board:subscribe`, resolving with the ack. */
+export function subscribe(socket: Client, afterSeq?: number): Promise<Ack<SubscribeResult>> {
+  return socket.timeout(WAIT_MS).emitWithAck('board:subscribe', afterSeq === undefined ? {} : { afterSeq });
+}
+
+/** Sends a typed command over the socket and resolves with its ack. */
+export function sendCommand<E extends SocketCommandEvent>(
+  socket: Client,
+  event: E,
+  payload: SocketCommandPayload<E>,
+): Promise<Ack<SocketCommandResults[E]>> {
+  // The typed maps cannot follow a generic event name through emitWithAck; the runtime
+  // call is the plain one.
+  const raw = socket as unknown as Socket;
+  return raw.timeout(WAIT_MS).emitWithAck(event, payload) as Promise<Ack<SocketCommandResults[E]>>;
+}
+
+/** Emits anything at all, as a misbehaving client would, and resolves with the ack. */
+export function sendRaw(socket: Client, event: string, ...args: unknown[]): Promise<unknown> {
+  const raw = socket as unknown as Socket;
+  return raw.timeout(WAIT_MS).emitWithAck(event, ...args) as Promise<unknown>;
+}
+
+/** Emits without an acknowledgement callback. */
+export function emitWithoutAck(socket: Client, event: string, ...args: unknown[]): void {
+  (socket as unknown as Socket).emit(event, ...args);
+}
+
+/** Everything a client received as `board:events`, in arrival order. */
+export interface EventCollector {
+  readonly events: BoardEvent[];
+  readonly batches: BoardEvent[][];
+  /** Resolves once an event with this seq (or later) has arrived. */
+  waitForSeq(seq: number): Promise<void>;
+  stop(): void;
+}
+
+/** Starts collecting `board:events`; attach it before subscribing so nothing is missed. */
+export function collectEvents(socket: Client): EventCollector {
+  const events: BoardEvent[] = [];
+  const batches: BoardEvent[][] = [];
+  let waiters: Array<{ seq: number; resolve: () => void }> = [];
+  const lastSeq = () => events.at(-1)?.seq ?? 0;
+  const onEvents = (batch: BoardEvent[]) => {
+    batches.push(batch);
+    events.push(...batch);
+    const done = waiters.filter((w) => lastSeq() >= w.seq);
+    waiters = waiters.filter((w) => lastSeq() < w.seq);
+    for (const w of done) w.resolve();
+  };
+  socket.on('board:events', onEvents);
+  return {
+    events,
+    batches,
+    waitForSeq(seq) {
+      if (lastSeq() >= seq) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`no board:events up to seq ${seq} within ${WAIT_MS} ms (last seen ${lastSeq()})`));
+        }, WAIT_MS);
+        waiters.push({
+          seq,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    stop() {
+      socket.off('board:events', onEvents);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export interface Reply {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  /** The body as received. */
+  text: string;
+  /** The body parsed as JSON when it is JSON, otherwise undefined. */
+  body: unknown;
+}
+
+export interface RequestOptions {
+  /** Sent as JSON (Content-Type: application/json). */
+  json?: unknown;
+  /** Sent exactly as given (set Content-Type yourself through `headers`). */
+  raw?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** One HTTP request; never throws for an error status. */
+export async function request(url: string, method: string, pathname: string, opts: RequestOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...opts.headers };
+  // A copy gives fetch the plain ArrayBuffer-backed bytes its types ask for.
+  let body: string | Uint8Array<ArrayBuffer> | undefined =
+    opts.raw === undefined || typeof opts.raw === 'string' ? opts.raw : new Uint8Array(opts.raw);
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url + pathname, { method, headers, ...(body !== undefined && { body }) });
+  const text = await res.text();
+  const contentType = res.headers.get('content-type') ?? '';
+  let parsed: unknown;
+  if (contentType.includes('json')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  return { status: res.status, contentType, headers: res.headers, text, body: parsed };
+}
+
+/** The exact error shape of api.md: {"error": {code, message, details?}} and nothing else. */
+export const ErrorBody = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const CardResultSchema = z.object({ card: CardSchema, seq: z.number().int().min(1) });
+export const EventsPageSchema = z.object({ events: z.array(BoardEventSchema), lastSeq: z.number().int().min(0) });
+export const LoopCreatedSchema = z.object({ loop: LoopSchema, cards: z.array(CardSchema) });
+
+/** A small API client for arranging a plant; setup calls fail loudly when refused. */
+export class Api {
+  constructor(readonly url: string) {}
+
+  request(method: string, pathname: string, opts?: RequestOptions): Promise<Reply> {
+    return request(this.url, method, pathname, opts);
+  }
+
+  private async expect<T>(schema: z.ZodType<T>, status: number, reply: Promise<Reply>): Promise<T> {
+    const r = await reply;
+    if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 300)}`);
+    return schema.parse(r.body);
+  }
+
+  board(): Promise<BoardSnapshot> {
+    return this.expect(BoardSnapshotSchema, 200, this.request('GET', '/api/board'));
+  }
+
+  /** The board exactly as the server serialises it (for byte-for-byte comparison). */
+  async boardText(): Promise<string> {
+    const r = await this.request('GET', '/api/board');
+    if (r.status !== 200) throw new Error(`GET /api/board: ${r.status}`);
+    return r.text;
+  }
+
+  events(after = 0, limit?: number): Promise<z.infer<typeof EventsPageSchema>> {
+    const q = limit === undefined ? `after=${after}` : `after=${after}&limit=${limit}`;
+    return this.expect(EventsPageSchema, 200, this.request('GET', `/api/events?${q}`));
+  }
+
+  async lastSeq(): Promise<number> {
+    return (await this.events(0, 1)).lastSeq;
+  }
+
+  station(
+    name: string,
+    opts: { kind?: StationKind; wipLimits?: Partial<WipLimits> } = {},
+  ): Promise<Station> {
+    return this.expect(StationSchema, 201, this.request('POST', '/api/stations', { json: { name, ...opts } }));
+  }
+
+  loop(
+    partNumber: string,
+    supplier: Station,
+    consumer: Station,
+    cardCount: number,
+    inputs: Loop[] = [],
+  ): Promise<z.infer<typeof LoopCreatedSchema>> {
+    return this.expect(
+      LoopCreatedSchema,
+      201,
+      this.request('POST', '/api/loops', {
+        json: {
+          partNumber,
+          supplierStationId: supplier.id,
+          consumerStationId: consumer.id,
+          cardCount,
+          containerQty: 10,
+          leadTimeMinutes: 60,
+          inputLoopIds: inputs.map((l) => l.id),
+        },
+      }),
+    );
+  }
+
+  move(cardId: string, to: Column, extra: { beforeCardId?: string; expectedVersion?: number } = {}) {
+    return this.expect(
+      CardResultSchema,
+      200,
+      this.request('POST', `/api/cards/${encodeURIComponent(cardId)}/move`, { json: { to, ...extra } }),
+    );
+  }
+
+  consumeCard(cardId: string) {
+    return this.expect(CardResultSchema, 200, this.request('POST', `/api/cards/${encodeURIComponent(cardId)}/consume`));
+  }
+
+  consumeLoop(loopId: string) {
+    return this.expect(CardResultSchema, 200, this.request('POST', `/api/loops/${encodeURIComponent(loopId)}/consume`));
+  }
+
+  async card(cardId: string): Promise<Card> {
+    const c = (await this.board()).cards.find((x) => x.id === cardId);
+    if (!c) throw new Error(`no card ${cardId} on the board`);
+    return c;
+  }
+}
+
+/**
+ * A small value stream built through the API, every card starting full (Done):
+ *
+ *   blank   Steel -> Machining      2 cards
+ *   shaft   Machining -> Assembly   2 cards, input: blank
+ *   housing Steel -> Assembly       1 card
+ *
+ * Machining has a hard In Progress limit of 1; no other limits.
+ */
+export async function buildPlant(api: Api) {
+  const steel = await api.station('Steel', { kind: StationKind.SUPPLIER });
+  const machining = await api.station('Machining', { wipLimits: { inProgress: 1 } });
+  const assembly = await api.station('Assembly');
+  const blank = await api.loop('BLK-100', steel, machining, 2);
+  const shaft = await api.loop('SHF-200', machining, assembly, 2, [blank.loop]);
+  const housing = await api.loop('HSG-300', steel, assembly, 1);
+  return { steel, machining, assembly, blank, shaft, housing };
+}
+export type Plant = Awaited<ReturnType<typeof buildPlant>>;
