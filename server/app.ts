@@ -61,6 +61,9 @@ export function createApp(opts: AppOptions): App {
       res.type('text/plain').send('Pullboard API is running. The client is not built: run `npm run build`.');
     });
   }
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `Nothing at ${req.method} ${req.path}` } });
+  });
   app.use(errorHandler(log));
 
   const httpServer = http.createServer(app);

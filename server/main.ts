@@ -31,6 +31,15 @@ async function main(): Promise<void> {
       )
     : () => {};
 
+  // Housekeeping at start and daily: expired idempotency keys, and old events if asked.
+  const housekeeping = () => {
+    const r = app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
+    if (r.events + r.keys > 0) log.info(`housekeeping: ${r.events} old event(s), ${r.keys} expired idempotency key(s) removed`);
+  };
+  housekeeping();
+  const daily = setInterval(housekeeping, 86_400_000);
+  daily.unref();
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     stopBackups();
+    clearInterval(daily);
     void app.close().then(() => {
       log.info('stopped');
       process.exit(0);

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { snapshotOf } from '../shared/board.ts';
 import type { BoardState } from '../shared/board.ts';
 import { DomainError } from '../shared/errors.ts';
-import { CommandType, ErrorCode } from '../shared/names.ts';
+import { CommandType, ErrorCode, Limits } from '../shared/names.ts';
 import { decide, Role } from '../shared/rules.ts';
 import type { CommandContext, CommandResult } from '../shared/rules.ts';
 import type { BoardEvent, BoardSnapshot, Command } from '../shared/schemas.ts';
@@ -53,6 +53,8 @@ export class BoardService {
   /** Events after `after` (oldest first), or null when some of them are no longer kept. */
   eventsSince(after: number, limit = Number.MAX_SAFE_INTEGER): BoardEvent[] | null {
     if (after >= this.state.seq) return after === this.state.seq ? [] : null;
+    // Far behind, a snapshot is smaller and faster than the replay.
+    if (this.state.seq - after > Limits.REPLAY_MAX_EVENTS) return null;
     const first = this.repo.firstSeq();
     if (first === null || first > after + 1) return null;
     return this.repo.eventsAfter(after, limit);
@@ -60,6 +62,17 @@ export class BoardService {
 
   eventsPage(after: number, limit: number): { events: BoardEvent[]; lastSeq: number } {
     return { events: this.repo.eventsAfter(after, limit), lastSeq: this.state.seq };
+  }
+
+  /**
+   * Housekeeping: forgets idempotency keys older than `idempotencyDays` and, when
+   * `eventDays` > 0, events older than that (clients further behind get a snapshot).
+   */
+  prune(opts: { eventDays: number; idempotencyDays: number }, now = new Date()): { events: number; keys: number } {
+    const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+    const events = opts.eventDays > 0 ? this.repo.pruneEvents(ago(opts.eventDays)) : 0;
+    const keys = this.repo.pruneIdempotency(ago(opts.idempotencyDays));
+    return { events, keys };
   }
 
   /** Calls `fn` with the events of every committed command, in seq order. */

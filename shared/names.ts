@@ -109,4 +109,6 @@ export const Limits = {
   MAX_WIP_LIMIT: 10_000,
   MAX_INPUT_LOOPS: 32,
   BODY_BYTES: 1024 * 1024,
+  /** A subscriber further behind than this gets a snapshot instead of a replay. */
+  REPLAY_MAX_EVENTS: 20_000,
 } as const;

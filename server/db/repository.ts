@@ -33,6 +33,10 @@ export interface BoardRepository {
   /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
   firstSeq(): number | null;
   lastSeq(): number;
+  /** Deletes events older than the time (never the newest one); returns how many. */
+  pruneEvents(before: string): number;
+  /** Forgets idempotency keys recorded before the time; returns how many. */
+  pruneIdempotency(before: string): number;
   /** Online backup to a file while the system keeps running; says the last seq it holds. */
   backup(file: string): Promise<{ file: string; seq: number; bytes: number }>;
   close(): void;

@@ -124,6 +124,8 @@ export class SqliteRepository implements BoardRepository {
       allLoops: db.prepare('SELECT * FROM loops'),
       allInputs: db.prepare('SELECT loop_id, input_loop_id FROM loop_inputs ORDER BY loop_id, position'),
       allCards: db.prepare('SELECT * FROM cards'),
+      pruneEvents: db.prepare('DELETE FROM events WHERE at < ? AND seq < (SELECT MAX(seq) FROM events)'),
+      pruneIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
       findIdem: db.prepare('SELECT key, fingerprint, status, body FROM idempotency WHERE key = ?'),
       insertIdem: db.prepare(
         'INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -287,6 +289,14 @@ export class SqliteRepository implements BoardRepository {
 
   eventsAfter(after: number, limit: number): BoardEvent[] {
     return (this.stmts.eventsAfter.all(after, limit) as EventRow[]).map(eventFromRow);
+  }
+
+  pruneEvents(before: string): number {
+    return this.stmts.pruneEvents.run(before).changes;
+  }
+
+  pruneIdempotency(before: string): number {
+    return this.stmts.pruneIdem.run(before).changes;
   }
 
   firstSeq(): number | null {

@@ -1,0 +1,68 @@
+// How long things are kept: idempotency keys expire after their window, the event log
+// is kept whole unless a retention is set, and a subscriber behind the kept log gets a
+// snapshot rather than a partial replay.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommandType, Column } from '../shared/names.ts';
+import { createApp } from './app.ts';
+import type { App } from './app.ts';
+import { silentLogger } from './logger.ts';
+
+const apps: App[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function demo(): App {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-ret-'));
+  dirs.push(dir);
+  const app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger });
+  apps.push(app);
+  return app;
+}
+
+const DAY = 86_400_000;
+
+describe('retention', () => {
+  it('keeps the whole event log by default', () => {
+    const app = demo();
+    const seq = app.service.seq;
+    const r = app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 3650 * DAY));
+    expect(r.events).toBe(0);
+    expect(app.repo.firstSeq()).toBe(1);
+    expect(app.service.eventsSince(0)).toHaveLength(seq);
+  });
+
+  it('prunes events past the retention but never the newest, and then answers old subscribers with a snapshot', () => {
+    const app = demo();
+    const seq = app.service.seq;
+    const r = app.service.prune({ eventDays: 1, idempotencyDays: 30 }, new Date(Date.now() + 2 * DAY));
+    expect(r.events).toBe(seq - 1);
+    expect(app.repo.firstSeq()).toBe(seq);
+    expect(app.service.eventsSince(0)).toBeNull(); // too old: snapshot
+    expect(app.service.eventsSince(seq - 1)).toHaveLength(1);
+    expect(app.service.eventsSince(seq)).toEqual([]);
+    // The log goes on gap-free from where it is.
+    const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
+    const out = app.service.execute({ type: CommandType.CARD_MOVE, cardId: card.id, to: Column.DONE }, { actor: 't' });
+    expect(out.ok).toBe(true);
+    expect(app.service.eventsSince(seq - 1)!.map((e) => e.seq)).toEqual([seq, seq + 1]);
+  });
+
+  it('forgets an idempotency key after its window, so the same key then runs again', () => {
+    const app = demo();
+    const cmd = { type: CommandType.STATION_CREATE, name: 'Rework' } as const;
+    const first = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
+    const again = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
+    expect(again.replayed).toBe(true);
+    expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 29 * DAY)).keys).toBe(0);
+    expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 31 * DAY)).keys).toBe(1);
+    const later = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
+    expect(later.replayed).toBe(false);
+    expect(later.ok && first.ok && later.result).not.toEqual(first.ok && first.result);
+  });
+});
