@@ -13,6 +13,7 @@ import type { BoardState } from '../../../shared/board.ts';
 import { Role } from '../../../shared/rules.ts';
 import type { Ack } from '../../../shared/protocol.ts';
 import type { ApiError, BoardEvent, BoardSnapshot } from '../../../shared/schemas.ts';
+import type { Column } from '../../../shared/names.ts';
 import { rebase, settle, targetCard } from './optimistic.ts';
 import type { OptimisticCommand, PendingCommand } from './optimistic.ts';
 import { refusalMessage } from './messages.ts';
@@ -97,11 +98,34 @@ export interface ClockSlice {
   tick(now: number): void;
 }
 
-export type PullboardState = BoardSlice & PendingSlice & ConnectionSlice & AlertSlice & ClockSlice;
+// ---------------------------------------------------------------- drag (UI)
+
+/** Where a dragged card would land: before `beforeCardId` (null = at the end). */
+export interface DropSlot {
+  stationId: string;
+  column: Column;
+  /** 0-based place among the column's other cards. */
+  index: number;
+  /** Number of the column's other cards (the dragged one excluded). */
+  others: number;
+  beforeCardId: string | null;
+}
+
+export interface DragSlice {
+  drag: { cardId: string; slot: DropSlot | null } | null;
+  setDrag(drag: DragSlice['drag']): void;
+}
+
+export type PullboardState = BoardSlice &
+  PendingSlice &
+  ConnectionSlice &
+  AlertSlice &
+  ClockSlice &
+  DragSlice;
 export type PullboardStore = StoreApi<PullboardState>;
 
-type Set = StoreApi<PullboardState>['setState'];
-type Get = StoreApi<PullboardState>['getState'];
+type SetState = StoreApi<PullboardState>['setState'];
+type GetState = StoreApi<PullboardState>['getState'];
 
 const MAX_ALERTS = 3;
 
@@ -110,7 +134,7 @@ function visible(confirmed: BoardState, pending: PendingCommand[], role: Role, a
   return pending.length === 0 ? confirmed : rebase(confirmed, pending, role, actor);
 }
 
-const boardSlice = (set: Set, get: Get): BoardSlice => ({
+const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
   confirmed: emptyBoard,
   board: emptyBoard,
   hasBoard: false,
@@ -143,7 +167,7 @@ const boardSlice = (set: Set, get: Get): BoardSlice => ({
   },
 });
 
-const pendingSlice = (set: Set, get: Get): PendingSlice => ({
+const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
   pending: [],
   role: Role.VIEWER,
   actor: 'tv',
@@ -188,7 +212,7 @@ const pendingSlice = (set: Set, get: Get): PendingSlice => ({
   },
 });
 
-const connectionSlice = (set: Set): ConnectionSlice => ({
+const connectionSlice = (set: SetState): ConnectionSlice => ({
   connection: { status: ConnectionStatus.RECONNECTING, since: Date.now(), lastSyncAt: null, syncing: false },
   setConnection(patch) {
     set((s) => ({ connection: { ...s.connection, ...patch } }));
@@ -196,7 +220,7 @@ const connectionSlice = (set: Set): ConnectionSlice => ({
 });
 
 let alertSeq = 0;
-const alertSlice = (set: Set): AlertSlice => ({
+const alertSlice = (set: SetState): AlertSlice => ({
   alerts: [],
   pushAlert(kind, text) {
     const id = ++alertSeq;
@@ -208,10 +232,17 @@ const alertSlice = (set: Set): AlertSlice => ({
   },
 });
 
-const clockSlice = (set: Set): ClockSlice => ({
+const clockSlice = (set: SetState): ClockSlice => ({
   now: Date.now(),
   tick(now) {
     set({ now });
+  },
+});
+
+const dragSlice = (set: SetState): DragSlice => ({
+  drag: null,
+  setDrag(drag) {
+    set({ drag });
   },
 });
 
@@ -223,6 +254,7 @@ export function createPullboardStore(): PullboardStore {
     ...connectionSlice(set),
     ...alertSlice(set),
     ...clockSlice(set),
+    ...dragSlice(set),
   }));
 }
 

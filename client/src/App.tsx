@@ -1,0 +1,87 @@
+import { Component, useEffect } from 'react';
+import type { ErrorInfo, ReactNode } from 'react';
+import { parseRoute, usePathname, onLinkClick } from './router.ts';
+import type { Route } from './router.ts';
+import { connect } from './app/runtime.ts';
+import type { Actor } from './net/socket.ts';
+import { LeadBoard } from './views/LeadBoard.tsx';
+import { StationPicker, StationTablet } from './views/StationTablet.tsx';
+import { WallTv } from './views/WallTv.tsx';
+
+/** Who a screen acts as, for the handshake. */
+export function actorFor(route: Route): Actor {
+  if (route.name === 'tv') return 'tv';
+  if (route.name === 'station' && route.stationId) return `tablet:${route.stationId}`;
+  return 'lead';
+}
+
+export function App() {
+  const route = parseRoute(usePathname());
+  const actor = actorFor(route);
+  useEffect(() => {
+    connect(actor);
+  }, [actor]);
+  useEffect(() => {
+    document.documentElement.dataset.screen = route.name;
+    document.title =
+      route.name === 'tv' ? 'Pullboard — Wall TV' : route.name === 'station' ? 'Pullboard — Station' : 'Pullboard — Lead board';
+  }, [route.name]);
+
+  switch (route.name) {
+    case 'lead':
+      return <LeadBoard />;
+    case 'tv':
+      return <WallTv />;
+    case 'station':
+      return route.stationId ? <StationTablet key={route.stationId} stationId={route.stationId} /> : <StationPicker />;
+    case 'not-found':
+      return (
+        <main className="picker">
+          <h1>Page not found</h1>
+          <p>
+            Nothing at {route.path}.{' '}
+            <a href="/" onClick={onLinkClick}>
+              Go to the lead board
+            </a>
+          </p>
+        </main>
+      );
+  }
+}
+
+const RELOAD_AFTER_MS = 30_000;
+
+/**
+ * A render error must not leave an unattended screen blank: say so, and reload after a
+ * while (the server and the event log have the state; nothing is lost by reloading).
+ */
+export class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override componentDidCatch(error: Error, info: ErrorInfo) {
+    console.error('Pullboard screen failed', error, info.componentStack);
+    this.timer = setTimeout(() => window.location.reload(), RELOAD_AFTER_MS);
+  }
+
+  override componentWillUnmount() {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <main className="picker" role="alert">
+        <h1>This screen hit an error</h1>
+        <p>It reloads itself in 30 seconds. {this.state.error.message}</p>
+        <button type="button" className="btn btn-big" onClick={() => window.location.reload()}>
+          Reload now
+        </button>
+      </main>
+    );
+  }
+}

@@ -1,0 +1,93 @@
+// One column of one station: a drop target with its count against its WIP limit.
+import { memo } from 'react';
+import { useDroppable } from '@dnd-kit/core';
+import { COLUMN_LABELS } from '../../../shared/names.ts';
+import type { Column } from '../../../shared/names.ts';
+import { useBoardStore, useShallowStore } from '../store/hooks.ts';
+import { columnCardIds, columnLimit, limitState } from '../store/selectors.ts';
+import type { LimitState } from '../store/selectors.ts';
+import { BoardCard } from './BoardCard.tsx';
+import type { CardMode } from './BoardCard.tsx';
+import { columnDropId } from './BoardDnd.tsx';
+import type { DndData } from './BoardDnd.tsx';
+import { Icon } from './Icon.tsx';
+
+/** "2 / 3" with a word and an icon when the column is at or over its limit. */
+export function LimitBadge({ count, limit, soft }: { count: number; limit: number | null; soft: boolean }) {
+  const state: LimitState = limitState(count, limit);
+  if (limit === null) {
+    return (
+      <span className="limit limit-none">
+        {count}
+        <span className="sr-only"> cards, no limit</span>
+      </span>
+    );
+  }
+  const word = state === 'over' ? 'Over limit' : state === 'at' ? 'At limit' : null;
+  return (
+    <span className={`limit limit-${state}`}>
+      <span className="limit-figures">
+        {count} / {limit}
+        <span className="sr-only"> (cards / limit)</span>
+      </span>
+      {word ? (
+        <span className="limit-word">
+          <Icon name={state === 'over' ? 'stop' : 'warning'} />
+          {word}
+        </span>
+      ) : null}
+      {soft ? <span className="limit-soft">soft limit</span> : null}
+    </span>
+  );
+}
+
+export const BoardColumn = memo(function BoardColumn({
+  stationId,
+  column,
+  mode,
+}: {
+  stationId: string;
+  column: Column;
+  mode: CardMode;
+}) {
+  const ids = useShallowStore((s) => columnCardIds(s.board, stationId, column));
+  const { limit, soft } = useShallowStore((s) => columnLimit(s.board.stations[stationId], column));
+  const stationName = useBoardStore((s) => s.board.stations[stationId]?.name ?? '');
+  // Where a dragged card would land: a card id, 'end', or null when not over this column.
+  const marker = useBoardStore((s) => {
+    const slot = s.drag?.slot;
+    if (!slot || slot.stationId !== stationId || slot.column !== column) return null;
+    return slot.beforeCardId ?? 'end';
+  });
+  const data: DndData = { type: 'column', stationId, column };
+  const { setNodeRef } = useDroppable({ id: columnDropId(stationId, column), data });
+  const state = limitState(ids.length, limit);
+  const label = COLUMN_LABELS[column];
+
+  return (
+    <section
+      ref={setNodeRef}
+      className={`column column-${column} column-limit-${state}${marker ? ' is-target' : ''}`}
+      data-testid={`column-${stationId}-${column}`}
+      data-column={column}
+      data-station={stationId}
+      data-count={ids.length}
+      data-limit={limit ?? ''}
+      data-limit-state={state}
+      aria-label={`${stationName}: ${label}`}
+    >
+      <header className="column-head">
+        <h3>{label}</h3>
+        <LimitBadge count={ids.length} limit={limit} soft={soft} />
+      </header>
+      <ol className={`cards${marker === 'end' ? ' insert-end' : ''}`}>
+        {ids.map((id) => (
+          <li key={id} className={marker === id ? 'insert-before' : undefined}>
+            <BoardCard cardId={id} mode={mode} />
+          </li>
+        ))}
+      </ol>
+      {ids.length === 0 ? <p className="column-empty">No cards</p> : null}
+    </section>
+  );
+});

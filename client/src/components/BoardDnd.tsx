@@ -1,0 +1,242 @@
+// Drag and drop for the lead board and the station tablet, on @dnd-kit/core:
+// mouse (a few pixels of travel), touch (press and hold, so scrolling a tablet never
+// moves a card) and keyboard (space to pick up, arrows to move between columns and
+// positions, space to drop, escape to cancel), with spoken announcements that name
+// columns and 1-based positions. The drop becomes a `card:move` (optimistic).
+import { useCallback, useMemo, useRef } from 'react';
+import type { ReactNode } from 'react';
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardCode,
+  KeyboardSensor,
+  MeasuringStrategy,
+  MouseSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import type {
+  Active,
+  Announcements,
+  ClientRect,
+  CollisionDetection,
+  DragEndEvent,
+  DragStartEvent,
+  DroppableContainer,
+  KeyboardCoordinateGetter,
+  ScreenReaderInstructions,
+  UniqueIdentifier,
+} from '@dnd-kit/core';
+import { COLUMN_LABELS } from '../../../shared/names.ts';
+import type { Column } from '../../../shared/names.ts';
+import { store, useBoardStore } from '../store/hooks.ts';
+import type { DropSlot } from '../store/store.ts';
+import { cardPosition } from '../store/selectors.ts';
+import { cardName, moveCard } from '../app/runtime.ts';
+import { nextSlot, pointFor, slotAt } from './slots.ts';
+import type { CardTarget, ColumnTarget, KeyMove, Point } from './slots.ts';
+import { CardFace } from './CardFace.tsx';
+
+/** Data on droppables and draggables, read back by the collision detection. */
+export type DndData =
+  | { type: 'column'; stationId: string; column: Column }
+  | { type: 'card'; cardId: string; stationId: string; column: Column };
+
+export const columnDropId = (stationId: string, column: Column) => `column:${stationId}:${column}`;
+export const cardDropId = (cardId: string) => `card-drop:${cardId}`;
+
+function targets(
+  containers: Iterable<DroppableContainer>,
+  rectOf: (id: UniqueIdentifier) => ClientRect | null | undefined,
+): { columns: ColumnTarget[]; cards: CardTarget[] } {
+  const columns: ColumnTarget[] = [];
+  const cards: CardTarget[] = [];
+  for (const c of containers) {
+    const data = c.data.current as DndData | undefined;
+    const rect = rectOf(c.id);
+    if (!data || !rect) continue;
+    if (data.type === 'column') columns.push({ stationId: data.stationId, column: data.column, rect });
+    else cards.push({ cardId: data.cardId, stationId: data.stationId, column: data.column, rect });
+  }
+  return { columns, cards };
+}
+
+function activeInfo(active: Active | null): { cardId: string; stationId: string } | null {
+  const data = active?.data.current as { cardId?: string; stationId?: string } | undefined;
+  return data?.cardId && data.stationId ? { cardId: data.cardId, stationId: data.stationId } : null;
+}
+
+const centre = (r: ClientRect): Point => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+
+/** The slot the dragged card is over: at the pointer, or the card's centre (keyboard). */
+const collisionDetection: CollisionDetection = ({ active, collisionRect, droppableRects, droppableContainers, pointerCoordinates }) => {
+  const info = activeInfo(active);
+  if (!info) return [];
+  const { columns, cards } = targets(droppableContainers, (id) => droppableRects.get(id));
+  const point = pointerCoordinates ?? centre(collisionRect);
+  const slot = slotAt(point, info.cardId, info.stationId, columns, cards);
+  if (!slot) return [];
+  const id = columnDropId(slot.stationId, slot.column);
+  const container = droppableContainers.find((c) => c.id === id);
+  if (!container) return [];
+  return [{ id, data: { droppableContainer: container, value: 1, slot } }];
+};
+
+const KEY_MOVES: Partial<Record<string, KeyMove>> = {
+  [KeyboardCode.Left]: 'left',
+  [KeyboardCode.Right]: 'right',
+  [KeyboardCode.Up]: 'up',
+  [KeyboardCode.Down]: 'down',
+};
+
+/** Arrow keys jump from slot to slot instead of nudging the card by pixels. */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
+  const move = KEY_MOVES[event.code];
+  const rect = context.collisionRect;
+  const info = activeInfo(context.active);
+  if (!move || !rect || !info) return undefined;
+  event.preventDefault();
+  const { columns, cards } = targets(context.droppableContainers.values(), (id) => context.droppableRects.get(id));
+  const here = slotAt(centre(rect), info.cardId, info.stationId, columns, cards);
+  if (!here) return currentCoordinates;
+  const next = nextSlot(here, move);
+  if (!next) return currentCoordinates;
+  const target = columns.find((c) => c.stationId === info.stationId && c.column === next.column);
+  if (!target) return currentCoordinates;
+  const p = pointFor(next.index, target, cards, info.cardId);
+  return { x: p.x - rect.width / 2, y: p.y - rect.height / 2 };
+};
+
+const instructions: ScreenReaderInstructions = {
+  draggable:
+    'To move this card, press space or enter to pick it up. Use the left and right arrow keys to change column and the up and down arrow keys to change position. Press space or enter again to drop it, or escape to cancel.',
+};
+
+function where(slot: DropSlot): string {
+  return `${COLUMN_LABELS[slot.column]}, position ${slot.index + 1} of ${slot.others + 1}`;
+}
+
+function currentPlace(cardId: string): string {
+  const board = store.getState().board;
+  const card = board.cards[cardId];
+  const pos = cardPosition(board, cardId);
+  if (!card || !pos) return '';
+  return `${COLUMN_LABELS[card.column]}, position ${pos.index} of ${pos.size}`;
+}
+
+/** Whether dropping at `slot` leaves the card where it already is. */
+function isSamePlace(cardId: string, slot: DropSlot): boolean {
+  const board = store.getState().board;
+  const card = board.cards[cardId];
+  const pos = cardPosition(board, cardId);
+  return !!card && !!pos && card.column === slot.column && pos.index - 1 === slot.index;
+}
+
+export function BoardDnd({ children }: { children: ReactNode }) {
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
+  );
+  const lastSlot = useRef<DropSlot | null>(null);
+  const lastSpoken = useRef<string>('');
+  const endText = useRef<string>('');
+  const activeId = useBoardStore((s) => s.drag?.cardId ?? null);
+
+  const track = useCallback((slot: DropSlot | null) => {
+    const prev = lastSlot.current;
+    if (
+      prev?.column === slot?.column &&
+      prev?.index === slot?.index &&
+      prev?.stationId === slot?.stationId &&
+      prev?.beforeCardId === slot?.beforeCardId
+    ) {
+      return;
+    }
+    lastSlot.current = slot;
+    const drag = store.getState().drag;
+    if (drag) store.getState().setDrag({ ...drag, slot });
+  }, []);
+
+  const announcements = useMemo<Announcements>(() => {
+    const overText = (active: Active) => {
+      const slot = lastSlot.current;
+      const text = slot
+        ? `${cardName(store.getState().board, String(active.id))} is over ${where(slot)}.`
+        : `${cardName(store.getState().board, String(active.id))} is not over a column of its station.`;
+      if (text === lastSpoken.current) return undefined;
+      lastSpoken.current = text;
+      return text;
+    };
+    return {
+      onDragStart({ active }) {
+        const id = String(active.id);
+        lastSpoken.current = '';
+        return `Picked up ${cardName(store.getState().board, id)} in ${currentPlace(id)}.`;
+      },
+      onDragMove: ({ active }) => overText(active),
+      onDragOver: ({ active }) => overText(active),
+      // Worded by onDragEnd below, which runs first and already moved the card.
+      onDragEnd: () => endText.current,
+      onDragCancel({ active }) {
+        const id = String(active.id);
+        return `Moving ${cardName(store.getState().board, id)} was cancelled. It stays in ${currentPlace(id)}.`;
+      },
+    };
+  }, []);
+
+  const onDragStart = useCallback((e: DragStartEvent) => {
+    lastSlot.current = null;
+    store.getState().setDrag({ cardId: String(e.active.id), slot: null });
+  }, []);
+
+  const onDragMove = useCallback(
+    (e: { collisions: { data?: { slot?: DropSlot } }[] | null }) => {
+      track(e.collisions?.[0]?.data?.slot ?? null);
+    },
+    [track],
+  );
+
+  const onDragEnd = useCallback(
+    (e: DragEndEvent) => {
+      const slot = (e.collisions?.[0]?.data?.slot as DropSlot | undefined) ?? lastSlot.current;
+      store.getState().setDrag(null);
+      lastSlot.current = null;
+      const id = String(e.active.id);
+      const name = cardName(store.getState().board, id);
+      if (!slot) {
+        endText.current = `${name} was dropped outside its station and did not move.`;
+      } else if (isSamePlace(id, slot)) {
+        endText.current = `${name} was dropped where it was: ${where(slot)}.`;
+      } else {
+        endText.current = `${name} was dropped in ${where(slot)}.`;
+        void moveCard(id, slot.column, slot.beforeCardId);
+      }
+    },
+    [],
+  );
+
+  const onDragCancel = useCallback(() => {
+    lastSlot.current = null;
+    store.getState().setDrag(null);
+  }, []);
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={collisionDetection}
+      // Columns scroll on their own: measure drop targets while dragging, not once.
+      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+      accessibility={{ announcements, screenReaderInstructions: instructions }}
+      onDragStart={onDragStart}
+      onDragMove={onDragMove}
+      onDragOver={onDragMove}
+      onDragEnd={onDragEnd}
+      onDragCancel={onDragCancel}
+    >
+      {children}
+      <DragOverlay dropAnimation={null}>{activeId ? <CardFace cardId={activeId} overlay /> : null}</DragOverlay>
+    </DndContext>
+  );
+}

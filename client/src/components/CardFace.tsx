@@ -1,0 +1,97 @@
+// What a card says, on every screen: part number and name, "card 3 / 5", container
+// quantity, the consuming station, and its age against the loop's lead time. Overdue is
+// marked by an icon and the word, never by colour alone.
+import { memo } from 'react';
+import { Column } from '../../../shared/names.ts';
+import { useBoardStore } from '../store/hooks.ts';
+import { ageMinutes, overdue } from '../store/selectors.ts';
+import { duration } from '../format.ts';
+import { Icon } from './Icon.tsx';
+
+/** Age of a card against its loop's lead time; "Full" once it is done. */
+export const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
+  const card = useBoardStore((s) => s.board.cards[cardId]);
+  const lead = useBoardStore((s) => (card ? s.board.loops[card.loopId]?.leadTimeMinutes : undefined));
+  // Only the minute count is selected: the card re-renders once a minute, not per tick.
+  const age = useBoardStore((s) => (card ? ageMinutes(card, s.now) : null));
+  const late = useBoardStore((s) => (card ? overdue(card, s.board.loops[card.loopId], s.now) : false));
+  if (!card) return null;
+  if (card.column === Column.DONE) {
+    return (
+      <span className="age age-full">
+        <Icon name="box" />
+        Full
+      </span>
+    );
+  }
+  if (age === null || lead === undefined) return null;
+  return late ? (
+    <span className="age age-overdue" data-testid="overdue">
+      <Icon name="clock" />
+      <strong>Overdue</strong> {duration(age)} / {duration(lead)}
+    </span>
+  ) : (
+    <span className="age" title="Waiting since the replenishment signal, against the loop's lead time">
+      <Icon name="clock" />
+      {duration(age)} / {duration(lead)}
+    </span>
+  );
+});
+
+export const CardFace = memo(function CardFace({
+  cardId,
+  overlay = false,
+  compact = false,
+}: {
+  cardId: string;
+  overlay?: boolean;
+  /** Two lines (lead board); the tablet and the drag overlay use the roomy form. */
+  compact?: boolean;
+}) {
+  const card = useBoardStore((s) => s.board.cards[cardId]);
+  const loop = useBoardStore((s) => (card ? s.board.loops[card.loopId] : undefined));
+  const consumer = useBoardStore((s) => (loop ? s.board.stations[loop.consumerStationId]?.name : undefined));
+  if (!card || !loop) return null;
+  const serial = (
+    <span className="serial">
+      <span className="sr-only">card </span>
+      {card.serial} / {loop.cardCount}
+    </span>
+  );
+  const meta = (
+    <>
+      <span className="qty">{loop.containerQty} pcs</span>
+      <span className="consumer" title="Consuming station">
+        → {consumer ?? '?'}
+      </span>
+    </>
+  );
+  if (compact) {
+    return (
+      <div className="card-face card-face-compact">
+        <div className="card-line">
+          <span className="part">{loop.partNumber}</span>
+          <span className="part-name">{loop.partName}</span>
+          {serial}
+        </div>
+        <div className="card-line card-meta">
+          {meta}
+          <CardAge cardId={cardId} />
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className={`card-face${overlay ? ' card-overlay' : ''}`}>
+      <div className="card-line">
+        <span className="part">{loop.partNumber}</span>
+        {serial}
+      </div>
+      {loop.partName ? <div className="part-name">{loop.partName}</div> : null}
+      <div className="card-line card-meta">{meta}</div>
+      <div className="card-line card-meta">
+        <CardAge cardId={cardId} />
+      </div>
+    </div>
+  );
+});

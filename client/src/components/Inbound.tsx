@@ -1,0 +1,74 @@
+// Inbound full containers a station uses (loops it consumes), with a Use button each.
+// An empty input while the station has work requested is a starved state: a material call.
+import { memo } from 'react';
+import { useBoardStore, useShallowStore } from '../store/hooks.ts';
+import { fullCount, inboundLoopIds, starvedInputIds } from '../store/selectors.ts';
+import { consumeLoop } from '../app/runtime.ts';
+import { Icon } from './Icon.tsx';
+
+export const InboundLoop = memo(function InboundLoop({
+  loopId,
+  starved,
+  big,
+}: {
+  loopId: string;
+  starved: boolean;
+  big: boolean;
+}) {
+  const loop = useBoardStore((s) => s.board.loops[loopId]);
+  const full = useBoardStore((s) => fullCount(s.board, loopId));
+  const supplier = useBoardStore((s) => (loop ? s.board.stations[loop.supplierStationId]?.name : undefined));
+  if (!loop) return null;
+  const empty = full === 0;
+  return (
+    <li
+      className={`inbound-loop${empty ? ' is-empty' : ''}${starved ? ' is-starved' : ''}`}
+      data-testid={`inbound-${loopId}`}
+      data-full={full}
+    >
+      <div className="inbound-info">
+        <div className="card-line">
+          <span className="part">{loop.partNumber}</span>
+          <span className="inbound-count">
+            <strong>{full}</strong> full <span className="muted">of {loop.cardCount}</span>
+          </span>
+        </div>
+        {loop.partName ? <div className="part-name">{loop.partName}</div> : null}
+        <div className="muted small">
+          {loop.containerQty} pcs · from {supplier ?? '?'}
+        </div>
+        {starved ? (
+          <div className="flag flag-starved">
+            <Icon name="warning" /> Starved — material call
+          </div>
+        ) : empty ? (
+          <div className="flag flag-empty">
+            <Icon name="warning" /> Empty
+          </div>
+        ) : null}
+      </div>
+      <button
+        type="button"
+        className={`btn btn-use${big ? ' btn-big' : ' btn-small'}`}
+        onClick={() => void consumeLoop(loopId)}
+        disabled={empty}
+        aria-label={`Use ${loop.partNumber}`}
+      >
+        <Icon name="use" /> Use
+      </button>
+    </li>
+  );
+});
+
+export function InboundList({ stationId, big = false }: { stationId: string; big?: boolean }) {
+  const ids = useShallowStore((s) => inboundLoopIds(s.board, stationId));
+  const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
+  if (ids.length === 0) return <p className="muted small">No inbound material.</p>;
+  return (
+    <ul className="inbound-list">
+      {ids.map((id) => (
+        <InboundLoop key={id} loopId={id} starved={starved.includes(id)} big={big} />
+      ))}
+    </ul>
+  );
+}

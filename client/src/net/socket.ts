@@ -1,0 +1,79 @@
+// The one typed socket of the app, and the adapter that gives it to BoardSync.
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol.ts';
+import type { SyncTransport, TransportHandlers } from './sync.ts';
+
+export type PullboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Who the screen acts as, sent in the handshake: 'lead', 'tablet:<stationId>' or 'tv'. */
+export type Actor = 'lead' | 'tv' | `tablet:${string}`;
+
+export function createSocket(actor: Actor): PullboardSocket {
+  return io({
+    transports: ['websocket', 'polling'],
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+    auth: { actor },
+  });
+}
+
+/** Changes the handshake identity; reconnects when it changed. */
+export function setSocketActor(socket: PullboardSocket, actor: Actor): void {
+  const auth = socket.auth as { actor?: string } | undefined;
+  if (auth?.actor === actor) return;
+  socket.auth = { actor };
+  if (socket.connected) {
+    socket.disconnect();
+    socket.connect();
+  }
+}
+
+export function socketTransport(socket: PullboardSocket): SyncTransport {
+  return {
+    isConnected: () => socket.connected,
+    subscribe(payload, timeoutMs, cb) {
+      socket.timeout(timeoutMs).emit('board:subscribe', payload, (err, res) => cb(err ? null : res));
+    },
+    command(event, payload, timeoutMs, cb) {
+      // The generic event name loses the per-event pairing of payload and answer
+      // that the typed map gives each literal name; the caller keeps them paired.
+      const emitter = socket.timeout(timeoutMs) as unknown as {
+        emit(ev: string, p: unknown, ack: (err: Error | null, res: never) => void): void;
+      };
+      emitter.emit(event, payload, (err, res) => cb(err ? null : res));
+    },
+    reconnect() {
+      socket.disconnect();
+      socket.connect();
+    },
+    listen(h: TransportHandlers) {
+      const onConnect = () => h.connect();
+      const onDisconnect = (reason: Socket.DisconnectReason) => {
+        h.disconnect(reason);
+        // The server closed us on purpose (e.g. a restart): Socket.IO does not retry
+        // that case by itself, but an unattended screen must.
+        if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1_000);
+      };
+      const onError = (err: Error) => {
+        h.connectError(err.message);
+        // A refusal by the server's handshake check is not retried by Socket.IO either.
+        if (!socket.active) setTimeout(() => socket.connect(), 5_000);
+      };
+      const onEvents = (events: Parameters<ServerToClientEvents['board:events']>[0]) => h.events(events);
+      socket.on('connect', onConnect);
+      socket.on('disconnect', onDisconnect);
+      socket.on('connect_error', onError);
+      socket.on('board:events', onEvents);
+      return () => {
+        socket.off('connect', onConnect);
+        socket.off('disconnect', onDisconnect);
+        socket.off('connect_error', onError);
+        socket.off('board:events', onEvents);
+      };
+    },
+  };
+}
