@@ -925,20 +925,30 @@ describe('loop.update', () => {
 // ---------------------------------------------------------------- stations
 
 describe('station.create', () => {
-  it('adds a process station at the end of the value stream with no limits by default', () => {
-    const { plant } = smallPlant();
+  it('adds a process station just before the customer end, shifting the customer down', () => {
+    const { plant, shipping } = smallPlant();
     const d = plant.run({ type: CommandType.STATION_CREATE, name: 'Paint' });
-    const e = onlyEvent(d.events, EventType.STATION_CREATED);
+    expect(d.events.map((e) => e.type)).toEqual([EventType.STATION_UPDATED, EventType.STATION_CREATED]);
+    expect(plant.state.stations[shipping.id]!.position).toBe(4);
+    const e = d.events[1] as BoardEventOf<'station.created'>;
     expect(e.station).toEqual({
       id: expect.any(String),
       name: 'Paint',
       kind: StationKind.PROCESS,
-      position: 4,
+      position: 3,
       wipLimits: { inProgress: null, done: null },
       softLimits: { inProgress: false, done: false },
     });
     expect(d.result).toEqual({ station: e.station });
     expect(plant.state.stations[e.station.id]).toBe(e.station);
+    expect(Object.values(plant.state.stations).map((s) => s.position).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('adds a customer station at the very end', () => {
+    const { plant } = smallPlant();
+    const d = plant.run({ type: CommandType.STATION_CREATE, name: 'Spares dock', kind: StationKind.CUSTOMER });
+    expect(d.events).toHaveLength(1);
+    expect(onlyEvent(d.events, EventType.STATION_CREATED).station.position).toBe(4);
   });
 
   it('keeps the kind, limits and soft flags it is given, defaulting the ones left out', () => {

@@ -162,11 +162,20 @@ export const canStepBack = (role: Role) => role === Role.LEAD || role === Role.A
 // ---------------------------------------------------------------- stations
 
 function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResult {
+  const kind = c.kind ?? StationKind.PROCESS;
+  // Stations are ordered upstream to downstream: a new station goes last, but before
+  // the customer end (shipping stays the last lane); the customer stations shift down.
+  const order = orderedStations(d.state);
+  const firstCustomer = order.findIndex((s) => s.kind === StationKind.CUSTOMER);
+  const position = kind === StationKind.CUSTOMER || firstCustomer < 0 ? order.length : firstCustomer;
+  for (const s of order.slice(position)) {
+    d.emit({ type: EventType.STATION_UPDATED, station: { ...s, position: s.position + 1 } });
+  }
   const st: Station = {
     id: d.ctx.newId('st'),
     name: c.name,
-    kind: c.kind ?? StationKind.PROCESS,
-    position: Object.keys(d.state.stations).length,
+    kind,
+    position,
     wipLimits: { inProgress: c.wipLimits?.inProgress ?? null, done: c.wipLimits?.done ?? null },
     softLimits: { inProgress: c.softLimits?.inProgress ?? false, done: c.softLimits?.done ?? false },
   };
