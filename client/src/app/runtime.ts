@@ -1,6 +1,11 @@
-// The composition root of the browser side: one store, one socket, one BoardSync, and
-// the user actions that go through them. Views import actions from here and never
-// touch the socket.
+// The composition root of the browser side: one store, one socket, one BoardSync, the
+// outbox kept on the device, and the user actions that go through them. Views import
+// actions from here and never touch the socket.
+//
+// A move goes: store.beginCommand (shown at once, written to the device's outbox) ->
+// BoardSync.send with `keep` (in order, after the board is up to date, resent with its
+// idempotency key until the server answers) -> store.settleCommand (ok: the server's
+// event takes over; refused: rolled back, and listed if it had waited for a connection).
 import { COLUMN_LABELS, CommandType, ErrorCode, MoveKind } from '../../../shared/names.ts';
 import type { Column } from '../../../shared/names.ts';
 import { Role, canStepBack, moveKind } from '../../../shared/rules.ts';
@@ -12,6 +17,8 @@ import { createSocket, setSocketActor, socketTransport } from '../net/socket.ts'
 import type { Actor, PullboardSocket } from '../net/socket.ts';
 import { refusalMessage } from '../store/messages.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
+import { attachOutboxStorage } from '../store/outbox.ts';
+import type { KeyValueStorage } from '../store/outbox.ts';
 
 let socket: PullboardSocket | null = null;
 let sync: BoardSync | null = null;
@@ -29,19 +36,42 @@ export function connect(actor: Actor): void {
     setSocketActor(socket, actor);
     return;
   }
+  // The device's outbox and last board come back before the first subscribe, so moves
+  // made before a reload are on screen at once and are sent first, in order.
+  const storage = deviceStorage();
+  if (storage) {
+    const kept = attachOutboxStorage(store, storage, {
+      // The bundle's URL carries its content hash: another build, another board cache.
+      build: import.meta.url,
+      onError: (message) => store.getState().pushAlert('error', message),
+    });
+    window.addEventListener('pagehide', () => kept.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') kept.flush();
+    });
+  }
   socket = createSocket(actor);
   sync = new BoardSync(store, socketTransport(socket), { fetchLastSeq });
+  sync.sendOutbox();
   sync.start();
-  const s = socket;
-  window.addEventListener('offline', () => sync?.markOffline());
-  // Back online: try now instead of waiting out the reconnect back-off.
-  window.addEventListener('online', () => {
-    if (!s.connected) {
-      s.disconnect();
-      s.connect();
-    }
-  });
+  // The browser's network events are hints; the socket's state decides.
+  window.addEventListener('offline', () => sync?.hintOffline());
+  window.addEventListener('online', () => sync?.hintOnline());
   setInterval(() => store.getState().tick(Date.now()), 5_000);
+}
+
+/** localStorage, or null where the browser blocks it (then the outbox lives in memory). */
+function deviceStorage(): KeyValueStorage | null {
+  try {
+    const s = window.localStorage;
+    const probe = 'pullboard.probe';
+    s.setItem(probe, '1');
+    s.removeItem(probe);
+    return s;
+  } catch {
+    store.getState().pushAlert('error', 'This browser does not let Pullboard keep unsent moves on the device. Keep the screen open until they are sent.');
+    return null;
+  }
 }
 
 async function fetchLastSeq(): Promise<number | null> {
@@ -87,18 +117,34 @@ export function moveLabel(board: BoardState, cardId: string, to: Column): string
   return `${verb} ${cardName(board, cardId)}`;
 }
 
+/**
+ * Shows a move at once, keeps it in the device's outbox and sends it until the server
+ * answers. The payload sent is derived from `command` (see `toWire`), so what is shown,
+ * stored and sent cannot differ.
+ */
 async function runOptimistic<E extends 'card:move' | 'card:consume' | 'loop:consume'>(
-  event: E,
   command: OptimisticCommand,
-  payload: SocketCommandPayload<E>,
   label: string,
 ): Promise<Ack<SocketCommandResults[E]>> {
-  const key = newKey();
-  store.getState().beginCommand(key, command, label);
-  const ack = await requireSync().send(event, { ...payload, idempotencyKey: key });
-  store.getState().settleCommand(key, ack as Ack<{ seq?: number }>);
-  return ack;
+  const origin = { actor: store.getState().actor, screen: window.location.pathname };
+  const p = store.getState().beginCommand(newKey(), command, label, origin);
+  return (await requireSync().sendPending(p)) as Ack<SocketCommandResults[E]>;
 }
+
+// Which moves carry `expectedVersion` (the card's version as this screen saw it), and so
+// are refused with VERSION_CONFLICT when the card changed on the server in between. It
+// matters most for moves made offline and replayed minutes or hours later:
+// - card.move (Start, Finish, Step back, reorder): yes. A move is about a card in the
+//   state the operator saw. Without it, a Start of a card someone else already started
+//   would reach the server as "In Progress -> In Progress", a mere reorder, and be
+//   applied as if nothing were wrong; with it, it is refused and listed. A Finish
+//   queued behind a Start of the same card carries the version that Start produces,
+//   so it lands if the Start did and is refused if the Start was.
+// - card.consume (a lead's Use of one particular container): yes. That container may
+//   have been used, refilled and be full again by the time the command arrives.
+// - loop.consume (a tablet's Use of an inbound part): no. It means "a full container of
+//   this part was used here", and the server takes whatever is the oldest then (FIFO).
+//   If none is left it is refused as a stock-out, which is listed.
 
 /** Moves a card (start, finish, step back, or reorder with `beforeCardId`). */
 export function moveCard(cardId: string, to: Column, beforeCardId: string | null = null) {
@@ -118,12 +164,7 @@ export function moveCard(cardId: string, to: Column, beforeCardId: string | null
     beforeCardId,
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   };
-  return runOptimistic(
-    'card:move',
-    command,
-    { cardId, to, beforeCardId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
-    moveLabel(board, cardId, to),
-  );
+  return runOptimistic<'card:move'>(command, moveLabel(board, cardId, to));
 }
 
 /** Uses one specific full container (its card goes back upstream as the signal). */
@@ -131,24 +172,14 @@ export function consumeCard(cardId: string) {
   const board = store.getState().board;
   const expectedVersion = board.cards[cardId]?.version;
   const v = expectedVersion !== undefined ? { expectedVersion } : {};
-  return runOptimistic(
-    'card:consume',
-    { type: CommandType.CARD_CONSUME, cardId, ...v },
-    { cardId, ...v },
-    `Use ${cardName(board, cardId)}`,
-  );
+  return runOptimistic<'card:consume'>({ type: CommandType.CARD_CONSUME, cardId, ...v }, `Use ${cardName(board, cardId)}`);
 }
 
 /** Uses the loop's oldest full container (FIFO). */
 export function consumeLoop(loopId: string) {
   const board = store.getState().board;
   const part = board.loops[loopId]?.partNumber ?? 'container';
-  return runOptimistic(
-    'loop:consume',
-    { type: CommandType.LOOP_CONSUME, loopId },
-    { loopId },
-    `Use ${part}`,
-  );
+  return runOptimistic<'loop:consume'>({ type: CommandType.LOOP_CONSUME, loopId }, `Use ${part}`);
 }
 
 // ---------------------------------------------------------------- configuration

@@ -4,6 +4,7 @@ import { memo, useCallback } from 'react';
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { Column } from '../../../shared/names.ts';
 import { useBoardStore } from '../store/hooks.ts';
+import { ConnectionStatus } from '../store/store.ts';
 import { overdue } from '../store/selectors.ts';
 import { cardName, consumeCard, moveCard } from '../app/runtime.ts';
 import { CardFace } from './CardFace.tsx';
@@ -18,6 +19,7 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
   const name = useBoardStore((s) => cardName(s.board, cardId));
   const late = useBoardStore((s) => (card ? overdue(card, s.board.loops[card.loopId], s.now) : false));
   const sending = useBoardStore((s) => s.pending.some((p) => p.cardId === cardId && p.ackSeq === null));
+  const live = useBoardStore((s) => s.connection.status === ConnectionStatus.LIVE);
   const stationId = card?.stationId ?? '';
   const column = card?.column ?? Column.REQUESTED;
   const data: DndData = { type: 'card', cardId, stationId, column };
@@ -58,11 +60,12 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
         aria-label={`${name}${late ? ', overdue' : ''}`}
       >
         <CardFace cardId={cardId} compact={mode === 'lead'} />
-        {sending ? (
-          <span className="sending" aria-hidden="true">
+        {sending && live ? (
+          <span className="sending" aria-hidden="true" data-testid="pending-note">
             Sending…
           </span>
         ) : null}
+        {sending && !live && mode === 'tablet' ? <WaitingNote /> : null}
       </div>
       <div className="card-actions">
         {column === Column.REQUESTED ? (
@@ -86,6 +89,18 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
           </button>
         ) : null}
       </div>
+      {/* On the two-column lead card, a strip across the whole card. */}
+      {sending && !live && mode === 'lead' ? <WaitingNote /> : null}
     </article>
   );
 });
+
+/** A move on this card waits for the connection (kept on the device until sent). */
+function WaitingNote() {
+  return (
+    <span className="sending sending-offline" data-testid="pending-note">
+      <Icon name="clock" />
+      Pending — will be sent when back online
+    </span>
+  );
+}

@@ -18,6 +18,10 @@ export const InboundLoop = memo(function InboundLoop({
   const loop = useBoardStore((s) => s.board.loops[loopId]);
   const full = useBoardStore((s) => fullCount(s.board, loopId));
   const supplier = useBoardStore((s) => (loop ? s.board.stations[loop.supplierStationId]?.name : undefined));
+  // Uses of this part not answered by the server yet (made offline, or on their way).
+  const pendingUses = useBoardStore((s) =>
+    s.pending.reduce((n, p) => (p.ackSeq === null && p.command.type === 'loop.consume' && p.command.loopId === loopId ? n + 1 : n), 0),
+  );
   if (!loop) return null;
   const empty = full === 0;
   return (
@@ -25,6 +29,7 @@ export const InboundLoop = memo(function InboundLoop({
       className={`inbound-loop${empty ? ' is-empty' : ''}${starved ? ' is-starved' : ''}`}
       data-testid={`inbound-${loopId}`}
       data-full={full}
+      data-pending={pendingUses > 0 ? 'true' : 'false'}
     >
       <div className="inbound-info">
         <div className="card-line">
@@ -37,6 +42,11 @@ export const InboundLoop = memo(function InboundLoop({
         <div className="muted small">
           {loop.containerQty} pcs · from {supplier ?? '?'}
         </div>
+        {pendingUses > 0 ? (
+          <div className="flag flag-pending" data-testid="pending-note">
+            <Icon name="clock" /> {pendingUses === 1 ? '1 use' : `${pendingUses} uses`} not sent yet
+          </div>
+        ) : null}
         {starved ? (
           <div className="flag flag-starved">
             <Icon name="warning" /> Starved — material call

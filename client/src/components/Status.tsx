@@ -1,7 +1,9 @@
-// The live indicator, the clock and the alert region: on every screen.
+// The live indicator, the clock and the alert region: on every screen. The outbox
+// status (moves not sent yet) and the refused list: on the screens that make moves.
 import { useEffect, useState } from 'react';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { ConnectionStatus as Status } from '../store/store.ts';
+import { outboxText, refusedTitle } from '../store/messages.ts';
 import { clockTime, sinceTime } from '../format.ts';
 import { Icon } from './Icon.tsx';
 
@@ -89,5 +91,65 @@ export function Loading() {
       <Icon name={status === Status.OFFLINE ? 'offline' : 'reconnect'} />
       <p>{status === Status.OFFLINE ? 'Cannot reach the Pullboard server. Retrying…' : 'Loading the board…'}</p>
     </div>
+  );
+}
+
+/**
+ * How many moves this screen has not had answered yet: "3 moves not sent yet — will be
+ * sent when back online" while not live, "Sending 3 moves…" while they go. Hidden at 0.
+ */
+export function OutboxStatus() {
+  const count = useBoardStore((s) => s.pending.reduce((n, p) => (p.ackSeq === null ? n + 1 : n), 0));
+  const live = useBoardStore((s) => s.connection.status === Status.LIVE);
+  if (count === 0) return null;
+  const text = outboxText(count, live);
+  return (
+    <span
+      className={`outbox ${live ? 'outbox-sending' : 'outbox-waiting'}`}
+      data-testid="outbox-status"
+      data-count={count}
+      data-live={live ? 'true' : 'false'}
+      role="status"
+    >
+      <Icon name={live ? 'reconnect' : 'clock'} />
+      <span>
+        {text.head}
+        {text.detail ? <span className="outbox-detail">{text.detail}</span> : null}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * Moves that waited for a connection and were then refused, with the reason each. It
+ * stays (also across reloads) until the operator dismisses it: a move made offline and
+ * refused later must not pass unnoticed in a toast.
+ */
+export function RefusedMoves() {
+  const refused = useBoardStore((s) => s.refused);
+  const dismiss = useBoardStore((s) => s.dismissRefused);
+  const now = useBoardStore((s) => s.now);
+  if (refused.length === 0) return null;
+  return (
+    <section className="refused" role="alert" aria-labelledby="refused-title" data-testid="refused-moves" data-count={refused.length}>
+      <Icon name="stop" />
+      <div className="refused-body">
+        <h2 id="refused-title">{refusedTitle(refused.length)}</h2>
+        <p className="refused-hint">
+          The board shows where the cards really are. Check them and do the moves again if they are still needed.
+        </p>
+        <ul className="refused-list">
+          {refused.map((r) => (
+            <li key={r.key} data-testid="refused-move" data-code={r.code}>
+              <strong className="refused-label">{r.label}</strong> — <span className="refused-reason">{r.reason}</span>{' '}
+              <span className="refused-when">(made {sinceTime(Date.parse(r.madeAt), now)})</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" className="btn btn-big refused-ok" onClick={() => dismiss()}>
+        <Icon name="check" /> Seen — clear list
+      </button>
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { onLinkClick } from '../router.ts';
-import { Clock, ConnectionStatus } from './Status.tsx';
+import { Clock, ConnectionStatus, OutboxStatus } from './Status.tsx';
 
 export function TopBar({ title, children }: { title: ReactNode; children?: ReactNode }) {
   return (
@@ -11,6 +11,7 @@ export function TopBar({ title, children }: { title: ReactNode; children?: React
       <h1 className="topbar-title">{title}</h1>
       <div className="topbar-tools">{children}</div>
       <Clock />
+      <OutboxStatus />
       <ConnectionStatus />
     </header>
   );

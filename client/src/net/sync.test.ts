@@ -3,59 +3,9 @@ import { snapshotOf } from '../../../shared/board.ts';
 import { Column } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
 import type { Plant } from '../../../shared/testing.ts';
-import type { Ack, SubscribePayload, SubscribeResult } from '../../../shared/protocol.ts';
-import type { BoardEvent } from '../../../shared/schemas.ts';
 import { createPullboardStore } from '../store/store.ts';
 import { BoardSync } from './sync.ts';
-import type { SyncTransport, TransportHandlers } from './sync.ts';
-
-type SubscribeCall = { payload: SubscribePayload; answer: (res: Ack<SubscribeResult> | null) => void };
-type CommandCall = { event: string; payload: Record<string, unknown>; answer: (res: unknown) => void };
-
-/** A socket stand-in: records what was sent and lets the test answer or drop the link. */
-class FakeTransport implements SyncTransport {
-  connected = false;
-  subscribes: SubscribeCall[] = [];
-  commands: CommandCall[] = [];
-  reconnects = 0;
-  private h: TransportHandlers | null = null;
-
-  isConnected() {
-    return this.connected;
-  }
-  subscribe(payload: SubscribePayload, _t: number, cb: (res: Ack<SubscribeResult> | null) => void) {
-    this.subscribes.push({ payload, answer: cb });
-  }
-  command(event: string, payload: unknown, _t: number, cb: (res: never) => void) {
-    this.commands.push({ event, payload: payload as Record<string, unknown>, answer: cb as (res: unknown) => void });
-  }
-  reconnect() {
-    this.reconnects++;
-    this.drop();
-  }
-  listen(h: TransportHandlers) {
-    this.h = h;
-    return () => {
-      this.h = null;
-    };
-  }
-  open() {
-    this.connected = true;
-    this.h?.connect();
-  }
-  drop() {
-    this.connected = false;
-    this.h?.disconnect('transport close');
-  }
-  push(events: BoardEvent[]) {
-    this.h?.events(events);
-  }
-  lastSubscribe(): SubscribeCall {
-    const s = this.subscribes.at(-1);
-    if (!s) throw new Error('no subscribe sent');
-    return s;
-  }
-}
+import { FakeTransport } from './testing.ts';
 
 function setup() {
   const sp = smallPlant();
@@ -222,12 +172,15 @@ describe('BoardSync: commands', () => {
     await expect(p).resolves.toMatchObject({ ok: true, seq: 9 });
   });
 
-  it('sends a command given while offline once the link is back', async () => {
+  it('sends a command given while offline once the link is back and the board caught up', async () => {
     const { sync, transport, blank } = live();
     transport.drop();
     const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
     expect(transport.commands).toHaveLength(0);
     transport.open();
+    // Not before the resubscribe has brought the board up to date.
+    expect(transport.commands).toHaveLength(0);
+    transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(1);
     transport.commands[0]!.answer({ ok: true, seq: 3 });
     await expect(p).resolves.toMatchObject({ ok: true });
@@ -239,6 +192,7 @@ describe('BoardSync: commands', () => {
     const first = transport.commands[0]!;
     transport.drop();
     transport.open();
+    transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(2);
     expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
     first.answer({ ok: true, seq: 1 }); // a late answer from the old link is ignored
@@ -246,11 +200,111 @@ describe('BoardSync: commands', () => {
     await expect(p).resolves.toMatchObject({ ok: true, seq: 2 });
   });
 
-  it('gives up with NO_ANSWER after the give-up time', async () => {
+  it('gives up on a configuration command with NO_ANSWER after the give-up time', async () => {
     const { sync, transport, blank } = live();
     transport.drop();
     const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
     vi.advanceTimersByTime(30_001);
     await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'NO_ANSWER' } });
+  });
+});
+
+describe('BoardSync: commands wait, keep their order and are never dropped', () => {
+  function live() {
+    const s = setup();
+    s.transport.open();
+    s.transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(s.plant.state) });
+    return s;
+  }
+
+  it('sends one command at a time, in the order given', async () => {
+    const { sync, transport, blank, housing } = live();
+    const a = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'a' }, { keep: true });
+    const b = sync.send('loop:consume', { loopId: housing.id, idempotencyKey: 'b' }, { keep: true });
+    const c = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'c' }, { keep: true });
+    expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a']);
+    transport.commands[0]!.answer({ ok: true, seq: 1 });
+    expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a', 'b']);
+    transport.commands[1]!.answer({ ok: false, error: { code: 'STARVED', message: 'no' } });
+    expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a', 'b', 'c']);
+    transport.commands[2]!.answer({ ok: true, seq: 2 });
+    await expect(Promise.all([a, b, c])).resolves.toMatchObject([{ ok: true }, { ok: false }, { ok: true }]);
+  });
+
+  it('never gives up on a move while offline: an hour later it is still waiting, then sent', async () => {
+    const { sync, transport, blank } = live();
+    transport.drop();
+    let answered = false;
+    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true }).then((a) => {
+      answered = true;
+      return a;
+    });
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    expect(answered).toBe(false);
+    expect(sync.queued).toBe(1);
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, events: [] });
+    expect(transport.commands).toHaveLength(1);
+    transport.commands[0]!.answer({ ok: true, seq: 5 });
+    await expect(p).resolves.toMatchObject({ ok: true, seq: 5 });
+  });
+
+  it('treats an open link that does not answer as dead: reconnects and sends again with the same key', async () => {
+    const { sync, transport, blank } = live();
+    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+    transport.commands[0]!.answer(null); // the command timed out on a link that claims to be up
+    expect(transport.reconnects).toBe(1);
+    expect(sync.queued).toBe(1);
+    transport.open();
+    expect(transport.lastSubscribe().payload).toHaveProperty('afterSeq');
+    transport.lastSubscribe().answer({ ok: true, events: [] });
+    expect(transport.commands).toHaveLength(2);
+    expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
+    transport.commands[1]!.answer({ ok: true, seq: 7 });
+    await expect(p).resolves.toMatchObject({ ok: true, seq: 7 });
+  });
+
+  it('after a reconnect, applies the missed events before it sends anything', () => {
+    const { plant, store, sync, transport, blank } = live();
+    transport.drop();
+    void sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+    const mark = plant.log.length;
+    plant.consume(plant.serial(blank, 2).id); // another screen, meanwhile
+    transport.open();
+    expect(transport.commands).toHaveLength(0);
+    transport.lastSubscribe().answer({ ok: true, events: newEvents(plant, mark) });
+    expect(store.getState().confirmed.seq).toBe(plant.state.seq);
+    expect(transport.commands).toHaveLength(1);
+  });
+
+  it('the browser offline event is a hint: with the socket up it checks the link, with it down it says offline', () => {
+    const { store, sync, transport } = live();
+    const subscribes = transport.subscribes.length;
+    sync.hintOffline();
+    expect(store.getState().connection.status).toBe('live');
+    expect(transport.subscribes).toHaveLength(subscribes + 1); // a check, at once
+    transport.lastSubscribe().answer(null); // the check failed: the link is dead
+    expect(transport.reconnects).toBe(1);
+    sync.hintOffline();
+    expect(store.getState().connection.status).toBe('offline');
+  });
+
+  it('the browser online event reconnects at once when the socket is down', () => {
+    const { sync, transport } = live();
+    sync.hintOnline();
+    expect(transport.reconnects).toBe(0);
+    transport.drop();
+    sync.hintOnline();
+    expect(transport.reconnects).toBe(1);
+  });
+
+  it('a subscribe refused by the server does not leave the screen showing Live', () => {
+    const { store, transport, plant } = live();
+    vi.advanceTimersByTime(20_000); // heartbeat
+    transport.lastSubscribe().answer({ ok: false, error: { code: 'INTERNAL', message: 'db busy' } });
+    expect(store.getState().connection.status).toBe('reconnecting');
+    vi.advanceTimersByTime(3_000);
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    expect(store.getState().connection.status).toBe('live');
   });
 });

@@ -4,8 +4,24 @@
 //   disconnect   -> "reconnecting", then "offline since ..." after a short grace
 //   every 20 s   -> a resubscribe as a heartbeat: catches up anything missed and
 //                   detects a link that looks open but is dead (then forces a reconnect)
-// Commands are queued with their idempotency key and re-sent after a reconnect until the
-// server answers, so a tablet on flaky Wi-Fi neither loses nor doubles a move.
+//
+// Commands go out in the order they were made, one at a time, and only once the
+// (re)subscribe has brought the board up to date, so each is decided by the server on the
+// board the screen is showing. Every command carries its idempotency key; after a drop it
+// is sent again with the same key, and the server answers a repeat with its first answer
+// without changing anything. So a tablet on flaky Wi-Fi neither loses nor doubles a move.
+//
+// Moves (`keep`) are never given up: while the screen is offline they wait (the store
+// keeps them, on the device, as the outbox), and when the link is up but the server does
+// not answer within `commandTimeoutMs`, the link is taken as dead and reconnected: the
+// resubscribe and the resend follow. Dropping a move after a timeout would be wrong
+// twice over: the server may well have applied it (only the answer was lost), and a
+// physical move the operator made would vanish. Configuration commands from the lead's
+// dialogs are different: a person waits for them at a form, so they are answered
+// NO_ANSWER after `giveUpMs` and the form says so.
+//
+// The browser's online/offline events are hints (`hintOffline`, `hintOnline`): the socket
+// state is the truth.
 // The socket sits behind the small `SyncTransport` interface so tests drive it directly.
 import type {
   Ack,
@@ -18,6 +34,7 @@ import type {
 import type { BoardEvent } from '../../../shared/schemas.ts';
 import { ConnectionStatus, clientError } from '../store/store.ts';
 import type { PullboardStore } from '../store/store.ts';
+import type { PendingCommand } from '../store/optimistic.ts';
 import { ClientErrorCode } from '../store/messages.ts';
 
 /** What the sync logic needs from a socket; `null` answers mean "timed out". */
@@ -44,8 +61,9 @@ export interface TransportHandlers {
 
 export interface SyncOptions {
   subscribeTimeoutMs: number;
+  /** No answer this long on an open link: the link is dead; reconnect and send again. */
   commandTimeoutMs: number;
-  /** A command unanswered this long is rolled back with a "not saved" message. */
+  /** A configuration command (not `keep`) unanswered this long is answered NO_ANSWER. */
   giveUpMs: number;
   heartbeatMs: number;
   /** "reconnecting" turns into "offline" after this long without a connection. */
@@ -64,6 +82,11 @@ export const defaultSyncOptions: SyncOptions = {
   now: () => Date.now(),
 };
 
+export interface SendOptions {
+  /** Keep sending until the server answers, however long it takes (moves). */
+  keep?: boolean;
+}
+
 interface QueuedCommand {
   event: SocketCommandEvent;
   payload: SocketCommandPayload<SocketCommandEvent>;
@@ -72,7 +95,7 @@ interface QueuedCommand {
   attempt: number;
   inFlight: boolean;
   done: boolean;
-  giveUp: ReturnType<typeof setTimeout>;
+  giveUp: ReturnType<typeof setTimeout> | null;
 }
 
 type SubscribeMode = 'resume' | 'full' | 'heartbeat';
@@ -83,6 +106,10 @@ export class BoardSync {
   private syncing = false;
   private buffer: BoardEvent[] = [];
   private queue: QueuedCommand[] = [];
+  /** Connected and the board is up to date: commands may go. */
+  private ready = false;
+  /** Keys of outbox entries queued here (so a restore never queues one twice). */
+  private readonly sent = new Set<string>();
   private offlineTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,11 +140,12 @@ export class BoardSync {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.offlineTimer) clearTimeout(this.offlineTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const q of this.queue) clearTimeout(q.giveUp);
+    for (const q of this.queue) if (q.giveUp) clearTimeout(q.giveUp);
     this.queue = [];
+    this.ready = false;
   }
 
-  /** The browser says the network is gone: say so now instead of after the grace. */
+  /** The screen is offline now: said at once instead of after the grace. */
   markOffline(): void {
     const c = this.store.getState().connection;
     this.store.getState().setConnection({
@@ -126,10 +154,37 @@ export class BoardSync {
     });
   }
 
-  /** Sends a command; resolves with the server's answer or a NO_ANSWER refusal. */
+  /**
+   * The browser says the network is gone. Only a hint: with the socket down, say
+   * offline now; with the socket still open, check the link at once (a dead link fails
+   * the check and is reconnected) instead of trusting either side blindly.
+   */
+  hintOffline(): void {
+    if (!this.transport.isConnected()) {
+      this.markOffline();
+      return;
+    }
+    if (!this.syncing && this.store.getState().hasBoard) this.subscribe('heartbeat');
+  }
+
+  /** The browser says the network is back: try now instead of waiting out the back-off. */
+  hintOnline(): void {
+    if (!this.transport.isConnected()) this.transport.reconnect();
+  }
+
+  /** Commands sent or waiting to be sent (answered ones are gone). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Queues a command; resolves with the server's answer. With `keep` it resolves only
+   * with a real answer; without, a NO_ANSWER refusal after `giveUpMs`.
+   */
   send<E extends SocketCommandEvent>(
     event: E,
     payload: SocketCommandPayload<E>,
+    options: SendOptions = {},
   ): Promise<Ack<SocketCommandResults[E]>> {
     return new Promise((resolve) => {
       const q: QueuedCommand = {
@@ -139,30 +194,56 @@ export class BoardSync {
         attempt: 0,
         inFlight: false,
         done: false,
-        giveUp: setTimeout(() => {
+        giveUp: null,
+      };
+      if (!options.keep) {
+        q.giveUp = setTimeout(() => {
+          q.attempt++; // an answer that comes after all is ignored
           this.finish(q, {
             ok: false,
             error: clientError(ClientErrorCode.NO_ANSWER, 'No answer from the server'),
           });
-        }, this.opts.giveUpMs),
-      };
+        }, this.opts.giveUpMs);
+      }
       this.queue.push(q);
-      if (this.transport.isConnected()) this.emit(q);
+      this.pump();
     });
+  }
+
+  /**
+   * Sends one outbox entry (a move) until the server answers, then settles it in the
+   * store: ok -> the server's event takes over; refused -> rolled back and reported.
+   */
+  sendPending(p: PendingCommand): Promise<Ack<{ seq?: number }>> {
+    this.sent.add(p.key);
+    return this.send(p.event, p.payload, { keep: true }).then((ack) => {
+      this.sent.delete(p.key);
+      const a = ack as Ack<{ seq?: number }>;
+      this.store.getState().settleCommand(p.key, a);
+      return a;
+    });
+  }
+
+  /** Queues every unanswered outbox entry not queued yet, oldest first (after a restore). */
+  sendOutbox(): void {
+    for (const p of this.store.getState().pending) {
+      if (p.ackSeq === null && !this.sent.has(p.key)) void this.sendPending(p);
+    }
   }
 
   // ---------------------------------------------------------------- connection
 
   private onConnect(): void {
+    // Commands wait for this subscribe: the ones interrupted by the drop then go again
+    // with the same idempotency key (see `pump`).
+    this.ready = false;
     this.subscribe(this.store.getState().hasBoard ? 'resume' : 'full');
-    // Commands interrupted by the drop go again with the same idempotency key: the
-    // server answers a repeat with its first answer and changes nothing.
-    for (const q of this.queue) if (!q.inFlight && !q.done) this.emit(q);
   }
 
   private onDisconnect(): void {
     this.subscribeToken++; // an answer to a subscribe sent on the old link is void
     this.syncing = false;
+    this.ready = false;
     this.buffer = [];
     for (const q of this.queue) {
       q.attempt++;
@@ -229,6 +310,7 @@ export class BoardSync {
       }
       if (!res.ok) {
         this.syncing = false;
+        this.markNotLive(); // not in step with the server: never show "Live" then
         this.store.getState().pushAlert('error', `Could not load the board: ${res.error.message}`);
         this.retryTimer = setTimeout(() => this.subscribe('full'), 3_000);
         return;
@@ -253,6 +335,8 @@ export class BoardSync {
         return;
       }
       this.markLive();
+      this.ready = true;
+      this.pump();
     });
   }
 
@@ -281,6 +365,13 @@ export class BoardSync {
 
   // ---------------------------------------------------------------- commands
 
+  /** Sends the oldest waiting command, if the link is ready and nothing is in flight. */
+  private pump(): void {
+    if (!this.ready || !this.transport.isConnected()) return;
+    const head = this.queue[0];
+    if (head && !head.inFlight) this.emit(head);
+  }
+
   private emit(q: QueuedCommand): void {
     const attempt = q.attempt;
     q.inFlight = true;
@@ -291,16 +382,22 @@ export class BoardSync {
         this.finish(q, res as Ack<Record<string, unknown>>);
         return;
       }
+      // An open link and no answer: it is dead (or the server is stuck). Reconnect; the
+      // resubscribe and then this command, with the same key, follow.
       q.attempt++;
-      if (this.transport.isConnected()) this.emit(q);
+      if (this.transport.isConnected()) {
+        this.ready = false;
+        this.transport.reconnect();
+      }
     });
   }
 
   private finish(q: QueuedCommand, ack: Ack<Record<string, unknown>>): void {
     if (q.done) return;
     q.done = true;
-    clearTimeout(q.giveUp);
+    if (q.giveUp) clearTimeout(q.giveUp);
     this.queue = this.queue.filter((x) => x !== q);
     q.resolve(ack);
+    this.pump();
   }
 }

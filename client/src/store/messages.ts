@@ -9,6 +9,8 @@ import type { ApiError } from '../../../shared/schemas.ts';
 /** Client-side codes for failures that never reached a server decision. */
 export const ClientErrorCode = {
   NO_ANSWER: 'NO_ANSWER',
+  /** An unsent move older than the outbox keeps moves (see store/outbox.ts). */
+  EXPIRED: 'EXPIRED',
 } as const;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -42,6 +44,8 @@ export function refusalReason(error: ApiError, board: BoardState): string {
       return `Not allowed here: ${error.message}`;
     case ClientErrorCode.NO_ANSWER:
       return 'Not saved: no answer from the server (connection lost). The board shows the server state once it is back.';
+    case ClientErrorCode.EXPIRED:
+      return `Not sent: ${error.message || 'it waited too long for a connection'}. Check the card and do it again if it is still needed.`;
     default:
       return error.message || error.code;
   }
@@ -50,4 +54,15 @@ export function refusalReason(error: ApiError, board: BoardState): string {
 /** "Start P-100 card 3 / 5 refused — WIP limit reached: ..." */
 export function refusalMessage(label: string, error: ApiError, board: BoardState): string {
   return `${label} refused — ${refusalReason(error, board)}`;
+}
+
+/** "3 moves made while offline were refused" */
+export function refusedTitle(count: number): string {
+  return count === 1 ? '1 move made while offline was refused' : `${count} moves made while offline were refused`;
+}
+
+/** Header text for moves waiting in the outbox: the count, and what happens to them. */
+export function outboxText(count: number, live: boolean): { head: string; detail: string } {
+  const moves = count === 1 ? '1 move' : `${count} moves`;
+  return live ? { head: `Sending ${moves}…`, detail: '' } : { head: `${moves} not sent yet`, detail: ' — will be sent when back online' };
 }

@@ -8,6 +8,7 @@ import type { BoardState } from '../../../shared/board.ts';
 import { fullContainers } from '../../../shared/board.ts';
 import { CommandType } from '../../../shared/names.ts';
 import type { Command } from '../../../shared/schemas.ts';
+import type { SocketCommandPayload } from '../../../shared/protocol.ts';
 
 /** Commands the client shows before the server confirms them. */
 export type OptimisticCommand = Extract<
@@ -15,10 +16,30 @@ export type OptimisticCommand = Extract<
   { type: 'card.move' | 'card.consume' | 'loop.consume' }
 >;
 
+/** The socket events that carry them. */
+export type OptimisticEvent = 'card:move' | 'card:consume' | 'loop:consume';
+export type OptimisticPayload = SocketCommandPayload<OptimisticEvent> & { idempotencyKey: string };
+
+/** Where a command was made: the screen's actor ('tablet:<stationId>', 'lead') and page. */
+export interface CommandOrigin {
+  actor: string;
+  screen: string;
+}
+
 export interface PendingCommand {
   /** Idempotency key sent with the command; also its identity here. */
   key: string;
   command: OptimisticCommand;
+  /** What goes over the socket, fixed when the command is made (a resend is identical). */
+  event: OptimisticEvent;
+  payload: OptimisticPayload;
+  origin: CommandOrigin;
+  /**
+   * The command waited for a connection: made while not live, restored after a reload,
+   * or caught by a drop before its answer. Its refusal is then listed until the
+   * operator dismisses it, instead of a toast they may never see.
+   */
+  deferred: boolean;
   /** Words for messages: "Start P-100 card 3 / 5". */
   label: string;
   /** The card the command acts on (for loop.consume, the container it will take). */
@@ -29,13 +50,36 @@ export interface PendingCommand {
    * own, or someone else's), the server's state wins and the replay stops.
    */
   baseVersion: number | null;
-  /** ISO time the command was issued; reused on every replay so cards keep identity. */
+  /** ISO time the command was made; reused on every replay so cards keep identity. */
   issuedAt: string;
   /** Seq the server reported in its acknowledgement, once it has answered. */
   ackSeq: number | null;
 }
 
 const noId = () => 'pending';
+
+/** The socket event and payload of a command, with its idempotency key. */
+export function toWire(command: OptimisticCommand, key: string): { event: OptimisticEvent; payload: OptimisticPayload } {
+  switch (command.type) {
+    case CommandType.CARD_MOVE: {
+      const { type: _t, ...fields } = command;
+      return { event: 'card:move', payload: { ...fields, idempotencyKey: key } };
+    }
+    case CommandType.CARD_CONSUME: {
+      const { type: _t, ...fields } = command;
+      return { event: 'card:consume', payload: { ...fields, idempotencyKey: key } };
+    }
+    case CommandType.LOOP_CONSUME: {
+      const { type: _t, ...fields } = command;
+      return { event: 'loop:consume', payload: { ...fields, idempotencyKey: key } };
+    }
+  }
+}
+
+/** Commands the server has not answered yet (the outbox proper). */
+export function unanswered(pending: readonly PendingCommand[]): PendingCommand[] {
+  return pending.filter((p) => p.ackSeq === null);
+}
 
 function contextFor(p: PendingCommand, role: Role, actor: string): CommandContext {
   return { now: p.issuedAt, actor, role, newId: noId };
@@ -55,7 +99,9 @@ export function targetCard(state: BoardState, command: OptimisticCommand): strin
 /**
  * Replays pending commands over the confirmed board. A command whose card has changed
  * since it was issued, or that the rules now refuse, is skipped (it shows nothing);
- * its fate is decided by the server's answer.
+ * its fate is decided by the server's answer. While the screen is offline the confirmed
+ * board does not move, so everything made offline stays shown; after the resubscribe a
+ * command overtaken by another screen's change disappears a moment before its refusal.
  */
 export function rebase(
   confirmed: BoardState,
@@ -96,7 +142,12 @@ export function tryLocally(
   }
 }
 
-/** Drops the acknowledged commands whose events the confirmed board already includes. */
+/**
+ * Drops the acknowledged commands whose events the confirmed board already includes.
+ * Returns the same array when none is, so "pending changed" means something changed
+ * (the outbox is written to storage on every change).
+ */
 export function settle(confirmedSeq: number, pending: readonly PendingCommand[]): PendingCommand[] {
-  return pending.filter((p) => p.ackSeq === null || p.ackSeq > confirmedSeq);
+  const kept = pending.filter((p) => p.ackSeq === null || p.ackSeq > confirmedSeq);
+  return kept.length === pending.length ? (pending as PendingCommand[]) : kept;
 }

@@ -9,11 +9,12 @@ import { createPullboardStore } from './store.ts';
 import type { PullboardStore } from './store.ts';
 import { columnCardIds } from './selectors.ts';
 
-/** A client store loaded with the server plant's current snapshot, acting as a lead. */
+/** A live client store loaded with the server plant's current snapshot, acting as a lead. */
 function clientOf(plant: Plant, role: Role = Role.LEAD): PullboardStore {
   const store = createPullboardStore();
   store.getState().setIdentity(role === Role.LEAD ? 'lead' : 'tablet:x', role);
   store.getState().loadSnapshot(snapshotOf(plant.state));
+  store.getState().setConnection({ status: 'live', since: null });
   return store;
 }
 

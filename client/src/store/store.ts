@@ -1,6 +1,9 @@
 // One zustand store of typed slices (zustand's slices pattern):
 //   board       the confirmed board (server events only) and the board screens show
-//   pending     optimistic commands waiting for the server
+//   pending     optimistic commands waiting for the server: the outbox, which
+//               store/outbox.ts keeps on the device across reloads
+//   refused     moves that waited for a connection and were then refused: listed
+//               until the operator dismisses them (never a toast that may be missed)
 //   connection  live / reconnecting / offline, since when, last applied seq
 //   alerts      refusal and error messages
 //   clock       a coarse "now" so card ages update without a timer per card
@@ -14,9 +17,9 @@ import { Role } from '../../../shared/rules.ts';
 import type { Ack } from '../../../shared/protocol.ts';
 import type { ApiError, BoardEvent, BoardSnapshot } from '../../../shared/schemas.ts';
 import type { Column } from '../../../shared/names.ts';
-import { rebase, settle, targetCard } from './optimistic.ts';
-import type { OptimisticCommand, PendingCommand } from './optimistic.ts';
-import { refusalMessage } from './messages.ts';
+import { rebase, settle, targetCard, toWire } from './optimistic.ts';
+import type { CommandOrigin, OptimisticCommand, PendingCommand } from './optimistic.ts';
+import { refusalMessage, refusalReason } from './messages.ts';
 
 // ---------------------------------------------------------------- board
 
@@ -29,6 +32,13 @@ export interface BoardSlice {
   hasBoard: boolean;
   /** Replaces the board with a snapshot (first load, or a resync). */
   loadSnapshot(snapshot: BoardSnapshot): void;
+  /**
+   * Shows the board this device last had (kept by store/outbox.ts) before the server is
+   * reached, so moves waiting in the outbox are visible at once after a reload. It
+   * counts as confirmed up to its seq: the first subscribe resumes from there. The
+   * connection stays not live, "since" the time the cache was last in step.
+   */
+  restoreBoard(snapshot: BoardSnapshot, syncedAt: number): void;
   /**
    * Applies server events strictly in seq order. Events already applied are skipped;
    * at the first gap it stops and reports the seq it expected, so the caller can
@@ -48,9 +58,42 @@ export interface PendingSlice {
   actor: string;
   setIdentity(actor: string, role: Role): void;
   /** Shows a command at once; returns what to send (with the version it was issued at). */
-  beginCommand(key: string, command: OptimisticCommand, label: string): PendingCommand;
-  /** The server answered. A refusal rolls the command back and raises an alert. */
+  beginCommand(key: string, command: OptimisticCommand, label: string, origin?: CommandOrigin): PendingCommand;
+  /**
+   * The server answered. A refusal rolls the command back and says why: a toast for a
+   * command refused as it was made, the refused list for one that waited (`deferred`).
+   */
   settleCommand(key: string, ack: Ack<{ seq?: number }>): void;
+  /**
+   * Puts commands kept on the device back into the outbox (after a reload), oldest
+   * first and ahead of anything made since; they count as deferred.
+   */
+  restoreOutbox(commands: readonly PendingCommand[], refused: readonly RefusedMove[]): void;
+}
+
+// ---------------------------------------------------------------- refused
+
+/** A move that waited for a connection and that the server then refused. */
+export interface RefusedMove {
+  /** The command's idempotency key. */
+  key: string;
+  /** "Start MC-3105 card 2 / 4" */
+  label: string;
+  /** Why, in words, against the board as it was when the answer came. */
+  reason: string;
+  code: string;
+  /** When the move was made (ISO) and refused (ms). */
+  madeAt: string;
+  refusedAt: number;
+  origin: CommandOrigin;
+}
+
+export interface RefusedSlice {
+  refused: RefusedMove[];
+  /** The operator has read the list: clear it (or only the given keys). */
+  dismissRefused(keys?: readonly string[]): void;
+  /** Lists a move that was never answered by the server (e.g. expired on the device). */
+  addRefused(moves: readonly RefusedMove[]): void;
 }
 
 // ---------------------------------------------------------------- connection
@@ -118,6 +161,7 @@ export interface DragSlice {
 
 export type PullboardState = BoardSlice &
   PendingSlice &
+  RefusedSlice &
   ConnectionSlice &
   AlertSlice &
   ClockSlice &
@@ -128,6 +172,8 @@ type SetState = StoreApi<PullboardState>['setState'];
 type GetState = StoreApi<PullboardState>['getState'];
 
 const MAX_ALERTS = 3;
+/** The refused list is read and cleared by a person; past this the oldest go. */
+const MAX_REFUSED = 200;
 
 /** The board screens should show after `confirmed` or `pending` changed. */
 function visible(confirmed: BoardState, pending: PendingCommand[], role: Role, actor: string): BoardState {
@@ -143,6 +189,14 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
     const confirmed = boardFromSnapshot(snapshot);
     const pending = settle(confirmed.seq, get().pending);
     set({ confirmed, pending, hasBoard: true, board: visible(confirmed, pending, role, actor) });
+  },
+  restoreBoard(snapshot, syncedAt) {
+    if (get().hasBoard) return; // the server's own board is already here
+    get().loadSnapshot(snapshot);
+    const c = get().connection;
+    if (c.status !== ConnectionStatus.LIVE) {
+      get().setConnection({ since: Math.min(syncedAt, c.since ?? syncedAt), lastSyncAt: syncedAt });
+    }
   },
   receiveEvents(events) {
     const start = get().confirmed;
@@ -175,17 +229,20 @@ const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
     const { confirmed, pending } = get();
     set({ actor, role, board: visible(confirmed, pending, role, actor) });
   },
-  beginCommand(key, command, label) {
-    const { board, confirmed, role, actor } = get();
+  beginCommand(key, command, label, origin) {
+    const { board, confirmed, role, actor, connection } = get();
     const cardId = targetCard(board, command);
     const p: PendingCommand = {
       key,
       command,
+      ...toWire(command, key),
       label,
       cardId,
       baseVersion: cardId === null ? null : (board.cards[cardId]?.version ?? null),
       issuedAt: new Date().toISOString(),
       ackSeq: null,
+      origin: origin ?? { actor, screen: '' },
+      deferred: connection.status !== ConnectionStatus.LIVE,
     };
     const pending = [...get().pending, p];
     set({ pending, board: visible(confirmed, pending, role, actor) });
@@ -208,14 +265,63 @@ const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
       pending = get().pending.filter((x) => x.key !== key);
     }
     set({ pending, board: visible(confirmed, pending, role, actor) });
-    if (!ack.ok) get().pushAlert('refusal', refusalMessage(p.label, ack.error, get().board));
+    if (ack.ok) return;
+    const board = get().board;
+    if (!p.deferred) {
+      get().pushAlert('refusal', refusalMessage(p.label, ack.error, board));
+      return;
+    }
+    get().addRefused([
+      {
+        key: p.key,
+        label: p.label,
+        reason: refusalReason(ack.error, board),
+        code: ack.error.code,
+        madeAt: p.issuedAt,
+        refusedAt: Date.now(),
+        origin: p.origin,
+      },
+    ]);
+  },
+  restoreOutbox(commands, refused) {
+    const { confirmed, role, actor } = get();
+    const current = get().pending;
+    const have = new Set(current.map((p) => p.key));
+    const restored = commands
+      .filter((p) => !have.has(p.key))
+      .map((p) => ({ ...p, ackSeq: null, deferred: true }));
+    const pending = [...restored, ...current];
+    set({ pending, board: visible(confirmed, pending, role, actor) });
+    get().addRefused(refused);
+  },
+});
+
+const refusedSlice = (set: SetState, get: GetState): RefusedSlice => ({
+  refused: [],
+  dismissRefused(keys) {
+    if (get().refused.length === 0) return;
+    const drop = keys ? new Set(keys) : null;
+    set({ refused: drop ? get().refused.filter((r) => !drop.has(r.key)) : [] });
+  },
+  addRefused(moves) {
+    const have = new Set(get().refused.map((r) => r.key));
+    const add = moves.filter((r) => !have.has(r.key));
+    if (add.length === 0) return;
+    set({ refused: [...get().refused, ...add].slice(-MAX_REFUSED) });
   },
 });
 
 const connectionSlice = (set: SetState): ConnectionSlice => ({
   connection: { status: ConnectionStatus.RECONNECTING, since: Date.now(), lastSyncAt: null, syncing: false },
   setConnection(patch) {
-    set((s) => ({ connection: { ...s.connection, ...patch } }));
+    set((s) => {
+      const connection = { ...s.connection, ...patch };
+      // A command still unanswered when the link goes down has to wait: its answer
+      // (maybe a refusal) will come after the operator has moved on.
+      const waits = connection.status !== ConnectionStatus.LIVE && s.pending.some((p) => p.ackSeq === null && !p.deferred);
+      if (!waits) return { connection };
+      return { connection, pending: s.pending.map((p) => (p.ackSeq === null && !p.deferred ? { ...p, deferred: true } : p)) };
+    });
   },
 });
 
@@ -251,6 +357,7 @@ export function createPullboardStore(): PullboardStore {
   return createStore<PullboardState>()((set, get) => ({
     ...boardSlice(set, get),
     ...pendingSlice(set, get),
+    ...refusedSlice(set, get),
     ...connectionSlice(set),
     ...alertSlice(set),
     ...clockSlice(set),

@@ -7,7 +7,7 @@ import { inboundLoopIds, outboundLoopIds, overdueCount, starvedInputIds, station
 import { BoardDnd } from '../components/BoardDnd.tsx';
 import { BoardColumn } from '../components/BoardColumn.tsx';
 import { InboundList } from '../components/Inbound.tsx';
-import { AlertRegion, Loading } from '../components/Status.tsx';
+import { AlertRegion, Loading, RefusedMoves } from '../components/Status.tsx';
 import { NavLink, TopBar } from '../components/TopBar.tsx';
 import { StationDialog } from '../components/StationDialog.tsx';
 import { LoopsDialog } from '../components/LoopsDialog.tsx';
@@ -35,6 +35,7 @@ export function LeadBoard() {
         </button>
       </TopBar>
       <AlertRegion />
+      <RefusedMoves />
       {!hasBoard ? (
         <Loading />
       ) : (

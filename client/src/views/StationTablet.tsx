@@ -7,7 +7,7 @@ import { inboundLoopIds, outboundLoopIds, starvedInputIds, stationIds } from '..
 import { BoardDnd } from '../components/BoardDnd.tsx';
 import { BoardColumn } from '../components/BoardColumn.tsx';
 import { InboundList } from '../components/Inbound.tsx';
-import { AlertRegion, Loading } from '../components/Status.tsx';
+import { AlertRegion, Loading, RefusedMoves } from '../components/Status.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { onLinkClick } from '../router.ts';
@@ -46,6 +46,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
         </a>
       </TopBar>
       <AlertRegion />
+      <RefusedMoves />
       <MaterialCall stationId={stationId} />
       <BoardDnd>
         <main className={`tablet${showColumns ? '' : ' tablet-customer'}${uses ? '' : ' tablet-no-inbound'}`}>
