@@ -1,8 +1,8 @@
 // Fuzzing the public edges with fast-check: thousands of random, malformed and
 // near-valid payloads to every HTTP route and socket event. No answer is a 5xx, no
 // answer leaks a stack trace, the server stays up, and every refused request leaves
-// the board exactly as it was (the service swaps its state only after a commit, and
-// the database matches it at the end). Localhost only; run counts are fixed.
+// the board exactly as it was (same seq, same snapshot; the database matches the
+// served board at the end). Localhost only; run counts are fixed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -131,7 +131,7 @@ describe('fuzzing the HTTP API', () => {
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(request(), async (req) => {
-        const before = app.service.board;
+        const before = JSON.stringify(app.service.snapshot());
         const res = await fetch(`${url}/api${req.route}`, {
           method: req.method,
           headers: req.contentType ? { 'content-type': req.contentType } : {},
@@ -141,7 +141,7 @@ describe('fuzzing the HTTP API', () => {
         expectCleanError(res.status, text, res.headers.get('content-type'));
         if (res.status >= 400) {
           refused++;
-          expect(app.service.board).toBe(before);
+          expect(JSON.stringify(app.service.snapshot())).toBe(before);
         } else accepted++;
       }),
       { numRuns: 2500, seed: 20261122 },
@@ -174,11 +174,11 @@ describe('fuzzing the socket events', () => {
         fc.constantFrom(...events),
         fc.oneof(body(), fc.record({ cardId: anyId(), loopId: anyId(), stationId: anyId(), afterSeq: anyValue(), idempotencyKey: anyValue() }, { requiredKeys: [] }), fc.anything({ maxDepth: 3 })),
         async (event, payload) => {
-          const before = app.service.board;
+          const before = JSON.stringify(app.service.snapshot());
           const ack = (await socket.timeout(5000).emitWithAck(event, payload)) as { ok: boolean; error?: { code: string } };
           if (ack.ok) return;
           expect(CODES.has(ack.error!.code)).toBe(true);
-          expect(app.service.board).toBe(before);
+          expect(JSON.stringify(app.service.snapshot())).toBe(before);
         },
       ),
       { numRuns: 1500, seed: 7 },

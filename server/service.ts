@@ -7,9 +7,9 @@ import type { BoardState } from '../shared/board.ts';
 import { DomainError } from '../shared/errors.ts';
 import { CommandType, ErrorCode, Limits } from '../shared/names.ts';
 import { decide, Role } from '../shared/rules.ts';
-import type { CommandContext, CommandResult } from '../shared/rules.ts';
+import type { CommandContext, CommandResult, Decision } from '../shared/rules.ts';
 import type { BoardEvent, BoardSnapshot, Command } from '../shared/schemas.ts';
-import type { BoardRepository } from './db/repository.ts';
+import type { BoardRepository, IdempotencyRecord } from './db/repository.ts';
 import type { Logger } from './logger.ts';
 
 export interface ExecuteMeta {
@@ -26,10 +26,21 @@ export type Outcome =
   | { ok: false; status: number; error: DomainError; replayed: boolean };
 
 const CREATED = new Set<string>([CommandType.STATION_CREATE, CommandType.LOOP_CREATE]);
+/** Most commands one group commit takes; the rest go in the next transaction. */
+const MAX_BATCH = 256;
+
+interface Job {
+  command: Command;
+  meta: ExecuteMeta;
+  resolve?: (outcome: Outcome) => void;
+  reject?: (err: unknown) => void;
+}
 
 export class BoardService {
   private state: BoardState;
   private readonly listeners = new Set<(events: BoardEvent[]) => void>();
+  private readonly queue: Job[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly repo: BoardRepository,
@@ -81,56 +92,108 @@ export class BoardService {
     return () => this.listeners.delete(fn);
   }
 
+  /** Runs one command now, in its own transaction (the seed and tests use this). */
+  execute(command: Command, meta: ExecuteMeta): Outcome {
+    return this.runBatch([{ command, meta }])[0]!;
+  }
+
   /**
-   * Runs one command: the rules decide, the events and state rows commit in one
-   * transaction, and only then is the state swapped and the events published.
+   * Queues a command for the next group commit and resolves with its outcome once the
+   * transaction holding it has committed. Commands that arrive in the same turn of the
+   * event loop share one durable transaction (one fsync), so under load the disk is
+   * not the bottleneck; each still gets its own answer, and events keep seq order.
+   */
+  submit(command: Command, meta: ExecuteMeta): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ command, meta, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0, MAX_BATCH);
+      let outcomes: Outcome[];
+      try {
+        outcomes = this.runBatch(jobs);
+      } catch (err) {
+        for (const j of jobs) j.reject?.(err);
+        continue;
+      }
+      jobs.forEach((j, i) => j.resolve?.(outcomes[i]!));
+    }
+  }
+
+  /**
+   * The rules decide each command in turn on the live board (in place, so a 1,000-card
+   * board is not copied per command); the events and state rows of all of them commit
+   * in one transaction, and only then are the events published. If the transaction
+   * fails, every change is undone and nobody is told anything succeeded.
    * With an idempotency key, a repeated key returns the first answer unchanged.
    */
-  execute(command: Command, meta: ExecuteMeta): Outcome {
-    const key = meta.idempotencyKey;
-    const fingerprint = key === undefined ? '' : fingerprintOf(command);
-    if (key !== undefined) {
-      const seen = this.repo.findIdempotency(key);
-      if (seen) {
-        if (seen.fingerprint !== fingerprint) {
-          const error = new DomainError(
-            ErrorCode.VALIDATION_FAILED,
-            'This Idempotency-Key was already used for a different request',
-            { idempotencyKey: key },
-          );
-          return { ok: false, status: error.status, error, replayed: false };
-        }
-        return replay(seen.status, seen.body);
-      }
-    }
+  private runBatch(jobs: readonly Job[]): Outcome[] {
+    const outcomes: Outcome[] = [];
+    const decisions: Decision[] = [];
+    const events: BoardEvent[] = [];
+    const records: IdempotencyRecord[] = [];
+    const keysInBatch = new Map<string, IdempotencyRecord>();
 
-    const ctx: CommandContext = {
-      now: (meta.now ?? new Date()).toISOString(),
-      actor: meta.actor,
-      role: meta.role ?? Role.LEAD,
-      newId: (prefix) => this.newId(prefix),
-    };
-    let decision;
-    try {
-      decision = decide(this.state, command, ctx);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+    for (const { command, meta } of jobs) {
+      const key = meta.idempotencyKey;
+      const fingerprint = key === undefined ? '' : fingerprintOf(command);
       if (key !== undefined) {
-        this.repo.saveIdempotency({ key, fingerprint, status: err.status, body: { error: err.toJSON() } });
+        const seen = keysInBatch.get(key) ?? this.repo.findIdempotency(key);
+        if (seen) {
+          outcomes.push(seen.fingerprint === fingerprint ? replay(seen.status, seen.body) : keyReused(key));
+          continue;
+        }
       }
-      return { ok: false, status: err.status, error: err, replayed: false };
+      const remember = (status: number, body: unknown) => {
+        if (key === undefined) return;
+        const r = { key, fingerprint, status, body };
+        records.push(r);
+        keysInBatch.set(key, r);
+      };
+      const ctx: CommandContext = {
+        now: (meta.now ?? new Date()).toISOString(),
+        actor: meta.actor,
+        role: meta.role ?? Role.LEAD,
+        newId: (prefix) => this.newId(prefix),
+      };
+      try {
+        const d = decide(this.state, command, ctx, { inPlace: true });
+        decisions.push(d);
+        events.push(...d.events);
+        const status = CREATED.has(command.type) ? 201 : 200;
+        remember(status, d.result);
+        outcomes.push({ ok: true, status, result: d.result, events: d.events, replayed: false });
+      } catch (err) {
+        // decide() has already undone its own changes.
+        const error =
+          err instanceof DomainError
+            ? err
+            : new DomainError(ErrorCode.INTERNAL, 'Internal error; nothing was changed');
+        if (!(err instanceof DomainError)) this.log.error('command failed', err);
+        else remember(error.status, { error: error.toJSON() });
+        outcomes.push({ ok: false, status: error.status, error, replayed: false });
+      }
     }
 
-    const status = CREATED.has(command.type) ? 201 : 200;
-    this.repo.commit({
-      events: decision.events,
-      state: decision.state,
-      ...(key !== undefined && { idempotency: { key, fingerprint, status, body: decision.result } }),
-    });
-    // Committed: from here on the change is durable and may be announced.
-    this.state = decision.state;
-    this.publish(decision.events);
-    return { ok: true, status, result: decision.result, events: decision.events, replayed: false };
+    if (events.length > 0 || records.length > 0) {
+      try {
+        this.repo.commit({ events, state: this.state, idempotency: records });
+      } catch (err) {
+        for (let i = decisions.length - 1; i >= 0; i--) decisions[i]!.undo();
+        throw err;
+      }
+    }
+    // Committed: from here on the changes are durable and may be announced.
+    this.publish(events);
+    return outcomes;
   }
 
   private publish(events: BoardEvent[]): void {
@@ -150,6 +213,15 @@ export class BoardService {
       if (!this.state.stations[id] && !this.state.loops[id] && !this.state.cards[id]) return id;
     }
   }
+}
+
+function keyReused(key: string): Outcome {
+  const error = new DomainError(
+    ErrorCode.VALIDATION_FAILED,
+    'This Idempotency-Key was already used for a different request',
+    { idempotencyKey: key },
+  );
+  return { ok: false, status: error.status, error, replayed: false };
 }
 
 function replay(status: number, body: unknown): Outcome {

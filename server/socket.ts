@@ -49,7 +49,7 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     for (const name of Object.keys(SocketCommands) as SocketCommandEvent[]) {
       const spec = SocketCommands[name];
       // The handler is the same for every command; the maps in shared/ type the acks.
-      socket.on(name, ((payload: unknown, ack: unknown) => {
+      socket.on(name, (async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
         try {
           const key = (payload as { idempotencyKey?: unknown } | null)?.idempotencyKey;
@@ -60,7 +60,7 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
           if (!p.success) throw validationError(p.error.issues);
           const { idempotencyKey, ...fields } = p.data as { idempotencyKey?: string };
           const command = { ...fields, type: spec.type } as Command;
-          const out = service.execute(command, { actor, idempotencyKey });
+          const out = await service.submit(command, { actor, idempotencyKey });
           reply(out.ok ? { ok: true, ...out.result } : { ok: false, error: out.error.toJSON() });
         } catch (err) {
           reply(errorAck(err, log));

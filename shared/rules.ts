@@ -2,7 +2,7 @@
 // DomainError (nothing changes) or returns the events the command produces, the state
 // after them and the command's answer. No I/O: the server runs it inside one SQLite
 // transaction, the tests run it on plain data.
-import { applyEvent, columnCards, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
+import { BoardWriter, columnCards, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
@@ -40,33 +40,57 @@ export interface Decision {
   events: BoardEvent[];
   state: BoardState;
   result: CommandResult;
+  /** Restores the input board (only meaningful with `inPlace`). */
+  undo: () => void;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type EventBody = DistributiveOmit<BoardEvent, 'seq' | 'at' | 'actor'>;
 
-/** Collects the events of one command, applying each to a working copy of the state. */
+/** Collects the events of one command, applying each to a working board as it goes. */
 class Draft {
   events: BoardEvent[] = [];
+  readonly writer: BoardWriter;
   constructor(
-    public state: BoardState,
+    base: BoardState,
     readonly ctx: CommandContext,
-  ) {}
+    inPlace: boolean,
+  ) {
+    this.writer = new BoardWriter(base, inPlace);
+  }
+  get state(): BoardState {
+    return this.writer.state;
+  }
   get nextSeq(): number {
     return this.state.seq + 1;
   }
   emit(body: EventBody): void {
     const e = { ...body, seq: this.nextSeq, at: this.ctx.now, actor: this.ctx.actor } as BoardEvent;
-    this.state = applyEvent(this.state, e);
+    this.writer.apply(e);
     this.events.push(e);
   }
 }
 
+export interface DecideOptions {
+  /**
+   * Change `state` in place instead of returning a new board (the server, which owns
+   * its board and keeps no older reference to it). A refusal leaves it as it was; after
+   * a success, `Decision.undo()` restores it if the transaction does not commit.
+   */
+  inPlace?: boolean;
+}
+
 /** Applies the pull rules to one command; throws DomainError when it is refused. */
-export function decide(state: BoardState, command: Command, ctx: CommandContext): Decision {
-  const d = new Draft(state, ctx);
-  const result = run(d, command);
-  return { events: d.events, state: d.state, result };
+export function decide(state: BoardState, command: Command, ctx: CommandContext, opts: DecideOptions = {}): Decision {
+  const d = new Draft(state, ctx, opts.inPlace ?? false);
+  let result: CommandResult;
+  try {
+    result = run(d, command);
+  } catch (err) {
+    d.writer.undo();
+    throw err;
+  }
+  return { events: d.events, state: d.state, result, undo: () => d.writer.undo() };
 }
 
 function run(d: Draft, c: Command): CommandResult {

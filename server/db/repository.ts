@@ -17,16 +17,15 @@ export interface CommitInput {
   events: BoardEvent[];
   /** The board state after the events: rows the events touch are written from it. */
   state: BoardState;
-  idempotency?: IdempotencyRecord;
+  /** Answers to remember for the commands' Idempotency-Keys (refusals included). */
+  idempotency?: IdempotencyRecord[];
 }
 
 export interface BoardRepository {
   /** Current state (stations, loops, cards) and the last seq. */
   loadState(): BoardState;
-  /** Appends the events and updates current-state tables in one durable transaction. */
+  /** Appends the events, updates current-state tables and records idempotency answers in one durable transaction. */
   commit(input: CommitInput): void;
-  /** Stores the answer of a refused command sent with an Idempotency-Key. */
-  saveIdempotency(record: IdempotencyRecord): void;
   findIdempotency(key: string): IdempotencyRecord | undefined;
   /** Events with seq > after, oldest first, at most `limit`. */
   eventsAfter(after: number, limit: number): BoardEvent[];

@@ -201,7 +201,7 @@ export class SqliteRepository implements BoardRepository {
         this.stmts.insertEvent.run(seq, type, at, actor, JSON.stringify(data));
         this.writeTouched(e, input.state);
       }
-      if (input.idempotency) this.insertIdempotency(input.idempotency);
+      for (const r of input.idempotency ?? []) this.insertIdempotency(r);
     }).immediate();
   };
 
@@ -274,10 +274,6 @@ export class SqliteRepository implements BoardRepository {
 
   private insertIdempotency(r: IdempotencyRecord): void {
     this.stmts.insertIdem.run(r.key, r.fingerprint, r.status, JSON.stringify(r.body), new Date().toISOString());
-  }
-
-  saveIdempotency(record: IdempotencyRecord): void {
-    this.insertIdempotency(record);
   }
 
   findIdempotency(key: string): IdempotencyRecord | undefined {

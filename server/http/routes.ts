@@ -90,9 +90,9 @@ export function apiRouter(service: BoardService): Router {
   r.use(express.json({ limit: Limits.BODY_BYTES, strict: false, type: ['application/json', 'application/*+json'] }));
 
   /** Runs a command and answers with `shape(result)` or the error. */
-  const exec = (req: Request, res: Response, command: Command, shape: (r: CommandResult) => unknown) => {
+  const exec = async (req: Request, res: Response, command: Command, shape: (r: CommandResult) => unknown) => {
     const key = idempotencyKey(req);
-    const out = service.execute(command, { actor: actorOf(req), idempotencyKey: key });
+    const out = await service.submit(command, { actor: actorOf(req), idempotencyKey: key });
     if (out.replayed) res.set('Idempotent-Replayed', 'true');
     if (!out.ok) return sendError(res, out.error);
     res.status(out.status).json(shape(out.result));
@@ -117,44 +117,44 @@ export function apiRouter(service: BoardService): Router {
     res.json(service.eventsPage(q.after, q.limit));
   });
 
-  r.post('/stations', (req, res) => {
+  r.post('/stations', async (req, res) => {
     const body = parse(CreateStationBody, bodyOf(req));
-    exec(req, res, { type: CommandType.STATION_CREATE, ...body }, field('station'));
+    await exec(req, res, { type: CommandType.STATION_CREATE, ...body }, field('station'));
   });
 
-  r.patch('/stations/:id', (req, res) => {
+  r.patch('/stations/:id', async (req, res) => {
     const stationId = pathId(req, 'station');
     const body = parse(UpdateStationBody, bodyOf(req));
-    exec(req, res, { type: CommandType.STATION_UPDATE, stationId, ...body }, field('station'));
+    await exec(req, res, { type: CommandType.STATION_UPDATE, stationId, ...body }, field('station'));
   });
 
-  r.post('/loops', (req, res) => {
+  r.post('/loops', async (req, res) => {
     const body = parse(CreateLoopBody, bodyOf(req));
-    exec(req, res, { type: CommandType.LOOP_CREATE, ...body }, whole);
+    await exec(req, res, { type: CommandType.LOOP_CREATE, ...body }, whole);
   });
 
-  r.patch('/loops/:id', (req, res) => {
+  r.patch('/loops/:id', async (req, res) => {
     const loopId = pathId(req, 'loop');
     const body = parse(UpdateLoopBody, bodyOf(req));
-    exec(req, res, { type: CommandType.LOOP_UPDATE, loopId, ...body }, field('loop'));
+    await exec(req, res, { type: CommandType.LOOP_UPDATE, loopId, ...body }, field('loop'));
   });
 
-  r.post('/loops/:id/consume', (req, res) => {
+  r.post('/loops/:id/consume', async (req, res) => {
     const loopId = pathId(req, 'loop');
     const body = parse(ConsumeLoopBody, bodyOf(req));
-    exec(req, res, { type: CommandType.LOOP_CONSUME, loopId, ...body }, whole);
+    await exec(req, res, { type: CommandType.LOOP_CONSUME, loopId, ...body }, whole);
   });
 
-  r.post('/cards/:id/move', (req, res) => {
+  r.post('/cards/:id/move', async (req, res) => {
     const cardId = pathId(req, 'card');
     const body = parse(MoveCardBody, bodyOf(req));
-    exec(req, res, { type: CommandType.CARD_MOVE, cardId, ...body }, whole);
+    await exec(req, res, { type: CommandType.CARD_MOVE, cardId, ...body }, whole);
   });
 
-  r.post('/cards/:id/consume', (req, res) => {
+  r.post('/cards/:id/consume', async (req, res) => {
     const cardId = pathId(req, 'card');
     const body = parse(ConsumeCardBody, bodyOf(req));
-    exec(req, res, { type: CommandType.CARD_CONSUME, cardId, ...body }, whole);
+    await exec(req, res, { type: CommandType.CARD_CONSUME, cardId, ...body }, whole);
   });
 
   r.use((req, res) => {
