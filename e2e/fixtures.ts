@@ -1,17 +1,28 @@
 // Playwright fixtures: every test gets the real Pullboard server (the same createApp
 // the product runs) on a free port with a temporary SQLite file and the built client.
 // `server.restart()` stops it and starts it again on the same port and file, as a plant
-// PC reboot would.
+// PC reboot would. On top of it: the seeded demo plant by name (`plant`) and one page
+// object per screen (`leadBoard`, `tv`, `tablet`); the TV and the tablet each run in a
+// browser context of their own, like separate devices on the shop floor.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
+import type { Browser, BrowserContextOptions, Page, TestInfo } from '@playwright/test';
 import { createApp } from '../server/app.ts';
 import type { App } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
-import type { BoardSnapshot } from '../shared/schemas.ts';
+import type { Column } from '../shared/names.ts';
+import type { BoardSnapshot, Card, Loop, Station } from '../shared/schemas.ts';
+import { LeadBoardPage } from './pages/leadBoard.ts';
+import { StationTabletPage } from './pages/stationTablet.ts';
+import { WallTvPage } from './pages/wallTv.ts';
 
-const clientDir = path.resolve(import.meta.dirname, '..', 'dist', 'client');
+// PULLBOARD_E2E_CLIENT_DIR runs the suite against another build of the client (e.g. one
+// made from a branch into a temporary folder) without touching dist/.
+const clientDir = process.env.PULLBOARD_E2E_CLIENT_DIR
+  ? path.resolve(process.env.PULLBOARD_E2E_CLIENT_DIR)
+  : path.resolve(import.meta.dirname, '..', 'dist', 'client');
 
 export interface TestServer {
   url: string;
@@ -29,7 +40,7 @@ export interface TestServer {
 
 export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(clientDir, 'index.html'))) {
-    throw new Error('dist/client is missing: run `npm run build` before the browser tests');
+    throw new Error(`${clientDir} has no index.html: run \`npm run build\` before the browser tests`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-e2e-'));
   const dbFile = path.join(dir, 'board.db');
@@ -73,12 +84,120 @@ export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promis
   return server;
 }
 
-export const test = base.extend<{ server: TestServer }>({
+/** The seeded demo plant, looked up by the names people see (ids are random per run). */
+export class Plant {
+  constructor(readonly board: BoardSnapshot) {}
+
+  station(name: string): Station {
+    const s = this.board.stations.find((x) => x.name === name);
+    if (!s) throw new Error(`no station named ${name}`);
+    return s;
+  }
+
+  loop(partNumber: string): Loop {
+    const l = this.board.loops.find((x) => x.partNumber === partNumber);
+    if (!l) throw new Error(`no loop of part ${partNumber}`);
+    return l;
+  }
+
+  /** A card by part number and serial ("card 2 of MC-2201"). */
+  card(partNumber: string, serial: number): Card {
+    const loop = this.loop(partNumber);
+    const c = this.board.cards.find((x) => x.loopId === loop.id && x.serial === serial);
+    if (!c) throw new Error(`no card ${serial} of ${partNumber}`);
+    return c;
+  }
+
+  /** What screens call a card: "MC-3105 card 1 / 4" (buttons add a verb in front). */
+  cardName(card: Card): string {
+    const loop = this.board.loops.find((l) => l.id === card.loopId)!;
+    return `${loop.partNumber} card ${card.serial} / ${loop.cardCount}`;
+  }
+}
+
+/** The cards of one column of a board, in no particular order. */
+export function cardsIn(board: BoardSnapshot, stationId: string, column: Column): Card[] {
+  return board.cards.filter((c) => c.stationId === stationId && c.column === column);
+}
+
+export function cardOf(board: BoardSnapshot, cardId: string): Card {
+  const c = board.cards.find((x) => x.id === cardId);
+  if (!c) throw new Error(`no card ${cardId} on the server`);
+  return c;
+}
+
+export const LEAD_VIEWPORT = { width: 1920, height: 1080 };
+export const TV_VIEWPORT = { width: 1920, height: 1080 };
+export const TABLET_VIEWPORT = { width: 1024, height: 768 };
+
+/** A screen in a browser context of its own, as a second device on the shop floor. */
+async function ownScreen<S>(
+  browser: Browser,
+  options: BrowserContextOptions,
+  make: (page: Page) => S,
+  use: (screen: S) => Promise<void>,
+): Promise<void> {
+  const context = await browser.newContext(options);
+  try {
+    await use(make(await context.newPage()));
+  } finally {
+    await context.close();
+  }
+}
+
+export interface Fixtures {
+  server: TestServer;
+  /** The demo plant as seeded, read from the server before the test runs. */
+  plant: Plant;
+  /** The lead board on the test's own page at 1920x1080 (call `open()`). */
+  leadBoard: LeadBoardPage;
+  /** The wall TV in a second browser context at 1920x1080 (call `open()`). */
+  tv: WallTvPage;
+  /** A station tablet in a third context: 1024x768, touch (call `open(stationId)`). */
+  tablet: StationTabletPage;
+}
+
+export const test = base.extend<Fixtures>({
   server: async ({}, use) => {
     const server = await startServer();
     await use(server);
     await server.stop();
   },
+  plant: async ({ server }, use) => {
+    await use(new Plant(await server.board()));
+  },
+  leadBoard: async ({ page, server }, use) => {
+    await page.setViewportSize(LEAD_VIEWPORT);
+    await use(new LeadBoardPage(page, server.url));
+  },
+  tv: async ({ browser, server }, use) => {
+    await ownScreen(browser, { viewport: TV_VIEWPORT }, (p) => new WallTvPage(p, server.url), use);
+  },
+  tablet: async ({ browser, server }, use) => {
+    await ownScreen(
+      browser,
+      { viewport: TABLET_VIEWPORT, hasTouch: true },
+      (p) => new StationTabletPage(p, server.url),
+      use,
+    );
+  },
 });
+
+/**
+ * Saves a screenshot in the test's output folder, attaches it to the report, and copies
+ * it to test-results/screenshots/ (outside Playwright's output folder, which each run
+ * empties) so the run keeps it as an artifact.
+ */
+export async function keepScreenshot(page: Page, name: string, testInfo: TestInfo): Promise<string> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  const kept = path.join(screenshotsDir, `${name}.png`);
+  fs.copyFileSync(file, kept);
+  return kept;
+}
+
+const screenshotsDir = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 export { expect };

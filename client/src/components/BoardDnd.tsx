@@ -172,8 +172,11 @@ export function BoardDnd({ children }: { children: ReactNode }) {
     return {
       onDragStart({ active }) {
         const id = String(active.id);
-        lastSpoken.current = '';
-        return `Picked up ${cardName(store.getState().board, id)} in ${currentPlace(id)}.`;
+        const name = cardName(store.getState().board, id);
+        // dnd-kit reports "over" the start place right after the pick-up; saying that
+        // again would replace the pick-up message in the live region before it is read.
+        lastSpoken.current = `${name} is over ${currentPlace(id)}.`;
+        return `Picked up ${name} in ${currentPlace(id)}.`;
       },
       onDragMove: ({ active }) => overText(active),
       onDragOver: ({ active }) => overText(active),

@@ -260,7 +260,8 @@ export class BoardSync {
       since: connection.since ?? this.opts.now(),
       syncing: false,
     });
-    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    // The grace runs from when the link was lost, not from the latest failed retry.
+    if (this.offlineTimer) return;
     this.offlineTimer = setTimeout(() => {
       this.offlineTimer = null;
       if (this.store.getState().connection.status !== ConnectionStatus.LIVE) this.markOffline();

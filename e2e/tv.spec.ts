@@ -1,0 +1,157 @@
+// The wall TV, unattended for days: it must say when it is stale, and catch up with
+// everything that happened once the server is back (a plant PC reboot).
+import { Column } from '../shared/names.ts';
+import { cardsIn, expect, test } from './fixtures.ts';
+import { SocketTap } from './pages/socketTap.ts';
+import { RECONNECT_TIMEOUT } from './pages/screen.ts';
+import type { Page } from '@playwright/test';
+
+/** "reconnecting" turns into "offline" after this long without a connection (client/src/net/sync.ts). */
+const OFFLINE_GRACE_MS = 8_000;
+
+/** Resolves when the page's next WebSocket connection attempt is refused. */
+function refusedConnection(page: Page): Promise<void> {
+  return new Promise((resolve) => {
+    page.on('websocket', (ws) => ws.on('socketerror', () => resolve()));
+  });
+}
+
+/** Lets the page run the tasks already queued (a message round trip; not a timer). */
+async function flushTasks(page: Page): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(null);
+        }),
+    );
+  }
+}
+
+test.describe('wall TV', () => {
+  test('shows every station with the counts the server has', async ({ server, tv }) => {
+    await tv.open();
+    const board = await server.board();
+    for (const s of board.stations) await expect(tv.station(s.id)).toBeVisible();
+    await tv.expectShows(board);
+    await tv.expectNotStale();
+  });
+
+  test('says it is stale while the server is down, and catches up with a change made as soon as the server is back', async ({
+    server,
+    plant,
+    tv,
+  }, testInfo) => {
+    const rods = plant.loop('MC-2201');
+    const machining = plant.station('Machining');
+    const requested = cardsIn(plant.board, machining.id, Column.REQUESTED).length;
+
+    await tv.open();
+    await tv.expectNotStale();
+
+    await server.stop();
+    await tv.expectConnection('reconnecting');
+    await tv.expectStale();
+    await expect(tv.staleBanner).toContainText('Reconnecting… showing data as of');
+    await tv.expectCount(machining.id, Column.REQUESTED, requested);
+
+    await server.restart();
+    const used = await server.api('POST', `/loops/${rods.id}/consume`);
+    expect(used.status).toBe(200);
+    const stillDown = (await tv.connection.getAttribute('data-status')) !== 'live';
+    testInfo.annotations.push({
+      type: 'timing',
+      description: stillDown ? 'the change was made before the TV had reconnected' : 'the TV reconnected before the change',
+    });
+
+    await tv.expectLive(RECONNECT_TIMEOUT);
+    await tv.expectNotStale();
+    await tv.expectCount(machining.id, Column.REQUESTED, requested + 1);
+    await tv.expectShows(await server.board());
+  });
+
+  test('left alone with the server down, it says since when it is offline, and comes back live by itself', async ({
+    server,
+    tv,
+  }) => {
+    // The screen's own clock is driven by the test: its timers run only when told to.
+    await tv.page.clock.install();
+    await tv.open();
+    await tv.page.clock.pauseAt((await tv.page.evaluate(() => Date.now())) + 1_000);
+    const lostAt = await tv.page.evaluate(() => new Date().toTimeString().slice(0, 5));
+
+    await server.stop();
+    await tv.expectConnection('reconnecting');
+    await tv.page.clock.runFor(60_000); // a minute of retries, all refused
+    await tv.expectConnection('offline');
+    await tv.expectStale();
+    await expect(tv.staleBanner).toContainText(`OFFLINE since ${lostAt}`);
+    await expect(tv.staleBanner).toContainText('data may be stale');
+
+    await server.restart();
+    await tv.page.clock.resume();
+    await tv.expectLive(RECONNECT_TIMEOUT);
+    await tv.expectNotStale();
+    await tv.expectShows(await server.board());
+  });
+
+  test('goes from reconnecting to offline once the grace has passed, even while its retries keep failing', async ({
+    server,
+    tv,
+  }) => {
+    await tv.page.clock.install();
+    await tv.open();
+    await tv.page.clock.pauseAt((await tv.page.evaluate(() => Date.now())) + 1_000);
+    const refused = refusedConnection(tv.page);
+
+    await server.stop();
+    await tv.expectConnection('reconnecting');
+    // 1.5 s into the outage the screen retries (1 s after the server closed it); the
+    // server is still down, so the attempt is refused.
+    await tv.page.clock.runFor(1_500);
+    await refused;
+    await flushTasks(tv.page);
+    // On to 8.5 s without a connection: past the grace, whatever the retries did meanwhile.
+    await tv.page.clock.runFor(OFFLINE_GRACE_MS + 500 - 1_500);
+    await tv.expectConnection('offline');
+    await expect(tv.staleBanner).toContainText('OFFLINE since');
+  });
+
+  test('after a restart it replays what it missed from the last event it had, not from scratch', async ({
+    server,
+    plant,
+    tv,
+  }) => {
+    const barrel = plant.card('MC-3105', 1); // Requested at Machining
+    const paintJob = plant.card('PT-5100-B', 2); // Requested at Paint
+    const link = await SocketTap.attach(tv.page);
+    await tv.open();
+
+    // A change while live reaches the TV by itself.
+    const first = await server.api('POST', `/cards/${barrel.id}/move`, { to: Column.IN_PROGRESS });
+    expect(first.status).toBe(200);
+    await tv.expectShows(await server.board());
+    const seenSeq = (await server.board()).seq;
+
+    await server.stop();
+    await tv.expectStale();
+    const sentBeforeRestart = link.sent.length;
+    await server.restart();
+    const second = await server.api('POST', `/cards/${paintJob.id}/move`, { to: Column.IN_PROGRESS });
+    expect(second.status).toBe(200);
+    const after = await server.board();
+    expect(after.seq).toBeGreaterThan(seenSeq);
+
+    await tv.expectLive(RECONNECT_TIMEOUT);
+    await tv.expectShows(after);
+    await tv.expectNotStale();
+    // The first subscription asked for a snapshot; the one after the restart asked only for
+    // the events after the last seq the TV had applied.
+    const subscribe = (from: number) =>
+      link.sent.slice(from).filter((e) => e.name === 'board:subscribe').map((e) => e.args[0]);
+    expect(subscribe(0)[0]).toEqual({});
+    expect(subscribe(sentBeforeRestart)[0]).toEqual({ afterSeq: seenSeq });
+  });
+});
