@@ -66,3 +66,19 @@ describe('retention', () => {
     expect(later.ok && first.ok && later.result).not.toEqual(first.ok && first.result);
   });
 });
+
+describe('replay or snapshot', () => {
+  it('replays a short gap and sends a snapshot once the gap outweighs the board', () => {
+    const app = demo();
+    const start = app.service.seq;
+    const limit = app.service.replayLimit();
+    expect(limit).toBe(200); // the demo board has 56 cards: the floor applies
+    const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
+    for (let i = 0; i < limit + 1; i++) {
+      const out = app.service.execute({ type: CommandType.CARD_MOVE, cardId: card.id, to: Column.DONE }, { actor: 't' });
+      expect(out.ok).toBe(true);
+    }
+    expect(app.service.eventsSince(start + 1)).toHaveLength(limit);
+    expect(app.service.eventsSince(start)).toBeNull();
+  });
+});

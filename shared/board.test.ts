@@ -9,16 +9,18 @@ import {
   fullContainers,
   inboundLoops,
   isOverdue,
+  keepIdentity,
   loopCards,
   orderedStations,
   snapshotOf,
   starvedInputs,
 } from './board.ts';
 import type { BoardState } from './board.ts';
+import { BoardWriter } from './board.ts';
 import { Column, CommandType, EventType } from './names.ts';
 import { decide } from './rules.ts';
 import { BoardEventSchema, BoardSnapshotSchema } from './schemas.ts';
-import type { BoardEvent, Card, Command } from './schemas.ts';
+import type { BoardEvent, BoardSnapshot, Card, Command } from './schemas.ts';
 import { T0, byWhat, deepFreeze, smallPlant } from './testing.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
@@ -303,3 +305,69 @@ describe('starvedInputs', () => {
     expect(starvedInputs(arrange(p), p.assembly.id)).toEqual([]);
   });
 });
+
+describe('keepIdentity', () => {
+  it('reuses the objects a snapshot did not change and takes the changed ones', () => {
+    const { plant } = smallPlant();
+    const before = plant.state;
+    const card = Object.values(before.cards).find((c) => c.column === 'done')!;
+    plant.consume(card.id);
+    const fresh = boardFromSnapshot(JSON.parse(JSON.stringify(snapshotOf(plant.state))) as BoardSnapshot);
+    const kept = keepIdentity(before, fresh);
+    expect(snapshotOf(kept)).toEqual(snapshotOf(plant.state));
+    for (const [id, c] of Object.entries(kept.cards)) {
+      if (id === card.id) expect(c).not.toBe(before.cards[id]);
+      else expect(c).toBe(before.cards[id]);
+    }
+    for (const [id, s] of Object.entries(kept.stations)) expect(s).toBe(before.stations[id]);
+    for (const [id, l] of Object.entries(kept.loops)) expect(l).toBe(before.loops[id]);
+  });
+});
+
+describe('decide in place (the server board)', () => {
+  const clone = (s: BoardState): BoardState => JSON.parse(JSON.stringify(s)) as BoardState;
+
+  it('changes the given board itself and undo() restores it exactly', () => {
+    const { plant } = smallPlant();
+    const live = clone(plant.state);
+    const copy = clone(live);
+    const card = Object.values(live.cards).find((c) => c.column === DONE)!;
+    const d = decide(live, { type: CommandType.CARD_CONSUME, cardId: card.id }, testContextFor(live));
+    expect(live).toEqual(copy); // copy-on-write by default
+    const inPlace = decide(live, { type: CommandType.CARD_CONSUME, cardId: card.id }, testContextFor(live), { inPlace: true });
+    expect(inPlace.state).toBe(live);
+    expect(live.seq).toBe(copy.seq + 1);
+    expect(live.cards[card.id]!.column).toBe(REQUESTED);
+    expect(snapshotOf(live)).toEqual(snapshotOf(d.state));
+    inPlace.undo();
+    expect(live).toEqual(copy);
+  });
+
+  it('leaves the board as it was when the command is refused midway', () => {
+    const { plant } = smallPlant();
+    const live = clone(plant.state);
+    const copy = clone(live);
+    expect(() =>
+      decide(live, { type: CommandType.CARD_MOVE, cardId: 'cd-404', to: IN_PROGRESS }, testContextFor(live), { inPlace: true }),
+    ).toThrow();
+    expect(live).toEqual(copy);
+  });
+
+  it('undoes a loop update that removed and added cards', () => {
+    const { plant } = smallPlant();
+    const live = clone(plant.state);
+    const copy = clone(live);
+    const loop = Object.values(live.loops)[0]!;
+    const w = new BoardWriter(live, true);
+    const d = decide(clone(live), { type: CommandType.LOOP_UPDATE, loopId: loop.id, cardCount: loop.cardCount + 2 }, testContextFor(live));
+    for (const e of d.events) w.apply(e);
+    expect(Object.keys(live.cards).length).toBe(Object.keys(copy.cards).length + 2);
+    w.undo();
+    expect(live).toEqual(copy);
+  });
+});
+
+function testContextFor(_s: BoardState) {
+  let n = 1000;
+  return { now: T0, actor: 'test', role: 'lead' as const, newId: (p: string) => `${p}-x${n++}` };
+}

@@ -26,6 +26,33 @@ export function boardFromSnapshot(s: BoardSnapshot): BoardState {
   };
 }
 
+/**
+ * `next` with every station, loop and card that is unchanged since `prev` replaced by
+ * the object `prev` already had, so a resync from a snapshot re-renders only what
+ * changed. Cards compare by version (it rises with every change), the rest by value.
+ */
+export function keepIdentity(prev: BoardState, next: BoardState): BoardState {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const reuse = <T extends { id: string }>(
+    before: Readonly<Record<string, T>>,
+    after: Readonly<Record<string, T>>,
+    equal: (a: T, b: T) => boolean,
+  ): Record<string, T> => {
+    const out: Record<string, T> = {};
+    for (const [id, x] of Object.entries(after)) {
+      const old = Object.hasOwn(before, id) ? before[id] : undefined;
+      out[id] = old !== undefined && equal(old, x) ? old : x;
+    }
+    return out;
+  };
+  return {
+    seq: next.seq,
+    stations: reuse(prev.stations, next.stations, same),
+    loops: reuse(prev.loops, next.loops, same),
+    cards: reuse(prev.cards, next.cards, (a, b) => a.version === b.version && a.loopId === b.loopId && same(a, b)),
+  };
+}
+
 /** The snapshot form of a state: stations by position, cards by station, column, rank. */
 export function snapshotOf(state: BoardState): BoardSnapshot {
   const stations = Object.values(state.stations).sort((a, b) => a.position - b.position);

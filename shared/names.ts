@@ -109,6 +109,10 @@ export const Limits = {
   MAX_WIP_LIMIT: 10_000,
   MAX_INPUT_LOOPS: 32,
   BODY_BYTES: 1024 * 1024,
-  /** A subscriber further behind than this gets a snapshot instead of a replay. */
+  /**
+   * A subscriber further behind than max(REPLAY_MIN_EVENTS, half the board's cards),
+   * and never more than REPLAY_MAX_EVENTS, gets a snapshot instead of a replay.
+   */
+  REPLAY_MIN_EVENTS: 200,
   REPLAY_MAX_EVENTS: 20_000,
 } as const;

@@ -7,11 +7,11 @@
 //   connection  live / reconnecting / offline, since when, last applied seq
 //   alerts      refusal and error messages
 //   clock       a coarse "now" so card ages update without a timer per card
-// Every change to the board goes through the shared reducer (`applyEvent`), so the client
+// Every change to the board goes through the shared reducer (`BoardWriter`), so the client
 // cannot disagree with the server about what an event means.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import { applyEvent, boardFromSnapshot, emptyBoard } from '../../../shared/board.ts';
+import { BoardWriter, boardFromSnapshot, emptyBoard, keepIdentity } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { Role } from '../../../shared/rules.ts';
 import type { Ack } from '../../../shared/protocol.ts';
@@ -186,7 +186,9 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
   hasBoard: false,
   loadSnapshot(snapshot) {
     const { role, actor } = get();
-    const confirmed = boardFromSnapshot(snapshot);
+    // Objects that did not change keep their identity, so a resync re-renders only
+    // the cards that really moved while this screen was away.
+    const confirmed = keepIdentity(get().confirmed, boardFromSnapshot(snapshot));
     const pending = settle(confirmed.seq, get().pending);
     set({ confirmed, pending, hasBoard: true, board: visible(confirmed, pending, role, actor) });
   },
@@ -200,18 +202,22 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
   },
   receiveEvents(events) {
     const start = get().confirmed;
-    let confirmed = start;
+    // One writer for the whole batch: each map is copied once, not once per event
+    // (a replay of thousands of events on a large board stays a few milliseconds).
+    const writer = new BoardWriter(start);
     let gap: ReceiveResult['gap'] = null;
     let applied = 0;
     for (const e of events) {
-      if (e.seq <= confirmed.seq) continue; // already applied (replay overlap)
-      if (e.seq !== confirmed.seq + 1) {
-        gap = { expected: confirmed.seq + 1, got: e.seq };
+      const seq = writer.state.seq;
+      if (e.seq <= seq) continue; // already applied (replay overlap)
+      if (e.seq !== seq + 1) {
+        gap = { expected: seq + 1, got: e.seq };
         break;
       }
-      confirmed = applyEvent(confirmed, e);
+      writer.apply(e);
       applied++;
     }
+    const confirmed: BoardState = applied > 0 ? writer.state : start;
     if (confirmed !== start) {
       const { role, actor } = get();
       const pending = settle(confirmed.seq, get().pending);

@@ -1,0 +1,348 @@
+// `npm run bench`: Pullboard's performance figures, each against a baseline measured in
+// the same run on the same machine (figures on shared machines drift; ratios do not
+// much). Prints a table and writes bench/results.json; docs/performance.md explains
+// every figure.
+//
+// Placement: this process re-executes itself under `taskset -c 1` and is the load
+// generator (and launches Chromium, which inherits the pinning); every server under test
+// and every baseline server runs under `taskset -c 0`. Everything talks to 127.0.0.1.
+// Every loop is bounded in count and in time; the whole run takes a few minutes.
+//
+// Options: --only=1,2,3,4,5,6,7   run some figures only (2 and 4 always run together)
+//          --quick                fewer samples (a smoke test, not for reporting)
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { measureBrowser } from './figures/browser.ts';
+import type { FirstRenderResult, RemoteMoveResult } from './figures/browser.ts';
+import { measureBundle } from './figures/bundle.ts';
+import type { BundleResult } from './figures/bundle.ts';
+import { measureLatency } from './figures/latency.ts';
+import type { LatencyResult, RelayTarget } from './figures/latency.ts';
+import { measureMemory } from './figures/memory.ts';
+import type { MemoryResult } from './figures/memory.ts';
+import { measureWrites } from './figures/writes.ts';
+import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
+import { buildPlant } from './lib/plant.ts';
+import { BENCH, ROOT, choosePinning, pinningFromEnv, startServer, tempDir } from './lib/proc.ts';
+import type { Pinning } from './lib/proc.ts';
+import { median, round } from './lib/stats.ts';
+
+// ---------------------------------------------------------------- re-exec pinned
+
+if (!process.env.PB_BENCH_CHILD) {
+  const pin = choosePinning();
+  const argv = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
+  const [cmd, args] = pin.enabled ? ['taskset', ['-c', pin.loadCpu, process.execPath, ...argv]] : [process.execPath, argv];
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, PB_BENCH_CHILD: '1', PB_BENCH_PINNING: JSON.stringify(pin) },
+  });
+  process.exit(r.status ?? 1);
+}
+
+// ---------------------------------------------------------------- options
+
+const argOnly = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
+const quick = process.argv.includes('--quick');
+const pin: Pinning = pinningFromEnv();
+const startedAt = new Date();
+const t0 = performance.now();
+const log = (msg: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
+/** Load average (1 min) when each figure started: the machine is shared. */
+const loadAtStart: Record<string, number> = {};
+const figureLog = (key: string, msg: string) => {
+  loadAtStart[key] = round(os.loadavg()[0]!, 2);
+  log(`${msg} (load average ${loadAtStart[key]})`);
+};
+
+const CLIENTS = [200, 1000];
+const LATENCY_SAMPLES: Record<number, number> = quick ? { 200: 60, 1000: 40 } : { 200: 400, 1000: 200 };
+const TOTAL_MOVES = quick ? 2000 : 10_000;
+
+// ---------------------------------------------------------------- rows
+
+interface Row {
+  figure: string;
+  metric: string;
+  value: number | null;
+  unit: string;
+  baseline: number | null;
+  baselineLabel: string;
+  ratio: number | null;
+  target: string;
+  /** true met, false missed, null: no target or not measured (see note). */
+  met: boolean | null;
+  note?: string;
+}
+
+const rows: Row[] = [];
+const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+const ratioOf = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : round(a / b, 2));
+
+function machineInfo() {
+  let commit = 'unknown';
+  let dirty = false;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim().length > 0;
+  } catch {
+    /* not a git checkout */
+  }
+  const cpus = os.cpus();
+  return {
+    date: startedAt.toISOString(),
+    host: os.hostname(),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+    pinning: pin,
+    gitCommit: commit,
+    gitDirty: dirty,
+    tmpdir: os.tmpdir(),
+    quick,
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  log(`Pullboard benchmark${quick ? ' (quick)' : ''}: ${machine.cpus} CPU ${machine.cpuModel}, ${machine.node}; ${pin.note}`);
+  const work = tempDir('pullboard-bench-');
+  const results: {
+    latency: LatencyResult[];
+    throughput?: ThroughputResult;
+    catchUp?: CatchUpResult;
+    memory: MemoryResult[];
+    bundle?: BundleResult;
+    firstRender?: FirstRenderResult;
+    remoteMove?: RemoteMoveResult[];
+  } = { latency: [], memory: [] };
+
+  try {
+    // The 1,000-card plant, built once through the HTTP API.
+    const plantDb = path.join(work.dir, 'plant', 'board.db');
+    if ([1, 2, 3, 4, 5, 6].some((f) => only.has(f))) {
+      log('building the 1,000-card plant through the HTTP API');
+      const s = await startServer({ name: 'plant-builder', script: 'server/main.ts', env: { PULLBOARD_DB: plantDb, PULLBOARD_SEED: 'none' }, pin });
+      try {
+        const cards = await buildPlant(s.url);
+        log(`  ${cards} cards`);
+      } finally {
+        await s.stop();
+      }
+    }
+
+    if (only.has(1)) {
+      figureLog('1', `figure 1: move to all screens (N = ${CLIENTS.join(', ')})`);
+      results.latency = await measureLatency({
+        pin, plantDb, workDir: work.dir, clientCounts: CLIENTS, samples: LATENCY_SAMPLES, warmup: 20, gapMs: 5, budgetMs: 60_000, blocks: 5, log,
+      });
+    }
+
+    if (only.has(2) || only.has(4)) {
+      figureLog('2+4', `figures 2 and 4: write throughput (${TOTAL_MOVES} moves), then catch-up of the missed events`);
+      const w = await measureWrites({
+        pin, plantDb, workDir: work.dir, totalMoves: TOTAL_MOVES, rounds: 4, senders: 8, catchUpRuns: quick ? 3 : 5, budgetMs: 90_000, baselineMs: 1500, log,
+      });
+      results.throughput = w.throughput;
+      results.catchUp = w.catchUp;
+    }
+
+    if (only.has(3)) {
+      figureLog('3', 'figure 3: memory per connected client (1000 clients)');
+      for (const target of ['pullboard', 'socketio-relay'] as const) {
+        results.memory.push(await measureMemory(target, { pin, plantDb, workDir: work.dir, clients: 1000, log }));
+      }
+    }
+
+    let appBuild: string | null = null;
+    if (only.has(7)) {
+      figureLog('7', 'figure 7: bundle size against the dependencies-only floor');
+      results.bundle = await measureBundle(work.dir, log);
+      if (!results.bundle.error) appBuild = path.join(work.dir, 'bundle-app');
+    }
+
+    if (only.has(5) || only.has(6)) {
+      figureLog('5+6', 'figures 5 and 6: first render and remote move cost in Chromium');
+      const b = await measureBrowser({ pin, plantDb, workDir: work.dir, runs: quick ? 2 : 5, moves: quick ? 3 : 7, appBuild, log });
+      results.firstRender = b.firstRender;
+      results.remoteMove = b.remoteMove;
+    }
+  } finally {
+    if (process.env.PB_BENCH_KEEP === '1') log(`kept the work folder ${work.dir} (PB_BENCH_KEEP=1)`);
+    else work.cleanup();
+  }
+
+  buildRows(results);
+  const table = renderTable();
+  process.stdout.write(`\n${table}\n`);
+  const out = {
+    machine: {
+      ...machine,
+      loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+      loadAverageByFigure: loadAtStart,
+      durationSeconds: round((performance.now() - t0) / 1000, 1),
+    },
+    rows,
+    results,
+  };
+  fs.writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), path.join(BENCH, 'results.json'))}`);
+}
+
+function buildRows(r: {
+  latency: LatencyResult[];
+  throughput?: ThroughputResult;
+  catchUp?: CatchUpResult;
+  memory: MemoryResult[];
+  bundle?: BundleResult;
+  firstRender?: FirstRenderResult;
+  remoteMove?: RemoteMoveResult[];
+}): void {
+  // ---- 1
+  if (only.has(1)) {
+    const find = (t: RelayTarget, n: number) => r.latency.find((x) => x.target === t && x.clients === n);
+    for (const n of CLIENTS) {
+      const pb = find('pullboard', n);
+      const sio = find('socketio-relay', n);
+      const ws = find('ws-relay', n);
+      for (const p of ['p50', 'p99'] as const) {
+        const key = p === 'p50' ? 'p50Ms' : 'p99Ms';
+        const v = num(pb?.[key]);
+        const bs = num(sio?.[key]);
+        const bw = num(ws?.[key]);
+        const ratio = ratioOf(v, bs);
+        let target = '';
+        let met: boolean | null = null;
+        if (p === 'p99') {
+          target = n === 200 ? '≤ 1.5× relay and < 50 ms' : '≤ 1.5× relay';
+          met = v === null || ratio === null ? null : ratio <= 1.5 && (n !== 200 || v < 50);
+        }
+        const err = pb?.error ?? sio?.error;
+        const note = err ?? (p === 'p99' && pb && sio ? `p95 ${pb.p95Ms} ms vs ${sio.p95Ms} ms (relay); ${pb.samples} and ${sio.samples} samples` : undefined);
+        rows.push({
+          figure: '1', metric: `Move to all ${n} screens, ${p}`, value: v, unit: 'ms', baseline: bs, baselineLabel: 'bare Socket.IO relay',
+          ratio, target, met, ...(note ? { note } : {}),
+        });
+        rows.push({
+          figure: '1', metric: `Move to all ${n} screens, ${p} (vs raw ws)`, value: v, unit: 'ms', baseline: bw, baselineLabel: 'raw ws broadcast',
+          ratio: ratioOf(v, bw), target: '', met: null, ...(ws?.error ? { note: ws.error } : {}),
+        });
+      }
+    }
+  }
+  // ---- 2
+  if (r.throughput) {
+    const t = r.throughput;
+    const v = num(t.movesPerSecond);
+    const b = num(t.baselineInsertsPerSecond);
+    const ratio = ratioOf(v, b);
+    rows.push({
+      figure: '2', metric: 'Write throughput (validated moves)', value: v, unit: '/s', baseline: b, baselineLabel: 'raw single-row inserts',
+      ratio, target: '≥ 0.5× raw inserts', met: ratio === null ? null : ratio >= 0.5,
+      note:
+        (t.error ? `${t.error}; ` : '') +
+        `rounds ${t.roundRates.join(', ')}/s against baselines ${(t.baselineRuns ?? []).join(', ')}/s; ` +
+        `server CPU ${t.serverCpuMsPerMove ?? '?'} ms per move; one durable commit on this disk: ` +
+        `p50 ${median(t.commitLatency.map((c) => c.p50Ms))} ms, p99 ${median(t.commitLatency.map((c) => c.p99Ms))} ms`,
+    });
+  }
+  // ---- 3
+  if (r.memory.length > 0) {
+    const pb = r.memory.find((m) => m.target === 'pullboard');
+    const sio = r.memory.find((m) => m.target === 'socketio-relay');
+    for (const k of ['heap', 'rss'] as const) {
+      const key = k === 'heap' ? 'heapPerClientKB' : 'rssPerClientKB';
+      const v = num(pb?.[key]);
+      const b = num(sio?.[key]);
+      const extra = v === null || b === null ? null : round(v - b, 2);
+      rows.push({
+        figure: '3', metric: `${k === 'heap' ? 'Heap' : 'RSS'} per client at 1000 clients`, value: v, unit: 'KB', baseline: b, baselineLabel: 'bare Socket.IO server',
+        ratio: ratioOf(v, b), target: '≤ relay + 15 KB', met: extra === null ? null : extra <= 15,
+        note: extra === null ? (pb?.error ?? sio?.error ?? 'not measured') : `${extra >= 0 ? '+' : ''}${extra} KB per client over the relay`,
+      });
+    }
+  }
+  // ---- 4
+  if (r.catchUp) {
+    const c = r.catchUp;
+    const v = num(c.replayMs);
+    const b = num(c.snapshotMs);
+    rows.push({
+      figure: '4', metric: `Catch-up of ${c.events} missed events (${c.cards} cards)`, value: v, unit: 'ms', baseline: b, baselineLabel: 'load a snapshot',
+      ratio: ratioOf(v, b), target: '< snapshot', met: v === null || b === null ? null : v < b,
+      note:
+        c.error ??
+        (c.answeredWith === 'snapshot'
+          ? `the server answered the catch-up with a snapshot (${round(c.replayBytes / 1024, 0)} KB)`
+          : `answer ${c.replayAckMs} ms + apply ${c.replayApplyMs} ms, ${round(c.replayBytes / 1024, 0)} KB; ` +
+            `snapshot ${c.snapshotAckMs} + ${c.snapshotApplyMs} ms, ${round(c.snapshotBytes / 1024, 0)} KB; ` +
+            `replay beats a snapshot below ~${c.breakEvenEvents} events (~${c.breakEvenEventsBatched} with a batched apply: ${c.batchedApplyMs} ms)`),
+    });
+  }
+  // ---- 5
+  if (r.firstRender) {
+    const f = r.firstRender;
+    rows.push({
+      figure: '5', metric: `First render of /tv, ${f.plantCards || 1000} cards`, value: num(f.plantMs), unit: 'ms', baseline: num(f.demoMs),
+      baselineLabel: `demo plant (${f.demoCards || '?'} cards)`, ratio: ratioOf(num(f.plantMs), num(f.demoMs)), target: '', met: null,
+      ...(f.error ? { note: `not measured: ${f.error}` } : {}),
+    });
+  }
+  // ---- 6
+  for (const m of r.remoteMove ?? []) {
+    rows.push({
+      figure: '6', metric: `Remote move on ${m.page}: card components re-rendered`, value: num(m.cardComponentsMedian), unit: '', baseline: null,
+      baselineLabel: '', ratio: null, target: '≤ 3', met: num(m.cardComponentsMedian) === null ? null : m.cardComponentsMedian <= 3 && m.cardComponentsMax <= 3,
+      note: m.error
+        ? `not measured: ${m.error}`
+        : `max ${m.cardComponentsMax} over ${m.moves} moves; ${m.componentsMedian} components re-rendered in all; first commit ${m.moveToCommitMsMedian} ms after the HTTP move was sent`,
+    });
+    rows.push({
+      figure: '6', metric: `Remote move on ${m.page}: commit (render) time`, value: num(m.commitMsMedian), unit: 'ms', baseline: null,
+      baselineLabel: '', ratio: null, target: '', met: null, ...(m.error ? { note: `not measured: ${m.error}` } : { note: `${m.commitsMedian} commit(s)` }),
+    });
+  }
+  // ---- 7
+  if (r.bundle) {
+    const b = r.bundle;
+    const v = num(b.appGzipBytes);
+    const f = num(b.floorGzipBytes);
+    const ratio = ratioOf(v, f);
+    rows.push({
+      figure: '7', metric: 'Client JavaScript, gzip', value: v === null ? null : round(v / 1024, 1), unit: 'KB', baseline: f === null ? null : round(f / 1024, 1),
+      baselineLabel: 'its dependencies alone', ratio, target: '≤ 1.5× floor', met: ratio === null ? null : ratio <= 1.5,
+      ...(b.error ? { note: `not measured: ${b.error}` } : {}),
+    });
+  }
+}
+
+function renderTable(): string {
+  const fmt = (v: number | null, unit: string) => (v === null ? 'not measured' : `${v}${unit ? ` ${unit}` : ''}`);
+  const header = ['Fig', 'Figure', 'Value', 'Baseline', 'Ratio', 'Target', 'Met'];
+  const body = rows.map((r) => [
+    r.figure,
+    r.metric,
+    fmt(r.value, r.unit),
+    r.baseline === null ? (r.baselineLabel ? 'not measured' : '-') : `${r.baseline}${r.unit ? ` ${r.unit}` : ''} (${r.baselineLabel})`,
+    r.ratio === null ? '-' : `${r.ratio}×`,
+    r.target || '-',
+    r.target === '' ? '-' : r.met === null ? 'NOT MEASURED' : r.met ? 'met' : 'NOT MET',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  const notes = rows.filter((r) => r.note).map((r) => `  [${r.figure}] ${r.metric}: ${r.note}`);
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line), '', 'Notes:', ...notes].join('\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
