@@ -39,6 +39,38 @@ test.describe('wall TV', () => {
     await tv.expectNotStale();
   });
 
+  test('shows a stock-out at the customer end while no finished goods are full, and clears it by itself', async ({
+    server,
+    plant,
+    tv,
+  }) => {
+    await tv.open();
+    const shipping = plant.station('Shipping');
+    const fg = plant.loop('FG-HC250');
+    const mark = tv.station(shipping.id).getByTestId('tv-stock-out');
+    const full = async () => (await server.board()).cards.filter((c) => c.loopId === fg.id && c.column === Column.DONE);
+    // Shipping uses every full container of finished cylinders (the demo may have none left).
+    for (const _ of await full()) expect((await server.api('POST', `/loops/${fg.id}/consume`)).status).toBe(200);
+    expect(await full()).toHaveLength(0);
+    await expect(mark).toHaveText(/STOCK-OUT: FG-HC250/);
+    await expect(tv.station(shipping.id)).not.toContainText('Flowing');
+
+    // Final assembly finishes one: the stock-out clears on the TV by itself.
+    const board = await server.board();
+    const card =
+      board.cards.find((c) => c.loopId === fg.id && c.column === Column.IN_PROGRESS) ??
+      board.cards.find((c) => c.loopId === fg.id && c.column === Column.REQUESTED)!;
+    if (card.column === Column.REQUESTED) {
+      expect((await server.api('POST', `/cards/${card.id}/move`, { to: Column.IN_PROGRESS })).status).toBe(200);
+    }
+    expect((await server.api('POST', `/cards/${card.id}/move`, { to: Column.DONE })).status).toBe(200);
+    await expect(mark).toHaveCount(0);
+
+    // And shipping using it brings the stock-out back.
+    expect((await server.api('POST', `/loops/${fg.id}/consume`)).status).toBe(200);
+    await expect(mark).toHaveText(/STOCK-OUT: FG-HC250/);
+  });
+
   test('says it is stale while the server is down, and catches up with a change made as soon as the server is back', async ({
     server,
     plant,

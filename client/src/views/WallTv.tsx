@@ -6,6 +6,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties } from 'react';
 import { COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
+import { fullContainers, inboundLoops } from '../../../shared/board.ts';
 import { compareRank } from '../../../shared/ordering.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { ConnectionStatus as Status } from '../store/store.ts';
@@ -117,6 +118,15 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
   const starved = useShallowStore((s) =>
     starvedInputIds(s.board, stationId).map((id) => s.board.loops[id]?.partNumber ?? id),
   );
+  // At the customer end there is no work to starve: an empty finished-goods loop is a
+  // stock-out, the one thing the shipping dock must see from across the hall.
+  const stockOut = useShallowStore((s) =>
+    s.board.stations[stationId]?.kind === StationKind.CUSTOMER
+      ? inboundLoops(s.board, stationId)
+          .filter((l) => fullContainers(s.board, l.id).length === 0)
+          .map((l) => l.partNumber)
+      : [],
+  );
   const late = useBoardStore((s) => overdueCount(s.board, stationId, s.now));
   const atLimit = useBoardStore((s) => {
     const st = s.board.stations[stationId];
@@ -128,7 +138,7 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
   const showColumns = supplies || kind !== StationKind.CUSTOMER;
   return (
     <section
-      className={`tv-station${starved.length ? ' is-starved' : ''}${late ? ' has-overdue' : ''}`}
+      className={`tv-station${starved.length || stockOut.length ? ' is-starved' : ''}${late ? ' has-overdue' : ''}`}
       data-testid={`tv-station-${stationId}`}
       aria-label={name}
       style={{ gridRow: row, gridColumn: column }}
@@ -141,6 +151,11 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
               <Icon name="warning" /> STARVED: {starved.join(', ')}
             </span>
           ) : null}
+          {stockOut.length > 0 ? (
+            <span className="mark mark-starved" data-testid="tv-stock-out">
+              <Icon name="warning" /> STOCK-OUT: {stockOut.join(', ')}
+            </span>
+          ) : null}
           {late > 0 ? (
             <span className="mark mark-overdue" data-testid="tv-overdue">
               <Icon name="clock" /> {late} OVERDUE
@@ -151,7 +166,7 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
               <Icon name="warning" /> AT LIMIT
             </span>
           ) : null}
-          {starved.length === 0 && late === 0 && !atLimit ? (
+          {starved.length === 0 && stockOut.length === 0 && late === 0 && !atLimit ? (
             <span className="mark mark-ok">
               <Icon name="check" /> Flowing
             </span>
