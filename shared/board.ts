@@ -118,6 +118,12 @@ export class BoardWriter {
       case EventType.CARD_CONSUMED:
         this.put('cards', e.card.id, e.card);
         break;
+      case EventType.ANDON_RAISED:
+      case EventType.ANDON_CLEARED: {
+        const st = s.stations[e.stationId];
+        if (st) this.put('stations', st.id, { ...st, andon: e.type === EventType.ANDON_RAISED ? e.andon : null });
+        break;
+      }
     }
     const prev = s.seq;
     if (this.inPlace) this.undoLog.push(() => (s.seq = prev));

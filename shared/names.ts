@@ -23,6 +23,19 @@ export const StationKind = {
 } as const;
 export type StationKind = (typeof StationKind)[keyof typeof StationKind];
 
+/** Andon calls a station can raise: a line stop, a call for help, a call for material. */
+export const AndonKind = {
+  STOP: 'stop',
+  HELP: 'help',
+  MATERIAL: 'material',
+} as const;
+export type AndonKind = (typeof AndonKind)[keyof typeof AndonKind];
+export const ANDON_LABELS: Record<AndonKind, string> = {
+  stop: 'Line stop',
+  help: 'Help needed',
+  material: 'Material call',
+};
+
 export const ErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -58,6 +71,8 @@ export const EventType = {
   LOOP_UPDATED: 'loop.updated',
   CARD_MOVED: 'card.moved',
   CARD_CONSUMED: 'card.consumed',
+  ANDON_RAISED: 'andon.raised',
+  ANDON_CLEARED: 'andon.cleared',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -69,6 +84,8 @@ export const CommandType = {
   CARD_MOVE: 'card.move',
   CARD_CONSUME: 'card.consume',
   LOOP_CONSUME: 'loop.consume',
+  ANDON_RAISE: 'andon.raise',
+  ANDON_CLEAR: 'andon.clear',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -92,6 +109,8 @@ export const SocketEvent = {
   CARD_MOVE: 'card:move',
   CARD_CONSUME: 'card:consume',
   LOOP_CONSUME: 'loop:consume',
+  ANDON_RAISE: 'andon:raise',
+  ANDON_CLEAR: 'andon:clear',
 } as const;
 export type SocketEvent = (typeof SocketEvent)[keyof typeof SocketEvent];
 
@@ -101,6 +120,7 @@ export const Limits = {
   PART_NUMBER: 40,
   PART_NAME: 120,
   ACTOR: 64,
+  ANDON_NOTE: 200,
   IDEMPOTENCY_KEY: 128,
   ID: 64,
   MAX_CARDS_PER_LOOP: 500,

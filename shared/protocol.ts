@@ -4,12 +4,14 @@
 import { z } from 'zod';
 import { CommandType, Limits, SocketEvent } from './names.ts';
 import {
+  ClearAndonBody,
   ConsumeCardBody,
   ConsumeLoopBody,
   CreateLoopBody,
   CreateStationBody,
   Id,
   MoveCardBody,
+  RaiseAndonBody,
   UpdateLoopBody,
   UpdateStationBody,
 } from './schemas.ts';
@@ -57,6 +59,14 @@ export const SocketCommands = {
     type: CommandType.LOOP_CONSUME,
     schema: ConsumeLoopBody.extend({ loopId: Id, ...withKey }),
   },
+  [SocketEvent.ANDON_RAISE]: {
+    type: CommandType.ANDON_RAISE,
+    schema: RaiseAndonBody.extend({ stationId: Id, ...withKey }),
+  },
+  [SocketEvent.ANDON_CLEAR]: {
+    type: CommandType.ANDON_CLEAR,
+    schema: ClearAndonBody.extend({ stationId: Id, ...withKey }),
+  },
 } as const;
 export type SocketCommandEvent = keyof typeof SocketCommands;
 export type SocketCommandPayload<E extends SocketCommandEvent> = z.input<
@@ -72,6 +82,8 @@ export interface SocketCommandResults {
   'card:move': CardResult;
   'card:consume': CardResult;
   'loop:consume': CardResult;
+  'andon:raise': { station: Station };
+  'andon:clear': { station: Station };
 }
 
 export type ClientToServerEvents = {

@@ -4,7 +4,7 @@ import { Column, CommandType, ErrorCode, EventType, MoveKind, StationKind } from
 import type { ErrorCode as ErrorCodeT, MoveKind as MoveKindT } from './names.ts';
 import { canStepBack, checkWipLimit, decide, moveKind, Role } from './rules.ts';
 import type { BoardEvent, BoardEventOf, Command } from './schemas.ts';
-import { Plant, T0, byWhat, deepFreeze, refusalOf, resultCard, smallPlant } from './testing.ts';
+import { Plant, T0, byWhat, deepFreeze, refusalOf, resultCard, smallPlant, testContext } from './testing.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 const T1 = '2025-03-03T07:30:00.000Z';
@@ -938,6 +938,7 @@ describe('station.create', () => {
       position: 3,
       wipLimits: { inProgress: null, done: null },
       softLimits: { inProgress: false, done: false },
+      andon: null,
     });
     expect(d.result).toEqual({ station: e.station });
     expect(plant.state.stations[e.station.id]).toBe(e.station);
@@ -1137,5 +1138,58 @@ describe('decide', () => {
     expect(d.events.map((e) => [e.seq, e.at, e.actor])).toEqual(
       [1, 2, 3].map((i) => [p.plant.state.seq + i, T1, 'lead-anna']),
     );
+  });
+});
+
+// ---------------------------------------------------------------- andon
+
+describe('andon', () => {
+  const raise = (plant: Plant, stationId: string, kind: 'stop' | 'help' | 'material', note?: string) =>
+    plant.run({ type: CommandType.ANDON_RAISE, stationId, kind, ...(note === undefined ? {} : { note }) });
+  const clear = (plant: Plant, stationId: string) => plant.run({ type: CommandType.ANDON_CLEAR, stationId });
+
+  it.each(['stop', 'help', 'material'] as const)('raises a %s call that every screen sees on the station', (kind) => {
+    const { plant, machining } = smallPlant();
+    const d = raise(plant, machining.id, kind, 'spindle alarm');
+    expect(d.events.map((e) => e.type)).toEqual([EventType.ANDON_RAISED]);
+    expect(plant.state.stations[machining.id]!.andon).toEqual({
+      kind,
+      note: 'spindle alarm',
+      raisedAt: T0,
+      raisedBy: 'tester',
+    });
+  });
+
+  it('refuses raising the same call twice', () => {
+    const { plant, machining } = smallPlant();
+    raise(plant, machining.id, 'help');
+    const before = plant.state;
+    const err = refusalOf(() => raise(plant, machining.id, 'help'));
+    expect(err.code).toBe(ErrorCode.INVALID_TRANSITION);
+    expect(plant.state).toBe(before);
+  });
+
+  it('escalates a call for help to a line stop, logging the first as cleared', () => {
+    const { plant, machining } = smallPlant();
+    raise(plant, machining.id, 'help');
+    const d = raise(plant, machining.id, 'stop');
+    expect(d.events.map((e) => e.type)).toEqual([EventType.ANDON_CLEARED, EventType.ANDON_RAISED]);
+    expect(plant.state.stations[machining.id]!.andon?.kind).toBe('stop');
+  });
+
+  it('clears a call and logs how long it was in force', () => {
+    const { plant, machining } = smallPlant();
+    raise(plant, machining.id, 'stop');
+    const later = new Date(Date.parse(T0) + 754_000).toISOString();
+    const d = decide(plant.state, { type: CommandType.ANDON_CLEAR, stationId: machining.id }, testContext({ now: later }));
+    expect(d.events).toHaveLength(1);
+    expect(d.events[0]).toMatchObject({ type: EventType.ANDON_CLEARED, stationId: machining.id, durationSeconds: 754 });
+    expect(d.state.stations[machining.id]!.andon).toBeNull();
+  });
+
+  it('refuses clearing when no call is in force, and an unknown station', () => {
+    const { plant, machining } = smallPlant();
+    expect(refusalOf(() => clear(plant, machining.id)).code).toBe(ErrorCode.INVALID_TRANSITION);
+    expect(refusalOf(() => raise(plant, 'st-404', 'stop')).code).toBe(ErrorCode.NOT_FOUND);
   });
 });

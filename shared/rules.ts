@@ -7,6 +7,7 @@ import type { BoardState } from './board.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
   COLUMNS,
+  ANDON_LABELS,
   COLUMN_LABELS,
   Column,
   CommandType,
@@ -109,6 +110,10 @@ function run(d: Draft, c: Command): CommandResult {
       return consumeCard(d, c);
     case CommandType.LOOP_CONSUME:
       return consumeLoop(d, c);
+    case CommandType.ANDON_RAISE:
+      return raiseAndon(d, c);
+    case CommandType.ANDON_CLEAR:
+      return clearAndon(d, c);
   }
 }
 
@@ -202,6 +207,7 @@ function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResult 
     position,
     wipLimits: { inProgress: c.wipLimits?.inProgress ?? null, done: c.wipLimits?.done ?? null },
     softLimits: { inProgress: c.softLimits?.inProgress ?? false, done: c.softLimits?.done ?? false },
+    andon: null,
   };
   d.emit({ type: EventType.STATION_CREATED, station: st });
   return { station: st };
@@ -473,4 +479,55 @@ function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResult {
   }
   const back = emitConsume(d, oldest, null);
   return { card: back, seq: d.state.seq };
+}
+
+// ---------------------------------------------------------------- andon
+
+/** Seconds between two ISO times (never negative). */
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+/**
+ * Raises an andon call at a station. One call is in force per station: raising another
+ * kind replaces it (the first is logged as cleared with its duration, e.g. a call for
+ * help escalated to a line stop); raising the same kind again is refused.
+ */
+function raiseAndon(d: Draft, c: CommandOf<'andon.raise'>): CommandResult {
+  const st = station(d.state, c.stationId);
+  if (st.andon?.kind === c.kind) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `${st.name}: ${ANDON_LABELS[c.kind]} is already raised`,
+      { stationId: st.id, kind: c.kind },
+    );
+  }
+  if (st.andon) {
+    d.emit({
+      type: EventType.ANDON_CLEARED,
+      stationId: st.id,
+      andon: st.andon,
+      durationSeconds: secondsBetween(st.andon.raisedAt, d.ctx.now),
+    });
+  }
+  const andon = { kind: c.kind, note: c.note ?? '', raisedAt: d.ctx.now, raisedBy: d.ctx.actor };
+  d.emit({ type: EventType.ANDON_RAISED, stationId: st.id, andon });
+  return { station: d.state.stations[st.id]! };
+}
+
+/** Clears the station's andon call; the event logs how long it was in force. */
+function clearAndon(d: Draft, c: CommandOf<'andon.clear'>): CommandResult {
+  const st = station(d.state, c.stationId);
+  if (!st.andon) {
+    throw new DomainError(ErrorCode.INVALID_TRANSITION, `${st.name} has no andon call to clear`, {
+      stationId: st.id,
+    });
+  }
+  d.emit({
+    type: EventType.ANDON_CLEARED,
+    stationId: st.id,
+    andon: st.andon,
+    durationSeconds: secondsBetween(st.andon.raisedAt, d.ctx.now),
+  });
+  return { station: d.state.stations[st.id]! };
 }

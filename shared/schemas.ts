@@ -1,7 +1,7 @@
 // zod schemas for everything that crosses a boundary; the TypeScript types are derived
 // from them (`z.infer`), so a type can never promise more than validation checks.
 import { z } from 'zod';
-import { Column, CommandType, EventType, Limits, StationKind } from './names.ts';
+import { AndonKind, Column, CommandType, EventType, Limits, StationKind } from './names.ts';
 
 const values = <T extends Record<string, string>>(o: T) =>
   Object.values(o) as [T[keyof T], ...T[keyof T][]];
@@ -25,6 +25,17 @@ export type WipLimits = z.infer<typeof WipLimitsSchema>;
 export const SoftLimitsSchema = z.object({ inProgress: z.boolean(), done: z.boolean() });
 export type SoftLimits = z.infer<typeof SoftLimitsSchema>;
 
+export const AndonKindSchema = z.enum(values(AndonKind));
+
+/** An andon call in force at a station, shown on every screen until it is cleared. */
+export const AndonSchema = z.object({
+  kind: AndonKindSchema,
+  note: z.string(),
+  raisedAt: Timestamp,
+  raisedBy: z.string(),
+});
+export type Andon = z.infer<typeof AndonSchema>;
+
 export const StationSchema = z.object({
   id: Id,
   name: Name,
@@ -32,6 +43,8 @@ export const StationSchema = z.object({
   position: z.number().int().min(0),
   wipLimits: WipLimitsSchema,
   softLimits: SoftLimitsSchema,
+  /** The andon call in force, or null. */
+  andon: AndonSchema.nullable(),
 });
 export type Station = z.infer<typeof StationSchema>;
 
@@ -128,6 +141,11 @@ export const ConsumeCardBody = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 export const ConsumeLoopBody = z.strictObject({});
+export const RaiseAndonBody = z.strictObject({
+  kind: AndonKindSchema,
+  note: z.string().trim().max(Limits.ANDON_NOTE).optional(),
+});
+export const ClearAndonBody = z.strictObject({});
 
 export const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
@@ -144,6 +162,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
   MoveCardBody.extend({ type: z.literal(CommandType.CARD_MOVE), cardId: Id }),
   ConsumeCardBody.extend({ type: z.literal(CommandType.CARD_CONSUME), cardId: Id }),
   ConsumeLoopBody.extend({ type: z.literal(CommandType.LOOP_CONSUME), loopId: Id }),
+  RaiseAndonBody.extend({ type: z.literal(CommandType.ANDON_RAISE), stationId: Id }),
+  ClearAndonBody.extend({ type: z.literal(CommandType.ANDON_CLEAR), stationId: Id }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -191,6 +211,20 @@ export const BoardEventSchema = z.discriminatedUnion('type', [
     /** Set when the consumption was caused by starting this card downstream (cascade). */
     causedByCardId: Id.nullable(),
     card: CardSchema,
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.ANDON_RAISED),
+    stationId: Id,
+    andon: AndonSchema,
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.ANDON_CLEARED),
+    stationId: Id,
+    /** The call that ended, and how long it was in force. */
+    andon: AndonSchema,
+    durationSeconds: z.number().min(0),
   }),
 ]);
 export type BoardEvent = z.infer<typeof BoardEventSchema>;

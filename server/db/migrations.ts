@@ -66,4 +66,7 @@ export const migrations: readonly string[] = [
     created_at  TEXT NOT NULL
   );
   `,
+  /* 2: the andon call in force at a station (JSON), null when none */ `
+  ALTER TABLE stations ADD COLUMN andon TEXT;
+  `,
 ];

@@ -20,6 +20,7 @@ interface StationRow {
   wip_done: number | null;
   soft_in_progress: number;
   soft_done: number;
+  andon: string | null;
 }
 interface LoopRow {
   id: string;
@@ -97,12 +98,12 @@ export class SqliteRepository implements BoardRepository {
       firstSeq: db.prepare('SELECT MIN(seq) AS seq FROM events'),
       eventsAfter: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
       upsertStation: db.prepare(`INSERT INTO stations
-          (id, name, kind, position, wip_in_progress, wip_done, soft_in_progress, soft_done)
-          VALUES (@id, @name, @kind, @position, @wip_in_progress, @wip_done, @soft_in_progress, @soft_done)
+          (id, name, kind, position, wip_in_progress, wip_done, soft_in_progress, soft_done, andon)
+          VALUES (@id, @name, @kind, @position, @wip_in_progress, @wip_done, @soft_in_progress, @soft_done, @andon)
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
           position = excluded.position, wip_in_progress = excluded.wip_in_progress,
           wip_done = excluded.wip_done, soft_in_progress = excluded.soft_in_progress,
-          soft_done = excluded.soft_done`),
+          soft_done = excluded.soft_done, andon = excluded.andon`),
       upsertLoop: db.prepare(`INSERT INTO loops
           (id, part_number, part_name, supplier_station_id, consumer_station_id, card_count, container_qty, lead_time_minutes)
           VALUES (@id, @part_number, @part_name, @supplier_station_id, @consumer_station_id, @card_count, @container_qty, @lead_time_minutes)
@@ -150,6 +151,7 @@ export class SqliteRepository implements BoardRepository {
         position: r.position,
         wipLimits: { inProgress: r.wip_in_progress, done: r.wip_done },
         softLimits: { inProgress: r.soft_in_progress === 1, done: r.soft_done === 1 },
+        andon: r.andon === null ? null : (JSON.parse(r.andon) as Station['andon']),
       };
     }
     const loops: Record<string, Loop> = {};
@@ -225,6 +227,12 @@ export class SqliteRepository implements BoardRepository {
       case EventType.CARD_CONSUMED:
         this.writeCard(state.cards[e.card.id] ?? e.card);
         return;
+      case EventType.ANDON_RAISED:
+      case EventType.ANDON_CLEARED: {
+        const st = state.stations[e.stationId];
+        if (st) this.writeStation(st);
+        return;
+      }
     }
   }
 
@@ -238,6 +246,7 @@ export class SqliteRepository implements BoardRepository {
       wip_done: st.wipLimits.done,
       soft_in_progress: st.softLimits.inProgress ? 1 : 0,
       soft_done: st.softLimits.done ? 1 : 0,
+      andon: st.andon === null ? null : JSON.stringify(st.andon),
     });
   }
 

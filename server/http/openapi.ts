@@ -12,6 +12,7 @@ import {
   CreateStationBody,
   LoopSchema,
   MoveCardBody,
+  RaiseAndonBody,
   StationSchema,
   UpdateLoopBody,
   UpdateStationBody,
@@ -31,6 +32,7 @@ const components: Record<string, z.ZodType> = {
   UpdateLoop: UpdateLoopBody,
   MoveCard: MoveCardBody,
   ConsumeCard: ConsumeCardBody,
+  RaiseAndon: RaiseAndonBody,
 };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
@@ -135,6 +137,12 @@ export function buildOpenApi(): Json {
       },
       '/stations': { post: command('Create a station', 'CreateStation', ref('Station'), '201', null) },
       '/stations/{id}': { patch: command('Update a station (name, WIP limits, position)', 'UpdateStation', ref('Station'), '200', null, 'station') },
+      '/stations/{id}/andon': {
+        post: command('Raise an andon call (line stop, help, material) at a station; another kind replaces the one in force', 'RaiseAndon', ref('Station'), '200', conflict(ErrorCode.INVALID_TRANSITION), 'station'),
+      },
+      '/stations/{id}/andon/clear': {
+        post: command('Clear the andon call in force; the event log records its duration', null, ref('Station'), '200', conflict(ErrorCode.INVALID_TRANSITION), 'station'),
+      },
       '/loops': {
         post: command(
           'Create a loop; it starts full (all cards Done)',

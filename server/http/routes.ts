@@ -7,6 +7,7 @@ import { DomainError, validationError } from '../../shared/errors.ts';
 import { CommandType, ErrorCode, Limits } from '../../shared/names.ts';
 import type { CommandResult } from '../../shared/rules.ts';
 import {
+  ClearAndonBody,
   ConsumeCardBody,
   ConsumeLoopBody,
   CreateLoopBody,
@@ -14,6 +15,7 @@ import {
   EventsQuery,
   Id,
   MoveCardBody,
+  RaiseAndonBody,
   UpdateLoopBody,
   UpdateStationBody,
 } from '../../shared/schemas.ts';
@@ -126,6 +128,18 @@ export function apiRouter(service: BoardService): Router {
     const stationId = pathId(req, 'station');
     const body = parse(UpdateStationBody, bodyOf(req));
     await exec(req, res, { type: CommandType.STATION_UPDATE, stationId, ...body }, field('station'));
+  });
+
+  r.post('/stations/:id/andon', async (req, res) => {
+    const stationId = pathId(req, 'station');
+    const body = parse(RaiseAndonBody, bodyOf(req));
+    await exec(req, res, { type: CommandType.ANDON_RAISE, stationId, ...body }, field('station'));
+  });
+
+  r.post('/stations/:id/andon/clear', async (req, res) => {
+    const stationId = pathId(req, 'station');
+    const body = parse(ClearAndonBody, bodyOf(req));
+    await exec(req, res, { type: CommandType.ANDON_CLEAR, stationId, ...body }, field('station'));
   });
 
   r.post('/loops', async (req, res) => {
