@@ -6,8 +6,8 @@
 // BoardSync.send with `keep` (in order, after the board is up to date, resent with its
 // idempotency key until the server answers) -> store.settleCommand (ok: the server's
 // event takes over; refused: rolled back, and listed if it had waited for a connection).
-import { COLUMN_LABELS, CommandType, ErrorCode, MoveKind } from '../../../shared/names.ts';
-import type { Column } from '../../../shared/names.ts';
+import { ANDON_LABELS, COLUMN_LABELS, CommandType, ErrorCode, MoveKind } from '../../../shared/names.ts';
+import type { AndonKind, Column } from '../../../shared/names.ts';
 import { Role, canStepBack, moveKind } from '../../../shared/rules.ts';
 import type { Ack, SocketCommandPayload, SocketCommandResults } from '../../../shared/protocol.ts';
 import type { BoardState } from '../../../shared/board.ts';
@@ -185,7 +185,9 @@ export function consumeLoop(loopId: string) {
 // ---------------------------------------------------------------- configuration
 
 /** Sends a configuration command (not optimistic); refusals raise an alert too. */
-export async function configure<E extends 'station:create' | 'station:update' | 'loop:create' | 'loop:update'>(
+export async function configure<
+  E extends 'station:create' | 'station:update' | 'loop:create' | 'loop:update' | 'andon:raise' | 'andon:clear',
+>(
   event: E,
   payload: SocketCommandPayload<E>,
   label: string,
@@ -193,6 +195,20 @@ export async function configure<E extends 'station:create' | 'station:update' | 
   const ack = await requireSync().send(event, { ...payload, idempotencyKey: newKey() });
   if (!ack.ok) store.getState().pushAlert('refusal', refusalMessage(label, ack.error, store.getState().board));
   return ack;
+}
+
+// ---------------------------------------------------------------- andon
+
+/** Raises an andon call at a station (a line stop, a call for help or for material). */
+export function raiseAndon(stationId: string, kind: AndonKind, note?: string) {
+  const name = store.getState().board.stations[stationId]?.name ?? 'station';
+  return configure('andon:raise', { stationId, kind, ...(note ? { note } : {}) }, `${ANDON_LABELS[kind]} at ${name}`);
+}
+
+/** Clears the station's andon call. */
+export function clearAndon(stationId: string) {
+  const name = store.getState().board.stations[stationId]?.name ?? 'station';
+  return configure('andon:clear', { stationId }, `Clear the andon at ${name}`);
 }
 
 export { MoveKind };

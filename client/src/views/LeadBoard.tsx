@@ -12,6 +12,7 @@ import { NavLink, TopBar } from '../components/TopBar.tsx';
 import { StationDialog } from '../components/StationDialog.tsx';
 import { LoopsDialog } from '../components/LoopsDialog.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick } from '../router.ts';
 
 type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | null;
@@ -35,6 +36,7 @@ export function LeadBoard() {
         </button>
       </TopBar>
       <AlertRegion />
+      <AndonBanner />
       <RefusedMoves />
       {!hasBoard ? (
         <Loading />
@@ -104,6 +106,7 @@ const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId
             Tablet view
           </a>
         </div>
+        <AndonControls stationId={stationId} compact />
       </div>
       {showColumns ? (
         COLUMNS.map((c) => <BoardColumn key={c} stationId={stationId} column={c} mode="lead" />)

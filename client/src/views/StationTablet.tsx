@@ -10,6 +10,7 @@ import { InboundList } from '../components/Inbound.tsx';
 import { AlertRegion, Loading, RefusedMoves } from '../components/Status.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick } from '../router.ts';
 
 export function StationTablet({ stationId }: { stationId: string }) {
@@ -47,6 +48,8 @@ export function StationTablet({ stationId }: { stationId: string }) {
       </TopBar>
       <AlertRegion />
       <RefusedMoves />
+      <AndonBanner />
+      <AndonControls stationId={stationId} />
       <MaterialCall stationId={stationId} />
       <BoardDnd>
         <main className={`tablet${showColumns ? '' : ' tablet-customer'}${uses ? '' : ' tablet-no-inbound'}`}>

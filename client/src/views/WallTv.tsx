@@ -25,6 +25,7 @@ import {
 import { clockTime, sinceTime } from '../format.ts';
 import { Clock, ConnectionStatus, Loading } from '../components/Status.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { AndonBanner } from '../components/Andon.tsx';
 
 /** Layout for n stations: rows fill the height; type scales down for larger plants. */
 function layoutFor(n: number): { columns: number; rows: number; scale: number } {
@@ -53,6 +54,7 @@ export function WallTv() {
         </div>
       </header>
       <StaleBanner />
+      <AndonBanner large />
       {!hasBoard ? (
         <Loading />
       ) : (

@@ -1,0 +1,91 @@
+// Andon on every screen: a banner of the calls in force (line stop red, help amber,
+// material blue, each with an icon and its word, never colour alone), and on the
+// station tablet the buttons to raise and clear them.
+import { memo, useState } from 'react';
+import { ANDON_LABELS, AndonKind } from '../../../shared/names.ts';
+import { orderedStations } from '../../../shared/board.ts';
+import { clearAndon, raiseAndon } from '../app/runtime.ts';
+import { duration, sinceTime } from '../format.ts';
+import { useBoardStore, useShallowStore } from '../store/hooks.ts';
+import { Icon } from './Icon.tsx';
+import type { IconName } from './Icon.tsx';
+
+const ICONS: Record<AndonKind, IconName> = { stop: 'stop', help: 'warning', material: 'box' };
+
+/** The calls in force at every station, most severe first; nothing when there are none. */
+export function AndonBanner({ large = false }: { large?: boolean }) {
+  const ids = useShallowStore((s) => {
+    const order: AndonKind[] = [AndonKind.STOP, AndonKind.HELP, AndonKind.MATERIAL];
+    return orderedStations(s.board)
+      .filter((st) => st.andon !== null)
+      .sort((a, b) => order.indexOf(a.andon!.kind) - order.indexOf(b.andon!.kind))
+      .map((st) => st.id);
+  });
+  if (ids.length === 0) return null;
+  return (
+    <div className={`andon-banner${large ? ' andon-large' : ''}`} data-testid="andon-banner" role="status">
+      {ids.map((id) => (
+        <AndonItem key={id} stationId={id} />
+      ))}
+    </div>
+  );
+}
+
+const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) {
+  const station = useBoardStore((s) => s.board.stations[stationId]);
+  const now = useBoardStore((s) => s.now);
+  const andon = station?.andon;
+  if (!station || !andon) return null;
+  const raised = Date.parse(andon.raisedAt);
+  return (
+    <div className={`andon-item andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
+      <Icon name={ICONS[andon.kind]} />
+      <strong>{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
+      <span className="andon-station">{station.name}</span>
+      {andon.note ? <span className="andon-note">{andon.note}</span> : null}
+      <span className="andon-since">
+        since {sinceTime(raised, now)} ({duration((now - raised) / 60_000)})
+      </span>
+    </div>
+  );
+});
+
+/** The station's own andon: raise a call, escalate it, or clear it (tablet and lead board). */
+export function AndonControls({ stationId, compact = false }: { stationId: string; compact?: boolean }) {
+  const andon = useBoardStore((s) => s.board.stations[stationId]?.andon ?? null);
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const kinds: AndonKind[] = [AndonKind.STOP, AndonKind.HELP, AndonKind.MATERIAL];
+  const verbs: Record<AndonKind, string> = { stop: 'Stop line', help: 'Call help', material: 'Call material' };
+  // The lead board only offers to clear a call; raising one is the station's job.
+  if (compact && !andon) return null;
+  return (
+    <div className={`andon-controls${compact ? ' compact' : ''}`} data-testid={`andon-controls-${stationId}`}>
+      {andon ? (
+        <button type="button" className={`btn andon-clear andon-${andon.kind}`} disabled={busy} onClick={() => void run(() => clearAndon(stationId))}>
+          <Icon name="check" /> Clear {ANDON_LABELS[andon.kind].toLowerCase()}
+        </button>
+      ) : null}
+      {kinds
+        .filter((k) => !compact && k !== andon?.kind)
+        .map((k) => (
+          <button
+            key={k}
+            type="button"
+            className={`btn andon-raise andon-${k}`}
+            disabled={busy}
+            onClick={() => void run(() => raiseAndon(stationId, k))}
+          >
+            <Icon name={ICONS[k]} /> {verbs[k]}
+          </button>
+        ))}
+    </div>
+  );
+}
