@@ -93,8 +93,10 @@ export function createApp(opts: AppOptions): App {
     },
     close() {
       closing ??= (async () => {
-        // Drain: commit and answer every command already queued, stop accepting new
-        // connections, let replies in flight be written, then close sockets and the file.
+        // Drain: stop accepting connections, commit and answer every command already
+        // queued (later ones get SERVICE_UNAVAILABLE: nothing changed, send again), let
+        // replies in flight be written, then close sockets and the file.
+        httpServer.close();
         service.close();
         await new Promise((r) => setImmediate(r));
         await new Promise<void>((resolve) => {

@@ -33,8 +33,13 @@ async function main(): Promise<void> {
 
   // Housekeeping at start and daily: expired idempotency keys, and old events if asked.
   const housekeeping = () => {
-    const r = app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
-    if (r.events + r.keys > 0) log.info(`housekeeping: ${r.events} old event(s), ${r.keys} expired idempotency key(s) removed`);
+    // Never fatal: a busy or full disk fails this round, the next one tries again.
+    try {
+      const r = app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
+      if (r.events + r.keys > 0) log.info(`housekeeping: ${r.events} old event(s), ${r.keys} expired idempotency key(s) removed`);
+    } catch (err) {
+      log.error('housekeeping failed', err instanceof Error ? err.message : err);
+    }
   };
   housekeeping();
   const daily = setInterval(housekeeping, 86_400_000);

@@ -113,7 +113,11 @@ export class BoardService {
    * not the bottleneck; each still gets its own answer, and events keep seq order.
    */
   submit(command: Command, meta: ExecuteMeta): Promise<Outcome> {
-    if (this.closed) return Promise.reject(new Error('the board service is shutting down'));
+    if (this.closed) {
+      return Promise.reject(
+        new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Pullboard is shutting down; nothing was changed, send it again'),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ command, meta, resolve, reject });
       if (!this.flushScheduled) {

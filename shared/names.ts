@@ -46,6 +46,8 @@ export const ErrorCode = {
   STARVED: 'STARVED',
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The server is shutting down (or cannot commit now): nothing changed, retry. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -61,6 +63,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   STARVED: 409,
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
-import { backupDatabase } from './backup.ts';
+import { inspectBackup } from './backup.ts';
 import type { BackupInfo } from './backup.ts';
 import { migrations } from './migrations.ts';
 import type { BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
@@ -125,7 +125,10 @@ export class SqliteRepository implements BoardRepository {
       allLoops: db.prepare('SELECT * FROM loops'),
       allInputs: db.prepare('SELECT loop_id, input_loop_id FROM loop_inputs ORDER BY loop_id, position'),
       allCards: db.prepare('SELECT * FROM cards'),
-      pruneEvents: db.prepare('DELETE FROM events WHERE at < ? AND seq < (SELECT MAX(seq) FROM events)'),
+      // By seq, so the kept log stays one unbroken run even if the clock once stepped
+      // back: everything before the first event at or after the cutoff (never the newest).
+      pruneEvents: db.prepare(`DELETE FROM events WHERE seq < COALESCE(
+          (SELECT MIN(seq) FROM events WHERE at >= ?), (SELECT MAX(seq) FROM events))`),
       pruneIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
       findIdem: db.prepare('SELECT key, fingerprint, status, body FROM idempotency WHERE key = ?'),
       insertIdem: db.prepare(
@@ -312,8 +315,17 @@ export class SqliteRepository implements BoardRepository {
     return (this.stmts.lastSeq.get() as { seq: number }).seq;
   }
 
+  /**
+   * In-process backups use SQLite's online backup API step by step (better-sqlite3's
+   * async backup), so a large database does not stall commands; writes made meanwhile
+   * through this connection are carried into the copy.
+   */
   async backup(file: string): Promise<BackupInfo> {
-    return backupDatabase(this.db, file);
+    const target = path.resolve(file);
+    if (fs.existsSync(target)) throw new Error(`backup target ${target} already exists`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await this.db.backup(target);
+    return inspectBackup(target);
   }
 
   close(): void {

@@ -25,6 +25,8 @@ import { buildOpenApi } from './openapi.ts';
 import { sendError } from './errors.ts';
 
 const MAX_JSON_DEPTH = 32;
+/** The content types the JSON body parser reads (and so the only ones a body may have). */
+const JSON_TYPES = ['application/json', 'application/*+json'];
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
@@ -76,7 +78,7 @@ function depthOf(value: unknown): number {
 /** Body of a command route: JSON object, or nothing at all. */
 function bodyOf(req: Request): unknown {
   const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
+  if (hasBody && !req.is(JSON_TYPES)) {
     throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Content-Type must be application/json');
   }
   const body: unknown = req.body;
@@ -89,7 +91,7 @@ function bodyOf(req: Request): unknown {
 
 export function apiRouter(service: BoardService): Router {
   const r = express.Router();
-  r.use(express.json({ limit: Limits.BODY_BYTES, strict: false, type: ['application/json', 'application/*+json'] }));
+  r.use(express.json({ limit: Limits.BODY_BYTES, strict: false, type: JSON_TYPES }));
 
   /** Runs a command and answers with `shape(result)` or the error. */
   const exec = async (req: Request, res: Response, command: Command, shape: (r: CommandResult) => unknown) => {

@@ -231,6 +231,28 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
     await expect(Promise.all([a, b, c])).resolves.toMatchObject([{ ok: true }, { ok: false }, { ok: true }]);
   });
 
+  it.each(['SERVICE_UNAVAILABLE', 'INTERNAL'])(
+    'sends a move again with the same key after a %s answer (nothing changed) instead of dropping it',
+    async (code) => {
+      const { sync, transport, blank } = live();
+      const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+      transport.commands[0]!.answer({ ok: false, error: { code, message: 'try again' } });
+      expect(sync.queued).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(transport.commands).toHaveLength(2);
+      expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
+      transport.commands[1]!.answer({ ok: true, seq: 9 });
+      await expect(p).resolves.toMatchObject({ ok: true, seq: 9 });
+    },
+  );
+
+  it('still answers a configuration command with the server error (a person is waiting at the form)', async () => {
+    const { sync, transport, machining } = live();
+    const p = sync.send('station:update', { stationId: machining.id, name: 'Mill', idempotencyKey: 'c1' });
+    transport.commands[0]!.answer({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
+    await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
   it('never gives up on a move while offline: an hour later it is still waiting, then sent', async () => {
     const { sync, transport, blank } = live();
     transport.drop();

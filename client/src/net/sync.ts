@@ -32,6 +32,7 @@ import type {
   SubscribeResult,
 } from '../../../shared/protocol.ts';
 import type { BoardEvent } from '../../../shared/schemas.ts';
+import { ErrorCode } from '../../../shared/names.ts';
 import { ConnectionStatus, clientError } from '../store/store.ts';
 import type { PullboardStore } from '../store/store.ts';
 import type { PendingCommand } from '../store/optimistic.ts';
@@ -58,6 +59,9 @@ export interface TransportHandlers {
   connectError(message: string): void;
   events(events: BoardEvent[]): void;
 }
+
+/** Answers that mean "nothing changed, try again later", not a refusal of the move. */
+const TRANSIENT = new Set<string>([ErrorCode.INTERNAL, ErrorCode.SERVICE_UNAVAILABLE]);
 
 export interface SyncOptions {
   subscribeTimeoutMs: number;
@@ -96,6 +100,8 @@ interface QueuedCommand {
   inFlight: boolean;
   done: boolean;
   giveUp: ReturnType<typeof setTimeout> | null;
+  /** How many transient refusals (INTERNAL, SERVICE_UNAVAILABLE) it has had. */
+  retries?: number;
 }
 
 type SubscribeMode = 'resume' | 'full' | 'heartbeat';
@@ -113,6 +119,7 @@ export class BoardSync {
   private offlineTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private commandRetryTimer: ReturnType<typeof setTimeout> | null = null;
   private unlisten: (() => void) | null = null;
 
   constructor(
@@ -140,6 +147,7 @@ export class BoardSync {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.offlineTimer) clearTimeout(this.offlineTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.commandRetryTimer) clearTimeout(this.commandRetryTimer);
     for (const q of this.queue) if (q.giveUp) clearTimeout(q.giveUp);
     this.queue = [];
     this.ready = false;
@@ -379,6 +387,20 @@ export class BoardSync {
     this.transport.command(q.event, q.payload, this.opts.commandTimeoutMs, (res) => {
       if (q.done || attempt !== q.attempt) return;
       q.inFlight = false;
+      if (res !== null && !res.ok && q.giveUp === null && TRANSIENT.has(res.error.code)) {
+        // The server said nothing was changed but could not run it now (shutting down,
+        // a failed commit): a kept move is not a refusal. Send it again with the same
+        // key after a short back-off, or after the reconnect if the link drops.
+        q.attempt++;
+        q.retries = (q.retries ?? 0) + 1;
+        const delay = Math.min(10_000, 500 * 2 ** Math.min(q.retries - 1, 5));
+        if (this.commandRetryTimer) clearTimeout(this.commandRetryTimer);
+        this.commandRetryTimer = setTimeout(() => {
+          this.commandRetryTimer = null;
+          this.pump();
+        }, delay);
+        return;
+      }
       if (res !== null) {
         this.finish(q, res as Ack<Record<string, unknown>>);
         return;
