@@ -207,7 +207,6 @@ const wrongFields: Record<string, Array<[string, () => unknown]>> = {
     ['a numeric part number', () => ({ ...loopBody(), partNumber: 12345 })],
     ['no supplier', () => ({ ...loopBody(), supplierStationId: undefined })],
     ['a numeric supplier id', () => ({ ...loopBody(), supplierStationId: 5 })],
-    ['an empty consumer id', () => ({ ...loopBody(), consumerStationId: '' })],
     ['zero cards', () => ({ ...loopBody(), cardCount: 0 })],
     ['a negative card count', () => ({ ...loopBody(), cardCount: -1 })],
     ['a fractional card count', () => ({ ...loopBody(), cardCount: 1.5 })],
@@ -246,7 +245,6 @@ const wrongFields: Record<string, Array<[string, () => unknown]>> = {
     ['a fractional expectedVersion', () => ({ to: Column.DONE, expectedVersion: 1.5 })],
     ['expectedVersion as a string', () => ({ to: Column.DONE, expectedVersion: '1' })],
     ['a numeric beforeCardId', () => ({ to: Column.DONE, beforeCardId: 5 })],
-    ['an empty beforeCardId', () => ({ to: Column.DONE, beforeCardId: '' })],
     ['a card placed before itself', () => ({ to: Column.DONE, beforeCardId: plant.housing.cards[0]!.id })],
   ],
   'POST /api/cards/:id/consume': [
@@ -334,11 +332,14 @@ describe('unknown ids inside a body', () => {
     ['an unknown input loop', () => ({ ...loopBody(), supplierStationId: plant.machining.id, inputLoopIds: ['lp_nope'] })],
     ['"constructor" as the supplier', () => ({ ...loopBody(), supplierStationId: 'constructor' })],
     ['"__proto__" as an input loop', () => ({ ...loopBody(), supplierStationId: plant.machining.id, inputLoopIds: ['__proto__'] })],
+    // api.md: an id that matches nothing, whatever its form, is NOT_FOUND.
+    ['an empty consumer id', () => ({ ...loopBody(), consumerStationId: '' })],
+    ['a 300-character supplier id', () => ({ ...loopBody(), supplierStationId: 'x'.repeat(300) })],
   ])('POST /api/loops with %s is 404 NOT_FOUND', async (_what, body) => {
     expectRefusal(await api.request('POST', '/api/loops', { json: body() }), 404, ErrorCode.NOT_FOUND);
   });
 
-  it.each([['cd_nope'], ['toString']])('POST /api/cards/:id/move before the unknown card %s is 404 NOT_FOUND', async (before) => {
+  it.each([['cd_nope'], ['toString'], [''], ['y'.repeat(300)]])('POST /api/cards/:id/move before the unknown card %j is 404 NOT_FOUND', async (before) => {
     const card = plant.housing.cards[0]!;
     const r = await api.request('POST', `/api/cards/${card.id}/move`, { json: { to: Column.DONE, beforeCardId: before } });
     expectRefusal(r, 404, ErrorCode.NOT_FOUND);

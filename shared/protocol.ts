@@ -9,7 +9,7 @@ import {
   ConsumeLoopBody,
   CreateLoopBody,
   CreateStationBody,
-  Id,
+  Ref,
   MoveCardBody,
   RaiseAndonBody,
   UpdateLoopBody,
@@ -37,7 +37,7 @@ export const SocketCommands = {
   },
   [SocketEvent.STATION_UPDATE]: {
     type: CommandType.STATION_UPDATE,
-    schema: UpdateStationBody.extend({ stationId: Id, ...withKey }),
+    schema: UpdateStationBody.extend({ stationId: Ref, ...withKey }),
   },
   [SocketEvent.LOOP_CREATE]: {
     type: CommandType.LOOP_CREATE,
@@ -45,27 +45,27 @@ export const SocketCommands = {
   },
   [SocketEvent.LOOP_UPDATE]: {
     type: CommandType.LOOP_UPDATE,
-    schema: UpdateLoopBody.extend({ loopId: Id, ...withKey }),
+    schema: UpdateLoopBody.extend({ loopId: Ref, ...withKey }),
   },
   [SocketEvent.CARD_MOVE]: {
     type: CommandType.CARD_MOVE,
-    schema: MoveCardBody.extend({ cardId: Id, ...withKey }),
+    schema: MoveCardBody.extend({ cardId: Ref, ...withKey }),
   },
   [SocketEvent.CARD_CONSUME]: {
     type: CommandType.CARD_CONSUME,
-    schema: ConsumeCardBody.extend({ cardId: Id, ...withKey }),
+    schema: ConsumeCardBody.extend({ cardId: Ref, ...withKey }),
   },
   [SocketEvent.LOOP_CONSUME]: {
     type: CommandType.LOOP_CONSUME,
-    schema: ConsumeLoopBody.extend({ loopId: Id, ...withKey }),
+    schema: ConsumeLoopBody.extend({ loopId: Ref, ...withKey }),
   },
   [SocketEvent.ANDON_RAISE]: {
     type: CommandType.ANDON_RAISE,
-    schema: RaiseAndonBody.extend({ stationId: Id, ...withKey }),
+    schema: RaiseAndonBody.extend({ stationId: Ref, ...withKey }),
   },
   [SocketEvent.ANDON_CLEAR]: {
     type: CommandType.ANDON_CLEAR,
-    schema: ClearAndonBody.extend({ stationId: Id, ...withKey }),
+    schema: ClearAndonBody.extend({ stationId: Ref, ...withKey }),
   },
 } as const;
 export type SocketCommandEvent = keyof typeof SocketCommands;

@@ -7,6 +7,12 @@ const values = <T extends Record<string, string>>(o: T) =>
   Object.values(o) as [T[keyof T], ...T[keyof T][]];
 
 export const Id = z.string().min(1).max(Limits.ID);
+/**
+ * A reference to a station, loop or card in a request. Any string: one that matches
+ * nothing, whatever its form (empty, too long, odd characters), is NOT_FOUND (api.md),
+ * decided by the lookup, not by validation. The body size limit bounds its length.
+ */
+export const Ref = z.string();
 export const ColumnSchema = z.enum(values(Column));
 export const StationKindSchema = z.enum(values(StationKind));
 const Name = z.string().trim().min(1).max(Limits.NAME);
@@ -111,13 +117,13 @@ export const UpdateStationBody = z.strictObject({
 const LeadTime = z.number().positive().max(Limits.MAX_LEAD_TIME_MINUTES);
 const CardCount = z.number().int().min(1).max(Limits.MAX_CARDS_PER_LOOP);
 const ContainerQty = z.number().int().min(1).max(Limits.MAX_CONTAINER_QTY);
-const InputLoopIds = z.array(Id).max(Limits.MAX_INPUT_LOOPS);
+const InputLoopIds = z.array(Ref).max(Limits.MAX_INPUT_LOOPS);
 
 export const CreateLoopBody = z.strictObject({
   partNumber: z.string().trim().min(1).max(Limits.PART_NUMBER),
   partName: z.string().trim().max(Limits.PART_NAME).optional(),
-  supplierStationId: Id,
-  consumerStationId: Id,
+  supplierStationId: Ref,
+  consumerStationId: Ref,
   cardCount: CardCount,
   containerQty: ContainerQty,
   leadTimeMinutes: LeadTime,
@@ -134,7 +140,7 @@ export const UpdateLoopBody = z.strictObject({
 export const MoveCardBody = z.strictObject({
   to: ColumnSchema,
   /** Place the card just before this card of the target column; absent = at the end. */
-  beforeCardId: Id.nullable().optional(),
+  beforeCardId: Ref.nullable().optional(),
   expectedVersion: z.number().int().min(1).optional(),
 });
 export const ConsumeCardBody = z.strictObject({
@@ -156,14 +162,14 @@ export const EventsQuery = z.object({
 
 export const CommandSchema = z.discriminatedUnion('type', [
   CreateStationBody.extend({ type: z.literal(CommandType.STATION_CREATE) }),
-  UpdateStationBody.extend({ type: z.literal(CommandType.STATION_UPDATE), stationId: Id }),
+  UpdateStationBody.extend({ type: z.literal(CommandType.STATION_UPDATE), stationId: Ref }),
   CreateLoopBody.extend({ type: z.literal(CommandType.LOOP_CREATE) }),
-  UpdateLoopBody.extend({ type: z.literal(CommandType.LOOP_UPDATE), loopId: Id }),
-  MoveCardBody.extend({ type: z.literal(CommandType.CARD_MOVE), cardId: Id }),
-  ConsumeCardBody.extend({ type: z.literal(CommandType.CARD_CONSUME), cardId: Id }),
-  ConsumeLoopBody.extend({ type: z.literal(CommandType.LOOP_CONSUME), loopId: Id }),
-  RaiseAndonBody.extend({ type: z.literal(CommandType.ANDON_RAISE), stationId: Id }),
-  ClearAndonBody.extend({ type: z.literal(CommandType.ANDON_CLEAR), stationId: Id }),
+  UpdateLoopBody.extend({ type: z.literal(CommandType.LOOP_UPDATE), loopId: Ref }),
+  MoveCardBody.extend({ type: z.literal(CommandType.CARD_MOVE), cardId: Ref }),
+  ConsumeCardBody.extend({ type: z.literal(CommandType.CARD_CONSUME), cardId: Ref }),
+  ConsumeLoopBody.extend({ type: z.literal(CommandType.LOOP_CONSUME), loopId: Ref }),
+  RaiseAndonBody.extend({ type: z.literal(CommandType.ANDON_RAISE), stationId: Ref }),
+  ClearAndonBody.extend({ type: z.literal(CommandType.ANDON_CLEAR), stationId: Ref }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
