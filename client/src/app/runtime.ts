@@ -15,7 +15,7 @@ import { store } from '../store/hooks.ts';
 import { BoardSync } from '../net/sync.ts';
 import { createSocket, setSocketActor, socketTransport } from '../net/socket.ts';
 import type { Actor, PullboardSocket } from '../net/socket.ts';
-import { refusalMessage } from '../store/messages.ts';
+import { ClientErrorCode, refusalMessage } from '../store/messages.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
 import { attachOutboxStorage } from '../store/outbox.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
@@ -191,8 +191,10 @@ export async function configure<
   event: E,
   payload: SocketCommandPayload<E>,
   label: string,
+  /** Reuse the key of an attempt that got no answer, so saving again cannot apply it twice. */
+  idempotencyKey: string = newKey(),
 ): Promise<Ack<SocketCommandResults[E]>> {
-  const ack = await requireSync().send(event, { ...payload, idempotencyKey: newKey() });
+  const ack = await requireSync().send(event, { ...payload, idempotencyKey });
   if (!ack.ok) store.getState().pushAlert('refusal', refusalMessage(label, ack.error, store.getState().board));
   return ack;
 }
@@ -209,6 +211,22 @@ export function raiseAndon(stationId: string, kind: AndonKind, note?: string) {
 export function clearAndon(stationId: string) {
   const name = store.getState().board.stations[stationId]?.name ?? 'station';
   return configure('andon:clear', { stationId }, `Clear the andon at ${name}`);
+}
+
+/**
+ * The idempotency key of a form: the same key while an attempt is unanswered (saving
+ * again after a lost answer replays the first result instead of creating a second
+ * station or loop), a fresh one after a real answer.
+ */
+export class FormKey {
+  private key: string | null = null;
+  next(): string {
+    this.key ??= newKey();
+    return this.key;
+  }
+  settle(ack: Ack<unknown>): void {
+    if (ack.ok || ack.error.code !== ClientErrorCode.NO_ANSWER) this.key = null;
+  }
 }
 
 export { MoveKind };

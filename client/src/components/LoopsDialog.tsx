@@ -7,7 +7,7 @@ import { Limits, StationKind } from '../../../shared/names.ts';
 import type { Loop } from '../../../shared/schemas.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { stationIds } from '../store/selectors.ts';
-import { configure } from '../app/runtime.ts';
+import { FormKey, configure } from '../app/runtime.ts';
 import { duration } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
@@ -111,6 +111,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
   const [inputs, setInputs] = useState<string[]>(loop?.inputLoopIds ?? []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [formKey] = useState(() => new FormKey());
 
   // Inputs are loops whose containers are used at this loop's supplying station.
   const candidates = Object.values(board.loops).filter(
@@ -133,6 +134,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
           'loop:update',
           { loopId: loop.id, partName: partName.trim(), cardCount: n, containerQty: q, leadTimeMinutes: l, inputLoopIds },
           `Save loop ${loop.partNumber}`,
+          formKey.next(),
         )
       : await configure(
           'loop:create',
@@ -147,7 +149,9 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
             inputLoopIds,
           },
           `Create loop ${partNumber.trim()}`,
+          formKey.next(),
         );
+    formKey.settle(ack);
     setBusy(false);
     if (ack.ok) onDone();
     else setError(ack.error.message);

@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { Limits, StationKind } from '../../../shared/names.ts';
 import type { Station } from '../../../shared/schemas.ts';
 import { useBoardStore } from '../store/hooks.ts';
-import { configure } from '../app/runtime.ts';
+import { FormKey, configure } from '../app/runtime.ts';
 import { Dialog } from './Dialog.tsx';
 
 /** "" -> null (no limit); otherwise a whole number. */
@@ -33,6 +33,7 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
   const [softDone, setSoftDone] = useState(station?.softLimits.done ?? false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [formKey] = useState(() => new FormKey());
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -45,8 +46,9 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
     const wipLimits = { inProgress: ip, done: dn };
     const softLimits = { inProgress: softIp, done: softDone };
     const ack = station
-      ? await configure('station:update', { stationId: station.id, name: name.trim(), wipLimits, softLimits }, `Save ${station.name}`)
-      : await configure('station:create', { name: name.trim(), kind, wipLimits, softLimits }, 'Add station');
+      ? await configure('station:update', { stationId: station.id, name: name.trim(), wipLimits, softLimits }, `Save ${station.name}`, formKey.next())
+      : await configure('station:create', { name: name.trim(), kind, wipLimits, softLimits }, 'Add station', formKey.next());
+    formKey.settle(ack);
     setBusy(false);
     if (ack.ok) onDone();
     else setError(ack.error.message);

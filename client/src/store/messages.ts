@@ -43,7 +43,7 @@ export function refusalReason(error: ApiError, board: BoardState): string {
     case ErrorCode.FORBIDDEN:
       return `Not allowed here: ${error.message}`;
     case ClientErrorCode.NO_ANSWER:
-      return 'Not saved: no answer from the server (connection lost). The board shows the server state once it is back.';
+      return 'No answer from the server (connection lost): it may or may not have been saved. Check the board once it is live again; saving again is safe.';
     case ClientErrorCode.EXPIRED:
       return `Not sent: ${error.message || 'it waited too long for a connection'}. Check the card and do it again if it is still needed.`;
     default:
