@@ -131,3 +131,40 @@ describe('backup and restore', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['other.txt', 'pullboard-2026-01-02.db', 'pullboard-2026-01-03.db']);
   });
 });
+
+describe('a restored log', () => {
+  it('gets a new identity, so a screen that followed the old history past the backup reloads instead of appending', async () => {
+    const { connectClient, subscribe } = await import('./testing/harness.ts');
+    const dir = tempDir();
+    const live = path.join(dir, 'live.db');
+    const first = await start(live);
+    const screen = await connectClient(first.url, 'tv');
+    const before = await subscribe(screen);
+    if (!before.ok) throw new Error('subscribe failed');
+    const oldLog = before.logId!;
+    expect(oldLog).toMatch(/^[0-9a-f-]{36}$/);
+
+    const backup = path.join(dir, 'b.db');
+    await first.app.repo.backup(backup);
+    // The old history goes on past the backup: the screen follows it to seq S.
+    const card = Object.values(first.app.service.board.cards)[0]!;
+    for (let i = 0; i < 5; i++) first.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, { actor: 't' });
+    const screenSeq = first.app.service.seq;
+    screen.close();
+    await first.app.close();
+
+    restoreFile(backup, live);
+    const second = await start(live);
+    expect(second.app.service.logId).not.toBe(oldLog);
+    // The new history outgrows the screen's seq with different events.
+    for (let i = 0; i < 10; i++) second.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, { actor: 't' });
+    expect(second.app.service.seq).toBeGreaterThan(screenSeq);
+
+    const again = await connectClient(second.url, 'tv');
+    const stale = await subscribe(again, screenSeq, oldLog);
+    expect(stale.ok && 'snapshot' in stale).toBe(true);
+    const same = await subscribe(again, screenSeq, second.app.service.logId);
+    expect(same.ok && 'events' in same && same.events.length).toBe(second.app.service.seq - screenSeq);
+    again.close();
+  });
+});

@@ -50,6 +50,11 @@ export class BoardService {
     this.state = repo.loadState();
   }
 
+  /** The identity of the event log (changes when a backup is restored). */
+  get logId(): string {
+    return this.repo.logId();
+  }
+
   get seq(): number {
     return this.state.seq;
   }

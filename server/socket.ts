@@ -37,10 +37,12 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
       try {
         const p = SubscribePayload.safeParse(payload ?? {});
         if (!p.success) throw validationError(p.error.issues);
-        const events = p.data.afterSeq === undefined ? null : service.eventsSince(p.data.afterSeq);
+        const logId = service.logId;
+        const sameLog = p.data.logId === undefined || p.data.logId === logId;
+        const events = p.data.afterSeq === undefined || !sameLog ? null : service.eventsSince(p.data.afterSeq);
         void socket.join(ROOM);
-        if (events === null) ack({ ok: true, snapshot: service.snapshot() });
-        else ack({ ok: true, events });
+        if (events === null) ack({ ok: true, snapshot: service.snapshot(), logId });
+        else ack({ ok: true, events, logId });
       } catch (err) {
         ack(errorAck(err, log));
       }

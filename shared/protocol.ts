@@ -25,9 +25,15 @@ const withKey = { idempotencyKey: IdempotencyKey.optional() };
 
 export const SubscribePayload = z.strictObject({
   afterSeq: z.number().int().min(0).optional(),
+  /**
+   * The log identity the client's seq belongs to (from an earlier answer). When it is
+   * not this server's log (a restored backup, a reset database), the answer is a snapshot.
+   */
+  logId: z.string().max(100).optional(),
 });
 export type SubscribePayload = z.infer<typeof SubscribePayload>;
-export type SubscribeResult = { snapshot: BoardSnapshot } | { events: BoardEvent[] };
+/** Every answer names the log it belongs to; clients send it back with `afterSeq`. */
+export type SubscribeResult = ({ snapshot: BoardSnapshot } | { events: BoardEvent[] }) & { logId?: string };
 
 /** Socket command event -> the command it carries and its payload schema. */
 export const SocketCommands = {

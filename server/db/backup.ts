@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { openDatabase, renewLogId } from './sqlite.ts';
 
 export interface BackupInfo {
   file: string;
@@ -70,6 +71,14 @@ export function restoreFile(backup: string, target: string): BackupInfo {
   }
   const tmp = `${dest}.restore-${process.pid}`;
   fs.copyFileSync(backup, tmp);
+  // The restored log forks from the one screens may have followed past the backup's
+  // seq: a new identity makes them reload instead of appending the new history to theirs.
+  const fork = openDatabase(tmp); // migrates an older backup first
+  try {
+    renewLogId(fork);
+  } finally {
+    fork.close();
+  }
   for (const ext of ['-wal', '-shm']) fs.rmSync(dest + ext, { force: true });
   fs.renameSync(tmp, dest);
   return { ...info, file: dest };

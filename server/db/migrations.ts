@@ -69,4 +69,10 @@ export const migrations: readonly string[] = [
   /* 2: the andon call in force at a station (JSON), null when none */ `
   ALTER TABLE stations ADD COLUMN andon TEXT;
   `,
+  /* 3: facts about the database itself (the identity of its event log) */ `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

@@ -32,6 +32,8 @@ export interface BoardRepository {
   /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
   firstSeq(): number | null;
   lastSeq(): number;
+  /** The identity of this event log; a restore gives the restored log a new one. */
+  logId(): string;
   /** Deletes events older than the time (never the newest one); returns how many. */
   pruneEvents(before: string): number;
   /** Forgets idempotency keys recorded before the time; returns how many. */

@@ -1,5 +1,6 @@
 // SQLite implementation of the repository (better-sqlite3). All SQL of the project
 // lives under server/db. WAL with synchronous=FULL: a commit that returned is on disk.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -62,7 +63,17 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // The log's identity: a screen that kept seq N of another history (a restored
+  // backup, a reset database) must not take this log's event N+1 as its next one.
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)").run(randomUUID());
   return db;
+}
+
+/** Gives a database file a new log identity (after a restore its history forks). */
+export function renewLogId(db: Database.Database): string {
+  const id = randomUUID();
+  db.prepare("INSERT INTO meta (key, value) VALUES ('log_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(id);
+  return id;
 }
 
 function migrate(db: Database.Database): void {
@@ -309,6 +320,10 @@ export class SqliteRepository implements BoardRepository {
 
   firstSeq(): number | null {
     return (this.stmts.firstSeq.get() as { seq: number | null }).seq;
+  }
+
+  logId(): string {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'log_id'").get() as { value: string }).value;
   }
 
   lastSeq(): number {

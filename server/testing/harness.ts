@@ -137,8 +137,9 @@ export function disconnectClients(url?: string): void {
 }
 
 /** `board:subscribe`, resolving with the ack. */
-export function subscribe(socket: Client, afterSeq?: number): Promise<Ack<SubscribeResult>> {
-  return socket.timeout(WAIT_MS).emitWithAck('board:subscribe', afterSeq === undefined ? {} : { afterSeq });
+export function subscribe(socket: Client, afterSeq?: number, logId?: string): Promise<Ack<SubscribeResult>> {
+  const payload = afterSeq === undefined ? {} : { afterSeq, ...(logId === undefined ? {} : { logId }) };
+  return socket.timeout(WAIT_MS).emitWithAck('board:subscribe', payload);
 }
 
 /** Sends a typed command over the socket and resolves with its ack. */

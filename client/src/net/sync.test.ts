@@ -42,6 +42,19 @@ describe('BoardSync: subscribing', () => {
     expect(store.getState().confirmed.seq).toBe(plant.state.seq);
   });
 
+  it('sends back the log identity of its board with afterSeq, so a restored server can tell it apart', () => {
+    const { plant, store, transport } = setup();
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state), logId: 'log-A' });
+    expect(store.getState().connection.logId).toBe('log-A');
+    transport.drop();
+    transport.open();
+    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: plant.state.seq, logId: 'log-A' });
+    // The server answers from another log with a snapshot and its own identity.
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state), logId: 'log-B' });
+    expect(store.getState().connection.logId).toBe('log-B');
+  });
+
   it('holds events pushed while the snapshot is on its way, then applies the new ones', () => {
     const { plant, store, transport, blank } = setup();
     transport.open();

@@ -304,8 +304,11 @@ export class BoardSync {
     }
     const token = ++this.subscribeToken;
     const state = this.store.getState();
+    const logId = state.connection.logId;
     const payload: SubscribePayload =
-      mode === 'full' || !state.hasBoard ? {} : { afterSeq: state.confirmed.seq };
+      mode === 'full' || !state.hasBoard
+        ? {}
+        : { afterSeq: state.confirmed.seq, ...(logId !== null ? { logId } : {}) };
     this.syncing = true;
     if (mode !== 'heartbeat') state.setConnection({ syncing: true });
     this.transport.subscribe(payload, this.opts.subscribeTimeoutMs, (res) => {
@@ -324,6 +327,7 @@ export class BoardSync {
         this.retryTimer = setTimeout(() => this.subscribe('full'), 3_000);
         return;
       }
+      if (res.logId !== undefined) this.store.getState().setConnection({ logId: res.logId });
       if ('snapshot' in res) {
         this.store.getState().loadSnapshot(res.snapshot);
       } else {

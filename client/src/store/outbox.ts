@@ -63,6 +63,8 @@ interface BoardDoc {
   /** When this board was last known to be in step with the server (ms). */
   syncedAt: number;
   snapshot: BoardSnapshot;
+  /** The server log the snapshot's seq belongs to. */
+  logId?: string | null;
 }
 
 // ---------------------------------------------------------------- reading, defensively
@@ -159,10 +161,13 @@ function isSnapshot(v: unknown): v is BoardSnapshot {
 }
 
 /** The cached board, if this build wrote it and it is well formed. */
-export function readBoard(storage: KeyValueStorage, build: string): { snapshot: BoardSnapshot; syncedAt: number } | null {
+export function readBoard(
+  storage: KeyValueStorage,
+  build: string,
+): { snapshot: BoardSnapshot; syncedAt: number; logId: string | null } | null {
   const doc = parse(storage, BOARD_KEY);
   if (!isObj(doc) || doc.v !== 1 || doc.build !== build || !isNum(doc.syncedAt) || !isSnapshot(doc.snapshot)) return null;
-  return { snapshot: doc.snapshot, syncedAt: doc.syncedAt };
+  return { snapshot: doc.snapshot, syncedAt: doc.syncedAt, logId: isStr(doc.logId) ? doc.logId : null };
 }
 
 function toStored(p: PendingCommand): StoredCommand {
@@ -208,7 +213,12 @@ export function attachOutboxStorage(
 
   // ------------------------------------------------------------ restore
   const cached = readBoard(storage, opts.build);
-  if (cached) store.getState().restoreBoard(cached.snapshot, cached.syncedAt);
+  if (cached) {
+    store.getState().restoreBoard(cached.snapshot, cached.syncedAt);
+    if (cached.logId !== null && store.getState().connection.logId === null) {
+      store.getState().setConnection({ logId: cached.logId });
+    }
+  }
 
   const { commands, refused } = readOutbox(storage);
   const oldest = now() - maxAgeMs;
@@ -292,6 +302,7 @@ export function attachOutboxStorage(
       build: opts.build,
       syncedAt: s.connection.lastSyncAt ?? now(),
       snapshot: snapshotOf(s.confirmed),
+      logId: s.connection.logId,
     };
     if (write(BOARD_KEY, JSON.stringify(doc))) boardSeq = s.confirmed.seq;
     else storage.removeItem(BOARD_KEY); // a stale cache would be worse than none

@@ -114,6 +114,8 @@ export interface ConnectionSlice {
     lastSyncAt: number | null;
     /** True while a (re)subscription is in flight. */
     syncing: boolean;
+    /** The server log the confirmed seq belongs to (sent back with afterSeq). */
+    logId: string | null;
   };
   setConnection(patch: Partial<ConnectionSlice['connection']>): void;
 }
@@ -318,7 +320,7 @@ const refusedSlice = (set: SetState, get: GetState): RefusedSlice => ({
 });
 
 const connectionSlice = (set: SetState): ConnectionSlice => ({
-  connection: { status: ConnectionStatus.RECONNECTING, since: Date.now(), lastSyncAt: null, syncing: false },
+  connection: { status: ConnectionStatus.RECONNECTING, since: Date.now(), lastSyncAt: null, syncing: false, logId: null },
   setConnection(patch) {
     set((s) => {
       const connection = { ...s.connection, ...patch };
