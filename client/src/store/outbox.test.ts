@@ -451,3 +451,16 @@ describe('outbox: storage it cannot trust', () => {
 
 /** Keeps the type checker honest about the store API used above. */
 export type _Store = PullboardStore;
+
+describe('outbox: order', () => {
+  it('keeps moves in the order they were made even when the device clock steps back', async () => {
+    const w = plantWithWork();
+    const storage = new MemoryStorage();
+    const a = await liveScreen(storage, w.server);
+    a.transport.drop();
+    a.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, 'Use BLK-100');
+    vi.setSystemTime(Date.now() - 60 * 60_000); // the clock is set back an hour
+    a.make({ type: CommandType.LOOP_CONSUME, loopId: w.housing.id }, 'Use HSG-300');
+    expect(readOutbox(storage).commands.map((c) => c.label)).toEqual(['Use BLK-100', 'Use HSG-300']);
+  });
+});

@@ -170,6 +170,18 @@ export function readBoard(
   return { snapshot: doc.snapshot, syncedAt: doc.syncedAt, logId: isStr(doc.logId) ? doc.logId : null };
 }
 
+/** Merges two lists, each kept in its own order, taking the earlier head first. */
+function mergeByTime(a: StoredCommand[], b: StoredCommand[]): StoredCommand[] {
+  const out: StoredCommand[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (Date.parse(b[j]!.issuedAt) < Date.parse(a[i]!.issuedAt)) out.push(b[j++]!);
+    else out.push(a[i++]!);
+  }
+  return out.concat(a.slice(i), b.slice(j));
+}
+
 function toStored(p: PendingCommand): StoredCommand {
   const { ackSeq: _a, deferred: _d, ...stored } = p;
   return stored;
@@ -224,7 +236,7 @@ export function attachOutboxStorage(
   const oldest = now() - maxAgeMs;
   const fresh: PendingCommand[] = [];
   const expired: RefusedMove[] = [];
-  for (const c of [...commands].sort((a, b) => Date.parse(a.issuedAt) - Date.parse(b.issuedAt))) {
+  for (const c of commands) {
     const made = Date.parse(c.issuedAt);
     if (made >= oldest) {
       fresh.push({ ...c, ackSeq: null, deferred: true });
@@ -276,9 +288,10 @@ export function attachOutboxStorage(
     const other = readOutbox(storage);
     const doc: OutboxDoc = {
       v: 1,
-      commands: [...ours, ...other.commands.filter((c) => !known.has(c.key))].sort(
-        (a, b) => Date.parse(a.issuedAt) - Date.parse(b.issuedAt),
-      ),
+      // Each tab's moves stay in the order they were made (never re-sorted by the device
+      // clock: a clock stepped back must not put a Finish before its Start); the two
+      // lists are interleaved by time only where they meet.
+      commands: mergeByTime(ours, other.commands.filter((c) => !known.has(c.key))),
       refused: [...s.refused, ...other.refused.filter((r) => !known.has(r.key))],
     };
     const json = JSON.stringify(doc);
