@@ -42,3 +42,34 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** A form's error line and its Cancel / submit buttons (the station and loop forms). */
+export function FormFooter({
+  error,
+  busy,
+  submitLabel,
+  onCancel,
+}: {
+  error: string | null;
+  busy: boolean;
+  submitLabel: string;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {error ? (
+        <p className="form-error" aria-live="assertive">
+          {error}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="button" className="btn btn-quiet" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}

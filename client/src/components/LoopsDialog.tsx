@@ -9,7 +9,7 @@ import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { stationIds } from '../store/selectors.ts';
 import { FormKey, configure } from '../app/runtime.ts';
 import { duration } from '../format.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormFooter } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
 
 export function LoopsDialog({ onClose }: { onClose: () => void }) {
@@ -222,19 +222,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
           </div>
         )}
       </fieldset>
-      {error ? (
-        <p className="form-error" aria-live="assertive">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="button" className="btn btn-quiet" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : loop ? 'Save loop' : 'Create loop'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} submitLabel={loop ? 'Save loop' : 'Create loop'} onCancel={onDone} />
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { Limits, StationKind } from '../../../shared/names.ts';
 import type { Station } from '../../../shared/schemas.ts';
 import { useBoardStore } from '../store/hooks.ts';
 import { FormKey, configure } from '../app/runtime.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormFooter } from './Dialog.tsx';
 
 /** "" -> null (no limit); otherwise a whole number. */
 function parseLimit(v: string): number | null | 'invalid' {
@@ -93,19 +93,7 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
           </label>
         </div>
       </fieldset>
-      {error ? (
-        <p className="form-error" aria-live="assertive">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="button" className="btn btn-quiet" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} submitLabel={'Save'} onCancel={onDone} />
     </form>
   );
 }
