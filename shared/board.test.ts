@@ -10,6 +10,7 @@ import {
   inboundLoops,
   isOverdue,
   keepIdentity,
+  stockOuts,
   loopCards,
   orderedStations,
   snapshotOf,
@@ -371,3 +372,13 @@ function testContextFor(_s: BoardState) {
   let n = 1000;
   return { now: T0, actor: 'test', role: 'lead' as const, newId: (p: string) => `${p}-x${n++}` };
 }
+
+describe('stockOuts', () => {
+  it('names the customer end\'s loops with no full container, and nothing elsewhere', () => {
+    const { plant, shipping, pump, assembly } = smallPlant();
+    expect(stockOuts(plant.state, shipping.id)).toEqual([]);
+    for (const c of fullContainers(plant.state, pump.id)) plant.consume(c.id);
+    expect(stockOuts(plant.state, shipping.id).map((l) => l.id)).toEqual([pump.id]);
+    expect(stockOuts(plant.state, assembly.id)).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
 // every client apply the same events with this function, so they cannot disagree.
 // Updates are immutable and structural: an event replaces only the objects it touches,
 // which lets the client re-render just those cards.
-import { COLUMNS, Column, EventType } from './names.ts';
+import { COLUMNS, Column, EventType, StationKind } from './names.ts';
 import { compareRank } from './ordering.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from './schemas.ts';
 
@@ -229,6 +229,15 @@ export function orderedStations(state: BoardState): Station[] {
 export function isOverdue(card: Card, loop: Loop | undefined, nowMs: number): boolean {
   if (!loop || card.column === Column.DONE || card.requestedAt === null) return false;
   return nowMs - Date.parse(card.requestedAt) > loop.leadTimeMinutes * 60_000;
+}
+
+/**
+ * Loops used at a customer station that have no full container: a stock-out at the
+ * customer end, where demand enters and there is no work to starve.
+ */
+export function stockOuts(state: BoardState, stationId: string): Loop[] {
+  if (state.stations[stationId]?.kind !== StationKind.CUSTOMER) return [];
+  return inboundLoops(state, stationId).filter((l) => fullContainers(state, l.id).length === 0);
 }
 
 /**

@@ -6,7 +6,7 @@ import { COLUMNS, Column } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { compareRank } from '../../../shared/ordering.ts';
 import type { Card, Loop, Station } from '../../../shared/schemas.ts';
-import { fullContainers, starvedInputs } from '../../../shared/board.ts';
+import { fullContainers, isOverdue, starvedInputs } from '../../../shared/board.ts';
 
 /** Station ids in value-stream order (upstream first). */
 export function stationIds(board: BoardState): string[] {
@@ -87,8 +87,7 @@ export function ageMinutes(card: Card, nowMs: number): number | null {
 
 /** Whether a card is overdue: waiting longer than its loop's lead time. */
 export function overdue(card: Card, loop: Loop | undefined, nowMs: number): boolean {
-  if (!loop || card.column === Column.DONE || card.requestedAt === null) return false;
-  return nowMs - Date.parse(card.requestedAt) > loop.leadTimeMinutes * 60_000;
+  return isOverdue(card, loop, nowMs); // the rule lives in shared/
 }
 
 /** Number of overdue cards at a station. */

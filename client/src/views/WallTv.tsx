@@ -6,7 +6,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties } from 'react';
 import { COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
-import { fullContainers, inboundLoops } from '../../../shared/board.ts';
+import { stockOuts } from '../../../shared/board.ts';
 import { compareRank } from '../../../shared/ordering.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { ConnectionStatus as Status } from '../store/store.ts';
@@ -122,13 +122,7 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
   );
   // At the customer end there is no work to starve: an empty finished-goods loop is a
   // stock-out, the one thing the shipping dock must see from across the hall.
-  const stockOut = useShallowStore((s) =>
-    s.board.stations[stationId]?.kind === StationKind.CUSTOMER
-      ? inboundLoops(s.board, stationId)
-          .filter((l) => fullContainers(s.board, l.id).length === 0)
-          .map((l) => l.partNumber)
-      : [],
-  );
+  const stockOut = useShallowStore((s) => stockOuts(s.board, stationId).map((l) => l.partNumber));
   const late = useBoardStore((s) => overdueCount(s.board, stationId, s.now));
   const atLimit = useBoardStore((s) => {
     const st = s.board.stations[stationId];
