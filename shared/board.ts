@@ -116,6 +116,7 @@ export class BoardWriter {
         break;
       case EventType.CARD_MOVED:
       case EventType.CARD_CONSUMED:
+      case EventType.CARD_RETURNED:
         this.put('cards', e.card.id, e.card);
         break;
       case EventType.ANDON_RAISED:

@@ -149,12 +149,17 @@ function checkDecision(prev: BoardState, d: Decision, command: Command, role: Ro
   expect(applyEvents(prev, events), 'the events rebuild the state').toEqual(state);
 
   for (const e of events) {
-    if (e.type !== EventType.CARD_MOVED && e.type !== EventType.CARD_CONSUMED) {
+    if (e.type !== EventType.CARD_MOVED && e.type !== EventType.CARD_CONSUMED && e.type !== EventType.CARD_RETURNED) {
       throw new Error(`a card command emitted ${e.type}`);
     }
     const old = prev.cards[e.cardId]!;
     expect(e.card.version, 'one version per change').toBe(old.version + 1);
-    if (e.type === EventType.CARD_CONSUMED) {
+    if (e.type === EventType.CARD_RETURNED) {
+      // A step back of a start gives its unused input back: Requested -> Done, one cycle less.
+      expect(old.column, 'only a waiting signal is given back').toBe(REQUESTED);
+      expect(e.card).toMatchObject({ column: DONE, cycle: old.cycle - 1 });
+      expect(command.type).toBe(CommandType.CARD_MOVE);
+    } else if (e.type === EventType.CARD_CONSUMED) {
       expect(old.column, 'only full containers are used').toBe(DONE);
       expect(e.card).toMatchObject({ column: REQUESTED, cycle: old.cycle + 1 });
     } else {
@@ -174,6 +179,11 @@ function checkDecision(prev: BoardState, d: Decision, command: Command, role: Ro
     expect(consumed, 'a start uses the oldest full container of each input').toEqual(
       inputs.map((id) => [EventType.CARD_CONSUMED, id, fullContainers(prev, id)[0]?.id, last.cardId]),
     );
+  } else if (last.type === EventType.CARD_MOVED && last.from === IN_PROGRESS && last.to === REQUESTED) {
+    // A step back of a start gives back the inputs it used that still wait in Requested.
+    const returned = events.slice(0, -1);
+    expect(returned.every((e) => e.type === EventType.CARD_RETURNED), 'a step back only returns inputs').toBe(true);
+    expect(returned.length).toBeLessThanOrEqual(prev.loops[last.loopId]!.inputLoopIds.length);
   } else {
     expect(events, `${command.type} emits one event`).toHaveLength(1);
   }

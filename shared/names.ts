@@ -74,6 +74,7 @@ export const EventType = {
   LOOP_UPDATED: 'loop.updated',
   CARD_MOVED: 'card.moved',
   CARD_CONSUMED: 'card.consumed',
+  CARD_RETURNED: 'card.returned',
   ANDON_RAISED: 'andon.raised',
   ANDON_CLEARED: 'andon.cleared',
 } as const;

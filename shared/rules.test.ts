@@ -608,7 +608,6 @@ describe('cascade (starting a card uses its inputs)', () => {
 
   it.each<[string, Column, Column]>([
     ['finishing', IN_PROGRESS, DONE],
-    ['stepping back', IN_PROGRESS, REQUESTED],
     ['reordering Requested', REQUESTED, REQUESTED],
   ])('uses no input when %s', (_, from, to) => {
     const { plant, blank, shaft } = smallPlant();
@@ -619,6 +618,36 @@ describe('cascade (starting a card uses its inputs)', () => {
 
     expect(d.events.map((e) => e.type)).toEqual([EventType.CARD_MOVED]);
     expect(fullContainers(plant.state, blank.id)).toHaveLength(full);
+  });
+
+  it('gives back the inputs a start used when a lead steps the card back, first in line again', () => {
+    const { plant, blank, shaft } = smallPlant();
+    const s1 = plant.bring(plant.serial(shaft, 1).id, REQUESTED);
+    const fullBefore = fullContainers(plant.state, blank.id);
+    const start = plant.move(s1.id, IN_PROGRESS);
+    const used = start.events.find((e) => e.type === EventType.CARD_CONSUMED)!;
+    expect(used.cardId).toBe(fullBefore[0]!.id);
+
+    const d = plant.move(s1.id, REQUESTED, { role: Role.LEAD });
+
+    expect(d.events.map((e) => e.type)).toEqual([EventType.CARD_RETURNED, EventType.CARD_MOVED]);
+    const back = plant.state.cards[used.cardId]!;
+    expect(back).toMatchObject({ column: DONE, cycle: fullBefore[0]!.cycle });
+    expect(fullContainers(plant.state, blank.id).map((c) => c.id)).toEqual(fullBefore.map((c) => c.id));
+  });
+
+  it('leaves an input consumed when its refill has already started upstream', () => {
+    const { plant, blank, shaft } = smallPlant();
+    const s1 = plant.bring(plant.serial(shaft, 1).id, REQUESTED);
+    const start = plant.move(s1.id, IN_PROGRESS);
+    const used = start.events.find((e) => e.type === EventType.CARD_CONSUMED)!;
+    plant.move(used.cardId, IN_PROGRESS); // the supplier started refilling it
+
+    const d = plant.move(s1.id, REQUESTED, { role: Role.LEAD });
+
+    expect(d.events.map((e) => e.type)).toEqual([EventType.CARD_MOVED]);
+    expect(plant.state.cards[used.cardId]!.column).toBe(IN_PROGRESS);
+    expect(blank.id).toBe(plant.state.cards[used.cardId]!.loopId);
   });
 
   it('refuses the start as STARVED when an input has no full container, using nothing', () => {

@@ -398,6 +398,12 @@ function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResult {
     }
   }
 
+  if (kind === MoveKind.STEP_BACK && cur.column === Column.IN_PROGRESS) {
+    // Undoing a start gives back the input containers it used, so the correction does
+    // not leave a second replenishment signal behind (and a restart uses them again).
+    for (const used of containersUsedByStart(d.state, cur)) returnContainer(d, used, cur);
+  }
+
   const changesColumn = kind !== MoveKind.REORDER;
   const moved: Card = {
     ...cur,
@@ -409,6 +415,44 @@ function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResult {
   };
   d.emit({ type: EventType.CARD_MOVED, cardId: cur.id, loopId: cur.loopId, from: cur.column, to: c.to, card: moved });
   return { card: moved, seq: d.state.seq };
+}
+
+/**
+ * The input containers the start of `cur` used and that still wait, untouched, in their
+ * supplier's Requested: the cascade put them there in the events just before the start
+ * (seqs start-n .. start-1), and any later change of column would have moved their
+ * enteredSeq. One whose refill has begun is circulating again and stays consumed.
+ */
+function containersUsedByStart(s: BoardState, cur: Card): Card[] {
+  const lp = loop(s, cur.loopId);
+  const n = lp.inputLoopIds.length;
+  const start = cur.enteredSeq;
+  const used: Card[] = [];
+  for (const inputId of lp.inputLoopIds) {
+    const hit = loopCards(s, inputId).find(
+      (c) => c.column === Column.REQUESTED && c.enteredSeq >= start - n && c.enteredSeq < start,
+    );
+    if (hit) used.push(hit);
+  }
+  return used;
+}
+
+/** Puts a used container back at the front of its supplier's Done (it was the oldest). */
+function returnContainer(d: Draft, used: Card, by: Card): void {
+  checkWipLimit(d.state, used.stationId, Column.DONE);
+  const full = fullContainers(d.state, used.loopId);
+  const first = columnCards(d.state, used.stationId, Column.DONE)[0];
+  const back: Card = {
+    ...used,
+    column: Column.DONE,
+    rank: rankBetween(null, first?.rank ?? null),
+    version: used.version + 1,
+    cycle: Math.max(0, used.cycle - 1),
+    enteredAt: d.ctx.now,
+    // First in line again for the next consumption (FIFO), as it was before the start.
+    enteredSeq: Math.min(d.nextSeq, ...full.map((c) => c.enteredSeq)),
+  };
+  d.emit({ type: EventType.CARD_RETURNED, cardId: used.id, loopId: used.loopId, returnedByCardId: by.id, card: back });
 }
 
 /** The ordering key that puts `cur` just before `beforeId` in the target column (or last). */

@@ -220,6 +220,15 @@ export const BoardEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...EventBase,
+    type: z.literal(EventType.CARD_RETURNED),
+    cardId: Id,
+    loopId: Id,
+    /** The card whose start used this container and was stepped back. */
+    returnedByCardId: Id,
+    card: CardSchema,
+  }),
+  z.object({
+    ...EventBase,
     type: z.literal(EventType.ANDON_RAISED),
     stationId: Id,
     andon: AndonSchema,

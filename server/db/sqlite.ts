@@ -239,6 +239,7 @@ export class SqliteRepository implements BoardRepository {
         return;
       case EventType.CARD_MOVED:
       case EventType.CARD_CONSUMED:
+      case EventType.CARD_RETURNED:
         this.writeCard(state.cards[e.card.id] ?? e.card);
         return;
       case EventType.ANDON_RAISED:
