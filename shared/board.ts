@@ -193,6 +193,16 @@ export function columnCards(state: BoardState, stationId: string, column: Column
   );
 }
 
+/**
+ * The WIP limit of a station's column and whether it is soft. Requested never has one:
+ * a replenishment signal is never refused.
+ */
+export function columnLimit(station: Station | undefined, column: Column): { limit: number | null; soft: boolean } {
+  if (!station || column === Column.REQUESTED) return { limit: null, soft: false };
+  const key = column === Column.IN_PROGRESS ? 'inProgress' : 'done';
+  return { limit: station.wipLimits[key], soft: station.softLimits[key] };
+}
+
 /** Number of cards in one station's column. */
 export function columnCount(state: BoardState, stationId: string, column: Column): number {
   let n = 0;

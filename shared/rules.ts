@@ -2,7 +2,7 @@
 // DomainError (nothing changes) or returns the events the command produces, the state
 // after them and the command's answer. No I/O: the server runs it inside one SQLite
 // transaction, the tests run it on plain data.
-import { BoardWriter, columnCards, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
+import { BoardWriter, columnCards, columnLimit, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
@@ -161,11 +161,9 @@ function rankAtEnd(s: BoardState, stationId: string, column: Column): string {
  * Requested has no limit: a replenishment signal is never refused.
  */
 export function checkWipLimit(s: BoardState, stationId: string, column: Column): void {
-  if (column === Column.REQUESTED) return;
   const st = station(s, stationId);
-  const key = column === Column.IN_PROGRESS ? 'inProgress' : 'done';
-  const limit = st.wipLimits[key];
-  if (limit === null || st.softLimits[key]) return;
+  const { limit, soft } = columnLimit(st, column);
+  if (limit === null || soft) return;
   const count = columnCount(s, stationId, column);
   if (count + 1 > limit) {
     throw new DomainError(

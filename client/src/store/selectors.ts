@@ -4,9 +4,16 @@
 // the columns whose membership changed and the cards that changed.
 import { COLUMNS, Column } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
-import { compareRank } from '../../../shared/ordering.ts';
-import type { Card, Loop, Station } from '../../../shared/schemas.ts';
-import { fullContainers, isOverdue, starvedInputs } from '../../../shared/board.ts';
+import type { Card, Loop } from '../../../shared/schemas.ts';
+import {
+  columnCards,
+  columnCount,
+  columnLimit as sharedColumnLimit,
+  fullContainers,
+  inboundLoops,
+  isOverdue,
+  starvedInputs,
+} from '../../../shared/board.ts';
 
 /** Station ids in value-stream order (upstream first). */
 export function stationIds(board: BoardState): string[] {
@@ -17,25 +24,15 @@ export function stationIds(board: BoardState): string[] {
 
 /** Card ids of one station column in priority order. */
 export function columnCardIds(board: BoardState, stationId: string, column: Column): string[] {
-  const list: Card[] = [];
-  for (const c of Object.values(board.cards)) {
-    if (c.stationId === stationId && c.column === column) list.push(c);
-  }
-  return list.sort((a, b) => compareRank(a.rank, b.rank)).map((c) => c.id);
+  return columnCards(board, stationId, column).map((c) => c.id);
 }
 
 export function columnSize(board: BoardState, stationId: string, column: Column): number {
-  let n = 0;
-  for (const c of Object.values(board.cards)) if (c.stationId === stationId && c.column === column) n++;
-  return n;
+  return columnCount(board, stationId, column);
 }
 
-/** The WIP limit of a column (Requested never has one) and whether it is soft. */
-export function columnLimit(station: Station | undefined, column: Column): { limit: number | null; soft: boolean } {
-  if (!station || column === Column.REQUESTED) return { limit: null, soft: false };
-  const key = column === Column.IN_PROGRESS ? 'inProgress' : 'done';
-  return { limit: station.wipLimits[key], soft: station.softLimits[key] };
-}
+/** The WIP limit of a column and whether it is soft (the rule lives in shared/). */
+export const columnLimit = sharedColumnLimit;
 
 export type LimitState = 'none' | 'ok' | 'at' | 'over';
 
@@ -49,8 +46,7 @@ export function limitState(count: number, limit: number | null): LimitState {
 
 /** Loops whose full containers the station uses, by part number. */
 export function inboundLoopIds(board: BoardState, stationId: string): string[] {
-  return Object.values(board.loops)
-    .filter((l) => l.consumerStationId === stationId)
+  return inboundLoops(board, stationId)
     .sort(byPart)
     .map((l) => l.id);
 }
@@ -64,9 +60,7 @@ export function outboundLoopIds(board: BoardState, stationId: string): string[] 
 }
 
 export function fullCount(board: BoardState, loopId: string): number {
-  let n = 0;
-  for (const c of Object.values(board.cards)) if (c.loopId === loopId && c.column === Column.DONE) n++;
-  return n;
+  return fullContainers(board, loopId).length;
 }
 
 /** The container `loop.consume` takes next (FIFO), if any. */
