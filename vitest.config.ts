@@ -7,5 +7,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Fails the run if any process a test spawned is still running at the end.
+    globalSetup: ['server/testing/global-setup.ts'],
   },
 });

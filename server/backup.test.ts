@@ -1,28 +1,27 @@
 // Backups of a running plant: the CLI copies the live file while commands keep
 // committing, and the copy restores to a database that passes an integrity check and
 // holds every event up to its seq, identical to the live log.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { applyEvents, emptyBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardEvent, BoardSnapshot, Card } from '../shared/schemas.ts';
 import { createApp } from './app.ts';
 import type { App } from './app.ts';
 import { inspectBackup, pruneBackups, restoreFile } from './db/backup.ts';
 import { silentLogger } from './logger.ts';
+import { killAll, runTs } from './testing/processes.ts';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cleanups: Array<() => Promise<void> | void> = [];
 
+// The backup CLI run by a test is killed with it if the test fails or times out.
 afterEach(async () => {
+  await killAll();
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
+afterAll(killAll);
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-backup-'));
@@ -78,13 +77,10 @@ describe('backup and restore', () => {
     // Let some load happen first, then back up from a separate process, as an operator would.
     while (app.service.seq < board.seq + 50) await new Promise((r) => setTimeout(r, 5));
     const backupFile = path.join(dir, 'backups', 'b.db');
-    const { stdout } = await run(tsx, ['server/cli/backup.ts', backupFile], {
-      cwd: root,
-      env: { ...process.env, PULLBOARD_DB: live },
-    });
+    const output = await runTs('server/cli/backup.ts', [backupFile], { PULLBOARD_DB: live });
     backupDone = true;
     const moves = await load;
-    expect(stdout).toMatch(/integrity ok/);
+    expect(output).toMatch(/integrity ok/);
 
     const info = inspectBackup(backupFile);
     expect(info.seq).toBeGreaterThanOrEqual(board.seq + 50);

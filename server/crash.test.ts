@@ -3,48 +3,26 @@
 // been acknowledged is there exactly once (its Idempotency-Key replays the first
 // answer and writes nothing), nothing is there twice, and the pull invariants hold.
 // Traffic goes to 127.0.0.1 only; every loop is bounded.
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { applyEvents, emptyBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from '../shared/schemas.ts';
+import { killAll, killHard, processGone, startServer } from './testing/processes.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-crash-'));
 const dbFile = path.join(dir, 'board.db');
-let child: ChildProcessWithoutNullStreams | undefined;
 
-afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+// The servers belong to this file: none outlives a test, passed, failed or timed out.
+afterEach(killAll);
+afterAll(async () => {
+  await killAll();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function startServer(): Promise<{ url: string; proc: ChildProcessWithoutNullStreams }> {
-  const proc = spawn(tsx, ['server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PULLBOARD_DB: dbFile, PULLBOARD_SEED: 'none' },
-  });
-  child = proc;
-  let log = '';
-  return new Promise((resolve, reject) => {
-    proc.stderr.on('data', (b: Buffer) => {
-      log += b.toString();
-      const m = /listening on (http:\/\/[^ ]+)/.exec(log);
-      if (m) resolve({ url: m[1]!, proc });
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${log}`)));
-  });
-}
-
-function kill(proc: ChildProcessWithoutNullStreams): Promise<void> {
-  return new Promise((resolve) => {
-    proc.once('exit', () => resolve());
-    proc.kill('SIGKILL');
-  });
+function start() {
+  return startServer({ PULLBOARD_DB: dbFile, PULLBOARD_SEED: 'none' });
 }
 
 interface Sent {
@@ -79,7 +57,8 @@ async function allEvents(url: string): Promise<BoardEvent[]> {
 
 describe('a server killed with SIGKILL mid-stream', () => {
   it('keeps every acknowledged command exactly once, over several crashes', async () => {
-    let { url, proc } = await startServer();
+    let server = await start();
+    let url = server.url;
     const s1 = (await post(url, '/stations', { name: 'Stamping' }, 'setup-1')).body as Station;
     const s2 = (await post(url, '/stations', { name: 'Assembly' }, 'setup-2')).body as Station;
     const loopRes = await post(url, '/loops', {
@@ -114,12 +93,22 @@ describe('a server killed with SIGKILL mid-stream', () => {
       const streamB = (async () => {
         for (let i = 0; i < 200 && !stop; i++) await send('/stations', { name: `Cell ${round}-${i}` });
       })().catch(() => undefined);
-      while (acked.length < killAfter) await new Promise((r) => setTimeout(r, 1));
-      await kill(proc);
+      // Bounded: if both streams end early (an error), stop waiting for acknowledgements.
+      let streamsDone = false;
+      void Promise.all([streamA, streamB]).then(() => (streamsDone = true));
+      while (acked.length < killAfter && !streamsDone) await new Promise((r) => setTimeout(r, 1));
+      expect(acked.length).toBeGreaterThanOrEqual(killAfter);
+      const killedPid = server.pid;
+      await killHard(server);
       stop = true;
       await Promise.all([streamA, streamB]);
+      // The crash is real: the process that held the database and the port is gone
+      // (the pid is the server's own, not a launcher's), and nothing answers there.
+      expect(await processGone(killedPid)).toBe(true);
+      await expect(fetch(`${url}/api/board`)).rejects.toThrow();
 
-      ({ url, proc } = await startServer());
+      server = await start();
+      url = server.url;
 
       // Every acknowledged command replays its first answer and writes nothing.
       const before = await getJson<BoardSnapshot>(url, '/board');
@@ -148,6 +137,7 @@ describe('a server killed with SIGKILL mid-stream', () => {
       expect(cards.every((c) => c.stationId === s1.id)).toBe(true);
     }
     expect(acked.length).toBeGreaterThan(60);
-    proc.kill('SIGTERM');
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
   });
 });

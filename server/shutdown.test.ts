@@ -1,22 +1,20 @@
 // The real entry point (server/main.ts) as a child process: it starts from the
 // environment settings, answers, and on SIGTERM/SIGINT closes cleanly with exit code 0,
 // keeping every acknowledged command.
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { killAll, spawnTs, waitForOutput } from './testing/processes.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const dirs: string[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
 
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+// Each test owns the servers it starts: they are killed when it ends, however it ends.
+afterEach(async () => {
+  await killAll();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+afterAll(killAll);
 
 function tempDb(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-main-'));
@@ -24,24 +22,11 @@ function tempDb(): string {
   return path.join(dir, 'nested', 'board.db');
 }
 
-/** Starts server/main.ts and resolves with its URL once it logs that it listens. */
+/** Starts server/main.ts; `url` resolves once it logs that it listens. */
 function startMain(dbFile: string, env: Record<string, string> = {}) {
-  const child = spawn(tsx, ['server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PULLBOARD_DB: dbFile, ...env },
-  });
-  children.push(child);
-  let log = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = /listening on (http:\/\/[^ ]+)/.exec(log);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}: ${log}`)));
-  });
-  return { child, url, exited, log: () => log };
+  const s = spawnTs('server/main.ts', [], { PORT: '0', HOST: '127.0.0.1', PULLBOARD_DB: dbFile, ...env });
+  const url = waitForOutput(s, /listening on (http:\/\/[^ ]+)/);
+  return { child: s.child, url, exited: s.exited.then((e) => e.code), log: s.output };
 }
 
 describe('the server process', () => {
