@@ -55,11 +55,11 @@ describe('andon', () => {
     const server = await startServer({ seed: 'demo' });
     const welding = await weldingOf(server.url);
     const tablet = await connectClient(server.url, `tablet:${welding.id}`);
-    const help = await sendCommand(tablet, 'andon:raise', { stationId: welding.id, kind: 'help' });
+    const help = await sendCommand(tablet, 'andon.raise', { stationId: welding.id, kind: 'help' });
     expect(help.ok).toBe(true);
-    const stop = await sendCommand(tablet, 'andon:raise', { stationId: welding.id, kind: 'stop', note: 'escalated' });
+    const stop = await sendCommand(tablet, 'andon.raise', { stationId: welding.id, kind: 'stop', note: 'escalated' });
     expect(stop.ok && stop.station.andon?.kind).toBe('stop');
-    const bad = await sendCommand(tablet, 'andon:raise', { stationId: welding.id, kind: 'panic' } as never);
+    const bad = await sendCommand(tablet, 'andon.raise', { stationId: welding.id, kind: 'panic' } as never);
     expect(bad.ok).toBe(false);
 
     const again = await restartServer(server);

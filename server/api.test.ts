@@ -376,7 +376,7 @@ describe('GET /api/events', () => {
     const card = plant.housing.cards[0]!;
     const socket = await connectClient(server.url);
     for (let i = 0; i < 1100; i++) {
-      const ack = await sendCommand(socket, 'card:move', { cardId: card.id, to: DONE });
+      const ack = await sendCommand(socket, 'card.move', { cardId: card.id, to: DONE });
       if (!ack.ok) throw new Error(ack.error.message);
     }
     total = (await api.board()).seq;
@@ -500,8 +500,8 @@ describe('Idempotency-Key', () => {
     const socket = await connectClient(server.url, 'tablet');
     const seq0 = await api.lastSeq();
     const payload = { cardId: card.id, idempotencyKey: 'tablet-42' };
-    const first = await sendCommand(socket, 'card:consume', payload);
-    const second = await sendCommand(socket, 'card:consume', payload);
+    const first = await sendCommand(socket, 'card.consume', payload);
+    const second = await sendCommand(socket, 'card.consume', payload);
     expect(first.ok).toBe(true);
     expect(second).toEqual(first);
     expect(await api.lastSeq()).toBe(seq0 + 1);
@@ -517,7 +517,7 @@ describe('Idempotency-Key', () => {
     });
     expect(http.status).toBe(200);
     const socket = await connectClient(server.url);
-    const ack = await sendCommand(socket, 'card:move', { cardId: card.id, to: DONE, idempotencyKey: 'retry-me' });
+    const ack = await sendCommand(socket, 'card.move', { cardId: card.id, to: DONE, idempotencyKey: 'retry-me' });
     expect(ack).toEqual({ ok: true, ...(http.body as object) });
     expect(await api.lastSeq()).toBe(seq0 + 1);
   });

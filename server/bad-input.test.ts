@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Column, ErrorCode, Limits } from '../shared/names.ts';
-import { SocketCommands } from '../shared/protocol.ts';
+import { COMMAND_TYPES, COMMANDS } from '../shared/commands.ts';
 import {
   Api,
   buildPlant,
@@ -396,7 +396,7 @@ describe('requests outside the interface', () => {
 
 // ---------------------------------------------------------------- socket commands
 
-const commandNames = Object.keys(SocketCommands);
+const commandNames = COMMAND_TYPES.map((t) => COMMANDS[t].event);
 
 /** An ack of the documented failure shape, with one of the expected codes. */
 function expectFailedAck(ack: unknown, codes: ErrorCode[] = [ErrorCode.VALIDATION_FAILED]) {

@@ -71,7 +71,7 @@ describe('board:events broadcast', () => {
     const seq0 = await api.lastSeq();
     await Promise.all([lead.heard.waitForSeq(seq0), tv.heard.waitForSeq(seq0)]);
 
-    const ack = await sendCommand(lead.socket, 'card:move', { cardId: card.id, to: IN_PROGRESS });
+    const ack = await sendCommand(lead.socket, 'card.move', { cardId: card.id, to: IN_PROGRESS });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.seq).toBe(seq0 + 1);
@@ -102,7 +102,7 @@ describe('board:events broadcast', () => {
       for (const [j, card] of cards.entries()) {
         // Reorders in Done never conflict, so every command commits one event.
         if (j === 0) sends.push(api.move(card.id, DONE));
-        else sends.push(sendCommand(j === 1 ? a.socket : b.socket, 'card:move', { cardId: card.id, to: DONE }));
+        else sends.push(sendCommand(j === 1 ? a.socket : b.socket, 'card.move', { cardId: card.id, to: DONE }));
       }
     }
     await Promise.all(sends);
@@ -135,7 +135,7 @@ describe('board:events broadcast', () => {
     const lead = await subscriber('lead');
     const card = plant.housing.cards[0]!;
     const seq0 = await api.lastSeq();
-    const ack = await sendCommand(lead.socket, 'card:move', { cardId: card.id, to: REQUESTED });
+    const ack = await sendCommand(lead.socket, 'card.move', { cardId: card.id, to: REQUESTED });
     expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
     expect(await api.lastSeq()).toBe(seq0);
     const next = await api.move(card.id, DONE);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandType, Column } from '../shared/names.ts';
+import { Column } from '../shared/names.ts';
 import { createApp } from './app.ts';
 import type { App } from './app.ts';
 import { silentLogger } from './logger.ts';
@@ -48,14 +48,14 @@ describe('retention', () => {
     expect(app.service.eventsSince(seq)).toEqual([]);
     // The log goes on gap-free from where it is.
     const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
-    const out = app.service.execute({ type: CommandType.CARD_MOVE, cardId: card.id, to: Column.DONE }, { actor: 't' });
+    const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' });
     expect(out.ok).toBe(true);
     expect(app.service.eventsSince(seq - 1)!.map((e) => e.seq)).toEqual([seq, seq + 1]);
   });
 
   it('forgets an idempotency key after its window, so the same key then runs again', () => {
     const app = demo();
-    const cmd = { type: CommandType.STATION_CREATE, name: 'Rework' } as const;
+    const cmd = { type: 'station.create', name: 'Rework' } as const;
     const first = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
     const again = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
     expect(again.replayed).toBe(true);
@@ -75,7 +75,7 @@ describe('replay or snapshot', () => {
     expect(limit).toBe(200); // the demo board has 56 cards: the floor applies
     const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
     for (let i = 0; i < limit + 1; i++) {
-      const out = app.service.execute({ type: CommandType.CARD_MOVE, cardId: card.id, to: Column.DONE }, { actor: 't' });
+      const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' });
       expect(out.ok).toBe(true);
     }
     expect(app.service.eventsSince(start + 1)).toHaveLength(limit);

@@ -2,9 +2,10 @@
 // shipping dock. Card counts come from the Toyota formula; input loops make customer
 // demand at shipping cascade upstream. Seeded through the service, so the demo's
 // history is ordinary events in the log.
-import { CommandType, Column, StationKind } from '../shared/names.ts';
+import { Column, StationKind } from '../shared/names.ts';
 import { kanbanDemoSizing } from '../shared/demo.ts';
-import type { Card, Command, Loop, Station } from '../shared/schemas.ts';
+import type { Card, Loop, Station } from '../shared/schemas.ts';
+import type { Command } from '../shared/commands.ts';
 import type { BoardService } from './service.ts';
 
 /** Seeds the demo plant when the database is empty; returns whether it did. */
@@ -20,7 +21,7 @@ export function seedDemo(service: BoardService): boolean {
     return out.result;
   };
   const station = (name: string, kind: Station['kind'], inProgress: number | null, done: number | null, softDone = false) =>
-    (run({ type: CommandType.STATION_CREATE, name, kind, wipLimits: { inProgress, done }, softLimits: { done: softDone } }) as { station: Station }).station;
+    (run({ type: 'station.create', name, kind, wipLimits: { inProgress, done }, softLimits: { done: softDone } }) as { station: Station }).station;
 
   const supplier = station('Nordstahl (supplier)', StationKind.SUPPLIER, null, null);
   const machining = station('Machining', StationKind.PROCESS, 3, 8);
@@ -33,7 +34,7 @@ export function seedDemo(service: BoardService): boolean {
   for (const spec of kanbanDemoSizing()) {
     const ids = { supplier, machining, welding, paint, assembly, shipping };
     const out = run({
-      type: CommandType.LOOP_CREATE,
+      type: 'loop.create',
       partNumber: spec.partNumber,
       partName: spec.partName,
       supplierStationId: ids[spec.from].id,
@@ -48,9 +49,9 @@ export function seedDemo(service: BoardService): boolean {
 
   // Some hours of pull: shipping uses finished cylinders, which cascades upstream.
   const consume = (part: string, minutes = 7) =>
-    run({ type: CommandType.LOOP_CONSUME, loopId: loops[part]!.id }, minutes) as { card: Card };
+    run({ type: 'loop.consume', loopId: loops[part]!.id }, minutes) as { card: Card };
   const move = (cardId: string, to: Card['column'], minutes = 5) =>
-    run({ type: CommandType.CARD_MOVE, cardId, to }, minutes) as { card: Card };
+    run({ type: 'card.move', cardId, to }, minutes) as { card: Card };
 
   const fg = consume('FG-HC250', 20);
   move(fg.card.id, Column.IN_PROGRESS, 10); // uses a rod, a painted weldment and a seal kit

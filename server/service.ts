@@ -1,15 +1,24 @@
-// The board service: applies one command in one transaction and returns its events.
-// It knows nothing of Express or Socket.IO; transports call `execute` and subscribe to
-// committed events with `onEvents`.
-import { createHash, randomBytes } from 'node:crypto';
+// The board service composes the parts that turn a command into committed events: the
+// pull rules (shared/rules.ts `decide`), group commit (groupCommit.ts: the commands of one
+// event-loop turn share one transaction), idempotency keys (idempotency.ts), ids (ids.ts)
+// and the catch-up policy (catchup.ts). It knows nothing of Express, Socket.IO or HTTP
+// statuses: transports call `submit` and shape the answer, and subscribe to committed
+// events with `onEvents`. Events are published as soon as their transaction commits,
+// before the answers of the batch are handed back.
 import { snapshotOf } from '../shared/board.ts';
 import type { BoardState } from '../shared/board.ts';
+import type { Command, CommandType } from '../shared/commands.ts';
 import { DomainError } from '../shared/errors.ts';
-import { CommandType, ErrorCode, Limits } from '../shared/names.ts';
-import { decide, Role } from '../shared/rules.ts';
-import type { CommandContext, CommandResult, Decision } from '../shared/rules.ts';
-import type { BoardEvent, BoardSnapshot, Command } from '../shared/schemas.ts';
+import { ErrorCode, Role } from '../shared/names.ts';
+import { decide } from '../shared/rules.ts';
+import type { CommandContext } from '../shared/rules.ts';
+import type { BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
+import { shouldReplay, replayLimit } from './catchup.ts';
 import type { BoardRepository, IdempotencyRecord } from './db/repository.ts';
+import { GroupCommit } from './groupCommit.ts';
+import { fingerprintOf, recall, recordOf } from './idempotency.ts';
+import type { Answer } from './idempotency.ts';
+import { idInUse, newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 
 export interface ExecuteMeta {
@@ -20,27 +29,31 @@ export interface ExecuteMeta {
   now?: Date;
 }
 
-/** The outcome of a command, ready for any transport to shape. */
-export type Outcome =
-  | { ok: true; status: number; result: CommandResult; events: BoardEvent[]; replayed: boolean }
-  | { ok: false; status: number; error: DomainError; replayed: boolean };
+/** The outcome of a command: its answer, the events it committed, and whether it was a repeat. */
+export type Outcome<K extends CommandType = CommandType> = Answer<K> & {
+  events: BoardEvent[];
+  /** The answer was recalled for a repeated Idempotency-Key; nothing ran. */
+  replayed: boolean;
+};
 
-const CREATED = new Set<string>([CommandType.STATION_CREATE, CommandType.LOOP_CREATE]);
-/** Most commands one group commit takes; the rest go in the next transaction. */
-const MAX_BATCH = 256;
+/** What one transaction collects from the commands it holds. */
+class Batch {
+  readonly events: BoardEvent[] = [];
+  readonly records: IdempotencyRecord[] = [];
+  readonly keys = new Map<string, IdempotencyRecord>();
+  readonly undos: Array<() => void> = [];
+}
 
 interface Job {
-  command: Command;
-  meta: ExecuteMeta;
-  resolve?: (outcome: Outcome) => void;
-  reject?: (err: unknown) => void;
+  /** Decides the command into the batch; returns the function that answers it. */
+  decide(batch: Batch): () => void;
+  reject(err: unknown): void;
 }
 
 export class BoardService {
-  private state: BoardState;
+  private readonly state: BoardState;
   private readonly listeners = new Set<(events: BoardEvent[]) => void>();
-  private readonly queue: Job[] = [];
-  private flushScheduled = false;
+  private readonly commits: GroupCommit<Job>;
   private closed = false;
 
   constructor(
@@ -48,6 +61,7 @@ export class BoardService {
     private readonly log: Logger,
   ) {
     this.state = repo.loadState();
+    this.commits = new GroupCommit((jobs) => this.runBatch(jobs));
   }
 
   /** The identity of the event log (changes when a backup is restored). */
@@ -67,22 +81,16 @@ export class BoardService {
     return snapshotOf(this.state);
   }
 
-  /** Events after `after` (oldest first), or null when some of them are no longer kept. */
+  /** Events after `after` (oldest first), or null when a snapshot should be sent instead. */
   eventsSince(after: number, limit = Number.MAX_SAFE_INTEGER): BoardEvent[] | null {
-    if (after >= this.state.seq) return after === this.state.seq ? [] : null;
-    // Far behind, a snapshot is smaller and faster than the replay: an event carries
-    // about one card, so past about half the board's cards the snapshot wins (measured
-    // by the benchmark's catch-up figure).
-    if (this.state.seq - after > this.replayLimit()) return null;
-    const first = this.repo.firstSeq();
-    if (first === null || first > after + 1) return null;
+    if (after === this.state.seq) return [];
+    if (!shouldReplay(after, this.state.seq, Object.keys(this.state.cards).length, this.repo)) return null;
     return this.repo.eventsAfter(after, limit);
   }
 
   /** How many missed events a subscriber may be sent before a snapshot is cheaper. */
   replayLimit(): number {
-    const cards = Object.keys(this.state.cards).length;
-    return Math.min(Limits.REPLAY_MAX_EVENTS, Math.max(Limits.REPLAY_MIN_EVENTS, Math.ceil(cards / 2)));
+    return replayLimit(Object.keys(this.state.cards).length);
   }
 
   eventsPage(after: number, limit: number): { events: BoardEvent[]; lastSeq: number } {
@@ -100,15 +108,21 @@ export class BoardService {
     return { events, keys };
   }
 
-  /** Calls `fn` with the events of every committed command, in seq order. */
+  /** Calls `fn` with the events of every committed transaction, in seq order. */
   onEvents(fn: (events: BoardEvent[]) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  /** Runs one command now, in its own transaction (the seed and tests use this). */
-  execute(command: Command, meta: ExecuteMeta): Outcome {
-    return this.runBatch([{ command, meta }])[0]!;
+  /**
+   * Runs one command now, in its own transaction (the seed and tests use this). Throws
+   * only when the transaction cannot commit (then nothing changed).
+   */
+  execute<K extends CommandType>(command: Command<K>, meta: ExecuteMeta): Outcome<K> {
+    const batch = new Batch();
+    const outcome = this.decideInto(batch, command, meta);
+    this.commit(batch);
+    return outcome;
   }
 
   /**
@@ -117,108 +131,101 @@ export class BoardService {
    * event loop share one durable transaction (one fsync), so under load the disk is
    * not the bottleneck; each still gets its own answer, and events keep seq order.
    */
-  submit(command: Command, meta: ExecuteMeta): Promise<Outcome> {
+  submit<K extends CommandType>(command: Command<K>, meta: ExecuteMeta): Promise<Outcome<K>> {
     if (this.closed) {
       return Promise.reject(
         new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Pullboard is shutting down; nothing was changed, send it again'),
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, meta, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.commits.add({
+        decide: (batch) => {
+          const outcome = this.decideInto(batch, command, meta);
+          return () => resolve(outcome);
+        },
+        reject,
+      });
     });
   }
 
   /** Commits and answers every queued command now, then refuses new ones (shutdown). */
   close(): void {
-    this.flush();
+    this.commits.flush();
     this.closed = true;
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    while (this.queue.length > 0) {
-      const jobs = this.queue.splice(0, MAX_BATCH);
-      let outcomes: Outcome[];
-      try {
-        outcomes = this.runBatch(jobs);
-      } catch (err) {
-        for (const j of jobs) j.reject?.(err);
-        continue;
-      }
-      jobs.forEach((j, i) => j.resolve?.(outcomes[i]!));
+  /** One group commit: decide every job on the live board, commit once, then answer. */
+  private runBatch(jobs: Job[]): void {
+    const batch = new Batch();
+    const answers = jobs.map((j) => j.decide(batch));
+    try {
+      this.commit(batch);
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+      return;
     }
+    for (const answer of answers) answer();
   }
 
   /**
-   * The rules decide each command in turn on the live board (in place, so a 1,000-card
-   * board is not copied per command); the events and state rows of all of them commit
-   * in one transaction, and only then are the events published. If the transaction
-   * fails, every change is undone and nobody is told anything succeeded.
-   * With an idempotency key, a repeated key returns the first answer unchanged.
+   * The rules decide the command on the live board (in place, so a 1,000-card board is
+   * not copied per command); its events, state and idempotency record join the batch.
+   * A repeated idempotency key recalls the first answer and runs nothing.
    */
-  private runBatch(jobs: readonly Job[]): Outcome[] {
-    const outcomes: Outcome[] = [];
-    const decisions: Decision[] = [];
-    const events: BoardEvent[] = [];
-    const records: IdempotencyRecord[] = [];
-    const keysInBatch = new Map<string, IdempotencyRecord>();
-
-    for (const { command, meta } of jobs) {
-      const key = meta.idempotencyKey;
-      const fingerprint = key === undefined ? '' : fingerprintOf(command);
-      if (key !== undefined) {
-        const seen = keysInBatch.get(key) ?? this.repo.findIdempotency(key);
-        if (seen) {
-          outcomes.push(seen.fingerprint === fingerprint ? replay(seen.status, seen.body) : keyReused(key));
-          continue;
-        }
-      }
-      const remember = (status: number, body: unknown) => {
-        if (key === undefined) return;
-        const r = { key, fingerprint, status, body };
-        records.push(r);
-        keysInBatch.set(key, r);
-      };
-      const ctx: CommandContext = {
-        now: (meta.now ?? new Date()).toISOString(),
-        actor: meta.actor,
-        role: meta.role ?? Role.LEAD,
-        newId: (prefix) => this.newId(prefix),
-      };
-      try {
-        const d = decide(this.state, command, ctx, { inPlace: true });
-        decisions.push(d);
-        events.push(...d.events);
-        const status = CREATED.has(command.type) ? 201 : 200;
-        remember(status, d.result);
-        outcomes.push({ ok: true, status, result: d.result, events: d.events, replayed: false });
-      } catch (err) {
-        // decide() has already undone its own changes.
-        const error =
-          err instanceof DomainError
-            ? err
-            : new DomainError(ErrorCode.INTERNAL, 'Internal error; nothing was changed');
-        if (!(err instanceof DomainError)) this.log.error('command failed', err);
-        else remember(error.status, { error: error.toJSON() });
-        outcomes.push({ ok: false, status: error.status, error, replayed: false });
-      }
+  private decideInto<K extends CommandType>(batch: Batch, command: Command<K>, meta: ExecuteMeta): Outcome<K> {
+    const key = meta.idempotencyKey;
+    const fingerprint = key === undefined ? '' : fingerprintOf(command);
+    if (key !== undefined) {
+      const seen = batch.keys.get(key) ?? this.repo.findIdempotency(key);
+      if (seen) return { ...recall(command.type, fingerprint, seen), events: [], replayed: true };
     }
+    const ctx: CommandContext = {
+      now: (meta.now ?? new Date()).toISOString(),
+      actor: meta.actor,
+      role: meta.role ?? Role.LEAD,
+      newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id)),
+    };
+    let answer: Answer<K>;
+    let events: BoardEvent[] = [];
+    try {
+      const d = decide(this.state, command, ctx, { inPlace: true });
+      batch.undos.push(d.undo);
+      batch.events.push(...d.events);
+      events = d.events;
+      answer = { ok: true, result: d.result };
+    } catch (err) {
+      // decide() has already undone its own changes.
+      if (!(err instanceof DomainError)) {
+        this.log.error('command failed', err);
+        // Not remembered under the key: a retry may well succeed.
+        return { ok: false, error: new DomainError(ErrorCode.INTERNAL, 'Internal error; nothing was changed'), events, replayed: false };
+      }
+      answer = { ok: false, error: err };
+    }
+    if (key !== undefined) {
+      const record = recordOf(key, fingerprint, answer);
+      batch.records.push(record);
+      batch.keys.set(key, record);
+    }
+    return { ...answer, events, replayed: false };
+  }
 
-    if (events.length > 0 || records.length > 0) {
+  /**
+   * Commits the batch in one transaction and publishes its events; if the transaction
+   * fails, every change is undone (newest first), nobody is told anything succeeded, and
+   * the error is thrown.
+   */
+  private commit(batch: Batch): void {
+    if (batch.events.length > 0 || batch.records.length > 0) {
       try {
-        this.repo.commit({ events, state: this.state, idempotency: records });
+        this.repo.commit({ events: batch.events, state: this.state, idempotency: batch.records });
       } catch (err) {
-        for (let i = decisions.length - 1; i >= 0; i--) decisions[i]!.undo();
+        for (let i = batch.undos.length - 1; i >= 0; i--) batch.undos[i]!();
         throw err;
       }
     }
     // Committed: from here on the changes are durable and may be announced.
-    this.publish(events);
-    return outcomes;
+    this.publish(batch.events);
   }
 
   private publish(events: BoardEvent[]): void {
@@ -231,36 +238,4 @@ export class BoardService {
       }
     }
   }
-
-  private newId(prefix: string): string {
-    for (;;) {
-      const id = `${prefix}_${randomBytes(9).toString('base64url')}`;
-      if (!this.state.stations[id] && !this.state.loops[id] && !this.state.cards[id]) return id;
-    }
-  }
-}
-
-function keyReused(key: string): Outcome {
-  const error = new DomainError(
-    ErrorCode.VALIDATION_FAILED,
-    'This Idempotency-Key was already used for a different request',
-    { idempotencyKey: key },
-  );
-  return { ok: false, status: error.status, error, replayed: false };
-}
-
-function replay(status: number, body: unknown): Outcome {
-  if (status < 400) return { ok: true, status, result: body as CommandResult, events: [], replayed: true };
-  const e = (body as { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } }).error;
-  return { ok: false, status, error: new DomainError(e.code, e.message, e.details), replayed: true };
-}
-
-/** Hash of the command with its keys sorted: HTTP and the socket build the same command in different key orders. */
-function fingerprintOf(command: Command): string {
-  return createHash('sha256').update(JSON.stringify(command, sortedKeys)).digest('base64url');
-}
-
-function sortedKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -4,10 +4,12 @@
 // one tick: a subscriber can neither miss nor receive twice an event.
 import type { Server, Socket } from 'socket.io';
 import { DomainError, validationError } from '../shared/errors.ts';
-import { ErrorCode, SocketEvent } from '../shared/names.ts';
-import { HandshakeAuth, IdempotencyKey, SocketCommands, SubscribePayload } from '../shared/protocol.ts';
-import type { ClientToServerEvents, ServerToClientEvents, SocketCommandEvent } from '../shared/protocol.ts';
-import type { ApiError, Command } from '../shared/schemas.ts';
+import { commandTypeOfEvent, parseCommand } from '../shared/commands.ts';
+import type { CommandType } from '../shared/commands.ts';
+import { ErrorCode, Limits, SocketEvent } from '../shared/names.ts';
+import { HandshakeAuth, IdempotencyKey, SubscribePayload } from '../shared/protocol.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
+import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
 import type { BoardService } from './service.ts';
 
@@ -22,11 +24,33 @@ function errorAck(err: unknown, log: Logger): { ok: false; error: ApiError } {
   return { ok: false, error: { code: ErrorCode.INTERNAL, message: 'Internal error; nothing was changed' } };
 }
 
+/** Splits a socket payload into the command's fields and its idempotency key. */
+function splitKey(payload: unknown): { fields: unknown; key: string | undefined } {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !Object.hasOwn(payload, 'idempotencyKey')) {
+    return { fields: payload, key: undefined };
+  }
+  const fields = Object.fromEntries(Object.entries(payload).filter(([k]) => k !== 'idempotencyKey'));
+  const k = IdempotencyKey.safeParse(Object.getOwnPropertyDescriptor(payload, 'idempotencyKey')?.value);
+  if (!k.success) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `idempotencyKey must be 1 to ${Limits.IDEMPOTENCY_KEY} characters`);
+  }
+  return { fields, key: k.data };
+}
+
 /** Wires the board protocol onto a Socket.IO server. */
 export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger): void {
   service.onEvents((events) => {
     io.to(ROOM).emit(SocketEvent.BOARD_EVENTS, events);
   });
+
+  /** validate -> submit (group commit) -> the socket answer `{ok: true, ...result}`. */
+  async function runCommand(type: CommandType, payload: unknown, actor: string): Promise<unknown> {
+    const { fields, key } = splitKey(payload);
+    const parsed = parseCommand(type, fields);
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    const out = await service.submit(parsed.command, { actor, idempotencyKey: key });
+    return out.ok ? { ok: true, ...out.result } : { ok: false, error: out.error.toJSON() };
+  }
 
   io.on('connection', (socket: BoardSocket) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -48,26 +72,13 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
       }
     });
 
-    for (const name of Object.keys(SocketCommands) as SocketCommandEvent[]) {
-      const spec = SocketCommands[name];
-      // The handler is the same for every command; the maps in shared/ type the acks.
-      socket.on(name, (async (payload: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
-        try {
-          const key = (payload as { idempotencyKey?: unknown } | null)?.idempotencyKey;
-          if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
-            throw new DomainError(ErrorCode.VALIDATION_FAILED, 'idempotencyKey must be 1 to 128 characters');
-          }
-          const p = spec.schema.safeParse(payload);
-          if (!p.success) throw validationError(p.error.issues);
-          const { idempotencyKey, ...fields } = p.data as { idempotencyKey?: string };
-          const command = { ...fields, type: spec.type } as Command;
-          const out = await service.submit(command, { actor, idempotencyKey });
-          reply(out.ok ? { ok: true, ...out.result } : { ok: false, error: out.error.toJSON() });
-        } catch (err) {
-          reply(errorAck(err, log));
-        }
-      }) as never);
-    }
+    // Every command of the table, by its event name. One listener for all of them: the
+    // payload is unknown until the table's schema has parsed it.
+    socket.onAny((event: string, payload: unknown, ack: unknown) => {
+      const type = commandTypeOfEvent(event);
+      if (type === undefined) return;
+      const reply = typeof ack === 'function' ? (res: unknown) => void ack(res) : () => {};
+      void runCommand(type, payload, actor).then(reply, (err: unknown) => reply(errorAck(err, log)));
+    });
   });
 }

@@ -18,10 +18,11 @@ import {
 } from './board.ts';
 import type { BoardState } from './board.ts';
 import { BoardWriter } from './board.ts';
-import { Column, CommandType, EventType } from './names.ts';
+import { Column, EventType } from './names.ts';
 import { decide } from './rules.ts';
 import { BoardEventSchema, BoardSnapshotSchema } from './schemas.ts';
-import type { BoardEvent, BoardSnapshot, Card, Command } from './schemas.ts';
+import type { BoardEvent, BoardSnapshot, Card } from './schemas.ts';
+import type { Command } from './commands.ts';
 import { T0, byWhat, deepFreeze, smallPlant } from './testing.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
@@ -33,7 +34,7 @@ function workedPlant(): P {
   p.plant.bring(p.plant.serial(p.pump, 1).id, IN_PROGRESS);
   p.plant.bring(p.plant.serial(p.blank, 1).id, IN_PROGRESS);
   p.plant.move(p.plant.serial(p.housing, 2).id, DONE, { before: p.plant.serial(p.blank, 2).id });
-  p.plant.run({ type: CommandType.STATION_UPDATE, stationId: p.shipping.id, position: 0 });
+  p.plant.run({ type: 'station.update', stationId: p.shipping.id, position: 0 });
   return p;
 }
 
@@ -54,15 +55,15 @@ describe('applyEvent', () => {
   });
 
   const commands = byWhat<{ what: string; command: (p: P) => Command }>([
-    { what: 'a new station', command: () => ({ type: CommandType.STATION_CREATE, name: 'Paint' }) },
+    { what: 'a new station', command: () => ({ type: 'station.create', name: 'Paint' }) },
     {
       what: 'a station moved upstream',
-      command: (p) => ({ type: CommandType.STATION_UPDATE, stationId: p.assembly.id, position: 0 }),
+      command: (p) => ({ type: 'station.update', stationId: p.assembly.id, position: 0 }),
     },
     {
       what: 'a new loop',
       command: (p) => ({
-        type: CommandType.LOOP_CREATE,
+        type: 'loop.create',
         partNumber: 'BLT-9',
         supplierStationId: p.steel.id,
         consumerStationId: p.assembly.id,
@@ -73,20 +74,20 @@ describe('applyEvent', () => {
     },
     {
       what: 'a loop with more cards',
-      command: (p) => ({ type: CommandType.LOOP_UPDATE, loopId: p.blank.id, cardCount: 6 }),
+      command: (p) => ({ type: 'loop.update', loopId: p.blank.id, cardCount: 6 }),
     },
     {
       what: 'a loop with fewer cards',
-      command: (p) => ({ type: CommandType.LOOP_UPDATE, loopId: p.shaft.id, cardCount: 1 }),
+      command: (p) => ({ type: 'loop.update', loopId: p.shaft.id, cardCount: 1 }),
     },
     {
       what: 'a cascading start',
-      command: (p) => ({ type: CommandType.CARD_MOVE, cardId: p.plant.serial(p.shaft, 1).id, to: IN_PROGRESS }),
+      command: (p) => ({ type: 'card.move', cardId: p.plant.serial(p.shaft, 1).id, to: IN_PROGRESS }),
     },
     {
       what: 'a reorder',
       command: (p) => ({
-        type: CommandType.CARD_MOVE,
+        type: 'card.move',
         cardId: p.plant.serial(p.blank, 3).id,
         to: DONE,
         beforeCardId: p.plant.serial(p.housing, 2).id,
@@ -94,9 +95,9 @@ describe('applyEvent', () => {
     },
     {
       what: 'a card consumption',
-      command: (p) => ({ type: CommandType.CARD_CONSUME, cardId: p.plant.serial(p.pump, 2).id }),
+      command: (p) => ({ type: 'card.consume', cardId: p.plant.serial(p.pump, 2).id }),
     },
-    { what: 'a loop consumption', command: (p) => ({ type: CommandType.LOOP_CONSUME, loopId: p.blank.id }) },
+    { what: 'a loop consumption', command: (p) => ({ type: 'loop.consume', loopId: p.blank.id }) },
   ]);
 
   it.each(commands)('rebuilds decide’s state from decide’s events for %s', (_, { command }) => {
@@ -139,7 +140,7 @@ describe('applyEvent', () => {
   it('leaves loops and cards as they were on a station event', () => {
     const p = workedPlant();
     const before = p.plant.state;
-    const after = p.plant.run({ type: CommandType.STATION_UPDATE, stationId: p.steel.id, name: 'Steel yard' }).state;
+    const after = p.plant.run({ type: 'station.update', stationId: p.steel.id, name: 'Steel yard' }).state;
     expect(after.loops).toBe(before.loops);
     expect(after.cards).toBe(before.cards);
     expect(after.stations[p.steel.id]?.name).toBe('Steel yard');
@@ -333,9 +334,9 @@ describe('decide in place (the server board)', () => {
     const live = clone(plant.state);
     const copy = clone(live);
     const card = Object.values(live.cards).find((c) => c.column === DONE)!;
-    const d = decide(live, { type: CommandType.CARD_CONSUME, cardId: card.id }, testContextFor(live));
+    const d = decide(live, { type: 'card.consume', cardId: card.id }, testContextFor(live));
     expect(live).toEqual(copy); // copy-on-write by default
-    const inPlace = decide(live, { type: CommandType.CARD_CONSUME, cardId: card.id }, testContextFor(live), { inPlace: true });
+    const inPlace = decide(live, { type: 'card.consume', cardId: card.id }, testContextFor(live), { inPlace: true });
     expect(inPlace.state).toBe(live);
     expect(live.seq).toBe(copy.seq + 1);
     expect(live.cards[card.id]!.column).toBe(REQUESTED);
@@ -349,7 +350,7 @@ describe('decide in place (the server board)', () => {
     const live = clone(plant.state);
     const copy = clone(live);
     expect(() =>
-      decide(live, { type: CommandType.CARD_MOVE, cardId: 'cd-404', to: IN_PROGRESS }, testContextFor(live), { inPlace: true }),
+      decide(live, { type: 'card.move', cardId: 'cd-404', to: IN_PROGRESS }, testContextFor(live), { inPlace: true }),
     ).toThrow();
     expect(live).toEqual(copy);
   });
@@ -360,7 +361,7 @@ describe('decide in place (the server board)', () => {
     const copy = clone(live);
     const loop = Object.values(live.loops)[0]!;
     const w = new BoardWriter(live, true);
-    const d = decide(clone(live), { type: CommandType.LOOP_UPDATE, loopId: loop.id, cardCount: loop.cardCount + 2 }, testContextFor(live));
+    const d = decide(clone(live), { type: 'loop.update', loopId: loop.id, cardCount: loop.cardCount + 2 }, testContextFor(live));
     for (const e of d.events) w.apply(e);
     expect(Object.keys(live.cards).length).toBe(Object.keys(copy.cards).length + 2);
     w.undo();

@@ -137,13 +137,14 @@ export class BoardWriter {
     this.undoLog.length = 0;
   }
 
-  private put<T extends Station | Loop | Card>(name: MapName, id: string, value: T | undefined): void {
+  private put<N extends MapName>(name: N, id: string, value: MutableBoard[N][string] | undefined): void {
     const s = this.state;
     if (!this.inPlace && !this.copied.has(name)) {
-      s[name] = { ...s[name] } as never;
+      const copy: MutableBoard[N] = { ...s[name] };
+      s[name] = copy;
       this.copied.add(name);
     }
-    const map = s[name] as Record<string, T>;
+    const map: MutableBoard[N] = s[name];
     if (this.inPlace) {
       const had = Object.hasOwn(map, id);
       const old = map[id];

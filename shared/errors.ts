@@ -1,4 +1,4 @@
-import { ErrorCode, ERROR_STATUS } from './names.ts';
+import { ErrorCode } from './names.ts';
 import type { ApiError } from './schemas.ts';
 
 /** A refusal the caller can act on; carries one of the api.md error codes. */
@@ -10,10 +10,6 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = 'DomainError';
-  }
-
-  get status(): number {
-    return ERROR_STATUS[this.code];
   }
 
   toJSON(): ApiError {

@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { applyEvents, columnCards, columnCount, fullContainers, loopCards } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError } from './errors.ts';
-import { COLUMNS, Column, CommandType, ErrorCode, EventType, StationKind } from './names.ts';
-import { decide, Role } from './rules.ts';
+import { COLUMNS, Column, ErrorCode, EventType, StationKind } from './names.ts';
+import { decide } from './rules.ts';
+import { Role } from './names.ts';
 import type { Decision } from './rules.ts';
-import type { Command } from './schemas.ts';
+import type { Command } from './commands.ts';
 import { Plant, deepFreeze } from './testing.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
@@ -79,19 +80,19 @@ type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
 /** Turns a random step into a concrete command against the current state. */
 function toCommand(s: BoardState, st: Step, cardIds: readonly string[], loopIds: readonly string[]): Command {
-  if (st.kind === 'consumeLoop') return { type: CommandType.LOOP_CONSUME, loopId: loopIds[st.loop % loopIds.length]! };
+  if (st.kind === 'consumeLoop') return { type: 'loop.consume', loopId: loopIds[st.loop % loopIds.length]! };
   const card = s.cards[cardIds[st.card % cardIds.length]!]!;
   const expectedVersion = (v: VersionClaim) =>
     v === 'current' ? { expectedVersion: card.version } : v === 'stale' ? { expectedVersion: card.version + 1 } : {};
   switch (st.kind) {
     case 'consume':
-      return { type: CommandType.CARD_CONSUME, cardId: card.id, ...expectedVersion(st.version) };
+      return { type: 'card.consume', cardId: card.id, ...expectedVersion(st.version) };
     case 'forward':
       return card.column === DONE
-        ? { type: CommandType.CARD_CONSUME, cardId: card.id }
-        : { type: CommandType.CARD_MOVE, cardId: card.id, to: card.column === REQUESTED ? IN_PROGRESS : DONE };
+        ? { type: 'card.consume', cardId: card.id }
+        : { type: 'card.move', cardId: card.id, to: card.column === REQUESTED ? IN_PROGRESS : DONE };
     case 'stepBack':
-      return { type: CommandType.CARD_MOVE, cardId: card.id, to: card.column === DONE ? IN_PROGRESS : REQUESTED };
+      return { type: 'card.move', cardId: card.id, to: card.column === DONE ? IN_PROGRESS : REQUESTED };
     case 'move': {
       let beforeCardId: string | null = null;
       const b = st.before;
@@ -101,7 +102,7 @@ function toCommand(s: BoardState, st: Step, cardIds: readonly string[], loopIds:
         const list = columnCards(s, card.stationId, st.to);
         beforeCardId = list.length > 0 ? list[b.index % list.length]!.id : null;
       }
-      return { type: CommandType.CARD_MOVE, cardId: card.id, to: st.to, beforeCardId, ...expectedVersion(st.version) };
+      return { type: 'card.move', cardId: card.id, to: st.to, beforeCardId, ...expectedVersion(st.version) };
     }
   }
 }
@@ -158,7 +159,7 @@ function checkDecision(prev: BoardState, d: Decision, command: Command, role: Ro
       // A step back of a start gives its unused input back: Requested -> Done, one cycle less.
       expect(old.column, 'only a waiting signal is given back').toBe(REQUESTED);
       expect(e.card).toMatchObject({ column: DONE, cycle: old.cycle - 1 });
-      expect(command.type).toBe(CommandType.CARD_MOVE);
+      expect(command.type).toBe('card.move');
     } else if (e.type === EventType.CARD_CONSUMED) {
       expect(old.column, 'only full containers are used').toBe(DONE);
       expect(e.card).toMatchObject({ column: REQUESTED, cycle: old.cycle + 1 });
@@ -239,9 +240,9 @@ describe('the pull rules under random shop-floor activity', () => {
     // The walk must reach the interesting cases, or the property proves little.
     for (const key of [
       'accepted with cascade',
-      `accepted ${CommandType.CARD_MOVE}`,
-      `accepted ${CommandType.CARD_CONSUME}`,
-      `accepted ${CommandType.LOOP_CONSUME}`,
+      `accepted ${'card.move'}`,
+      `accepted ${'card.consume'}`,
+      `accepted ${'loop.consume'}`,
       'over the soft limit',
       ErrorCode.WIP_LIMIT_REACHED,
       ErrorCode.STARVED,

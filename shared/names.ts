@@ -52,21 +52,6 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** HTTP status for each error code (api.md). */
-export const ERROR_STATUS: Record<ErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  WIP_LIMIT_REACHED: 409,
-  INVALID_TRANSITION: 409,
-  STARVED: 409,
-  VERSION_CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  SERVICE_UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
 export const EventType = {
   STATION_CREATED: 'station.created',
   STATION_UPDATED: 'station.updated',
@@ -80,18 +65,9 @@ export const EventType = {
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
-export const CommandType = {
-  STATION_CREATE: 'station.create',
-  STATION_UPDATE: 'station.update',
-  LOOP_CREATE: 'loop.create',
-  LOOP_UPDATE: 'loop.update',
-  CARD_MOVE: 'card.move',
-  CARD_CONSUME: 'card.consume',
-  LOOP_CONSUME: 'loop.consume',
-  ANDON_RAISE: 'andon.raise',
-  ANDON_CLEAR: 'andon.clear',
-} as const;
-export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+/** Who a user, device or token acts as. */
+export const Role = { ADMIN: 'admin', LEAD: 'lead', OPERATOR: 'operator', VIEWER: 'viewer' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
 
 /** Why a card moved; derived from the columns it left and entered. */
 export const MoveKind = {
@@ -102,19 +78,10 @@ export const MoveKind = {
 } as const;
 export type MoveKind = (typeof MoveKind)[keyof typeof MoveKind];
 
-/** Socket.IO event names, `entity:verb`. */
+/** Socket.IO event names, `entity:verb`, other than commands (the command table names those). */
 export const SocketEvent = {
   BOARD_SUBSCRIBE: 'board:subscribe',
   BOARD_EVENTS: 'board:events',
-  STATION_CREATE: 'station:create',
-  STATION_UPDATE: 'station:update',
-  LOOP_CREATE: 'loop:create',
-  LOOP_UPDATE: 'loop:update',
-  CARD_MOVE: 'card:move',
-  CARD_CONSUME: 'card:consume',
-  LOOP_CONSUME: 'loop:consume',
-  ANDON_RAISE: 'andon:raise',
-  ANDON_CLEAR: 'andon:clear',
 } as const;
 export type SocketEvent = (typeof SocketEvent)[keyof typeof SocketEvent];
 

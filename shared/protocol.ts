@@ -2,26 +2,18 @@
 // payload schemas and typed acknowledgements. Type hints are not validation, so the
 // server parses every payload with the schemas here.
 import { z } from 'zod';
-import { CommandType, Limits, SocketEvent } from './names.ts';
-import {
-  ClearAndonBody,
-  ConsumeCardBody,
-  ConsumeLoopBody,
-  CreateLoopBody,
-  CreateStationBody,
-  Ref,
-  MoveCardBody,
-  RaiseAndonBody,
-  UpdateLoopBody,
-  UpdateStationBody,
-} from './schemas.ts';
-import type { ApiError, BoardEvent, BoardSnapshot, Card, Loop, Station } from './schemas.ts';
+import { ErrorCode, Limits } from './names.ts';
+import { COMMANDS, parseResult } from './commands.ts';
+import type { CommandInput, CommandResults, CommandType, SocketCommandEvent } from './commands.ts';
+import { ApiErrorSchema } from './schemas.ts';
+import type { ApiError, BoardEvent, BoardSnapshot } from './schemas.ts';
+
+export type { SocketCommandEvent } from './commands.ts';
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
 export type AckFn<T> = (res: Ack<T>) => void;
 
 export const IdempotencyKey = z.string().min(1).max(Limits.IDEMPOTENCY_KEY);
-const withKey = { idempotencyKey: IdempotencyKey.optional() };
 
 export const SubscribePayload = z.strictObject({
   afterSeq: z.number().int().min(0).optional(),
@@ -35,71 +27,20 @@ export type SubscribePayload = z.infer<typeof SubscribePayload>;
 /** Every answer names the log it belongs to; clients send it back with `afterSeq`. */
 export type SubscribeResult = ({ snapshot: BoardSnapshot } | { events: BoardEvent[] }) & { logId?: string };
 
-/** Socket command event -> the command it carries and its payload schema. */
-export const SocketCommands = {
-  [SocketEvent.STATION_CREATE]: {
-    type: CommandType.STATION_CREATE,
-    schema: CreateStationBody.extend(withKey),
-  },
-  [SocketEvent.STATION_UPDATE]: {
-    type: CommandType.STATION_UPDATE,
-    schema: UpdateStationBody.extend({ stationId: Ref, ...withKey }),
-  },
-  [SocketEvent.LOOP_CREATE]: {
-    type: CommandType.LOOP_CREATE,
-    schema: CreateLoopBody.extend(withKey),
-  },
-  [SocketEvent.LOOP_UPDATE]: {
-    type: CommandType.LOOP_UPDATE,
-    schema: UpdateLoopBody.extend({ loopId: Ref, ...withKey }),
-  },
-  [SocketEvent.CARD_MOVE]: {
-    type: CommandType.CARD_MOVE,
-    schema: MoveCardBody.extend({ cardId: Ref, ...withKey }),
-  },
-  [SocketEvent.CARD_CONSUME]: {
-    type: CommandType.CARD_CONSUME,
-    schema: ConsumeCardBody.extend({ cardId: Ref, ...withKey }),
-  },
-  [SocketEvent.LOOP_CONSUME]: {
-    type: CommandType.LOOP_CONSUME,
-    schema: ConsumeLoopBody.extend({ loopId: Ref, ...withKey }),
-  },
-  [SocketEvent.ANDON_RAISE]: {
-    type: CommandType.ANDON_RAISE,
-    schema: RaiseAndonBody.extend({ stationId: Ref, ...withKey }),
-  },
-  [SocketEvent.ANDON_CLEAR]: {
-    type: CommandType.ANDON_CLEAR,
-    schema: ClearAndonBody.extend({ stationId: Ref, ...withKey }),
-  },
-} as const;
-export type SocketCommandEvent = keyof typeof SocketCommands;
-export type SocketCommandPayload<E extends SocketCommandEvent> = z.input<
-  (typeof SocketCommands)[E]['schema']
->;
+/** The socket payload of a command: its fields and an optional idempotency key. */
+export type CommandPayload<K extends CommandType> = CommandInput[K] & { idempotencyKey?: string };
 
-export type CardResult = { card: Card; seq: number };
-export interface SocketCommandResults {
-  'station:create': { station: Station };
-  'station:update': { station: Station };
-  'loop:create': { loop: Loop; cards: Card[] };
-  'loop:update': { loop: Loop };
-  'card:move': CardResult;
-  'card:consume': CardResult;
-  'loop:consume': CardResult;
-  'andon:raise': { station: Station };
-  'andon:clear': { station: Station };
-}
+/**
+ * Commands on the wire. Every command event carries an object and is answered with an
+ * `Ack`; the answer is read with the command table's result schema (`parseAck`), so
+ * its type is checked, not assumed. One signature for all of them lets a caller send
+ * any command of the table through one typed `emit`.
+ */
+type CommandEmit = (payload: object, ack: (res: unknown) => void) => void;
 
 export type ClientToServerEvents = {
   'board:subscribe': (payload: SubscribePayload, ack: AckFn<SubscribeResult>) => void;
-} & {
-  [E in SocketCommandEvent]: (
-    payload: SocketCommandPayload<E>,
-    ack: AckFn<SocketCommandResults[E]>,
-  ) => void;
-};
+} & { [E in SocketCommandEvent]: CommandEmit };
 
 export interface ServerToClientEvents {
   /** Every committed event, in seq order, to every subscribed client. */
@@ -111,3 +52,20 @@ export const HandshakeAuth = z.object({
   actor: z.string().trim().min(1).max(Limits.ACTOR).optional(),
   token: z.string().max(512).optional(),
 });
+
+/** The socket event a command travels on. */
+export function eventOf(type: CommandType): SocketCommandEvent {
+  return COMMANDS[type].event;
+}
+
+/** Reads a command's answer off the wire: a refusal, or the table's result with `ok`. */
+export function parseAck<K extends CommandType>(type: K, raw: unknown): Ack<CommandResults[K]> {
+  if (typeof raw === 'object' && raw !== null && 'ok' in raw && raw.ok === false && 'error' in raw) {
+    const e = ApiErrorSchema.safeParse(raw.error);
+    if (e.success) return { ok: false, error: e.data };
+  } else {
+    const result = parseResult(type, raw);
+    if (result !== undefined) return { ok: true, ...result };
+  }
+  return { ok: false, error: { code: ErrorCode.INTERNAL, message: 'The server sent an answer this screen cannot read' } };
+}

@@ -10,17 +10,15 @@ import {
   ANDON_LABELS,
   COLUMN_LABELS,
   Column,
-  CommandType,
   ErrorCode,
   EventType,
   MoveKind,
+  Role,
   StationKind,
 } from './names.ts';
 import { rankBetween } from './ordering.ts';
-import type { BoardEvent, Card, Command, CommandOf, Loop, Station } from './schemas.ts';
-
-export const Role = { ADMIN: 'admin', LEAD: 'lead', OPERATOR: 'operator', VIEWER: 'viewer' } as const;
-export type Role = (typeof Role)[keyof typeof Role];
+import type { Command, CommandOf, CommandResults, CommandType } from './commands.ts';
+import type { BoardEvent, Card, Loop, Station } from './schemas.ts';
 
 export interface CommandContext {
   /** ISO time stamped on every event of the command. */
@@ -31,16 +29,11 @@ export interface CommandContext {
   newId: (prefix: 'st' | 'lp' | 'cd') => string;
 }
 
-export type CommandResult =
-  | { station: Station }
-  | { loop: Loop; cards: Card[] }
-  | { loop: Loop }
-  | { card: Card; seq: number };
-
-export interface Decision {
+export interface Decision<K extends CommandType = CommandType> {
   events: BoardEvent[];
   state: BoardState;
-  result: CommandResult;
+  /** The command's answer (its type comes from the command table). */
+  result: CommandResults[K];
   /** Restores the input board (only meaningful with `inPlace`). */
   undo: () => void;
 }
@@ -82,9 +75,14 @@ export interface DecideOptions {
 }
 
 /** Applies the pull rules to one command; throws DomainError when it is refused. */
-export function decide(state: BoardState, command: Command, ctx: CommandContext, opts: DecideOptions = {}): Decision {
+export function decide<K extends CommandType>(
+  state: BoardState,
+  command: Command<K>,
+  ctx: CommandContext,
+  opts: DecideOptions = {},
+): Decision<K> {
   const d = new Draft(state, ctx, opts.inPlace ?? false);
-  let result: CommandResult;
+  let result: CommandResults[K];
   try {
     result = run(d, command);
   } catch (err) {
@@ -94,27 +92,23 @@ export function decide(state: BoardState, command: Command, ctx: CommandContext,
   return { events: d.events, state: d.state, result, undo: () => d.writer.undo() };
 }
 
-function run(d: Draft, c: Command): CommandResult {
-  switch (c.type) {
-    case CommandType.STATION_CREATE:
-      return createStation(d, c);
-    case CommandType.STATION_UPDATE:
-      return updateStation(d, c);
-    case CommandType.LOOP_CREATE:
-      return createLoop(d, c);
-    case CommandType.LOOP_UPDATE:
-      return updateLoop(d, c);
-    case CommandType.CARD_MOVE:
-      return moveCard(d, c);
-    case CommandType.CARD_CONSUME:
-      return consumeCard(d, c);
-    case CommandType.LOOP_CONSUME:
-      return consumeLoop(d, c);
-    case CommandType.ANDON_RAISE:
-      return raiseAndon(d, c);
-    case CommandType.ANDON_CLEAR:
-      return clearAndon(d, c);
-  }
+/** The rule of each command; a new row in the command table needs one here. */
+const RULES: { [K in CommandType]: (d: Draft, c: CommandOf<K>) => CommandResults[K] } = {
+  'station.create': createStation,
+  'station.update': updateStation,
+  'loop.create': createLoop,
+  'loop.update': updateLoop,
+  'card.move': moveCard,
+  'card.consume': consumeCard,
+  'loop.consume': consumeLoop,
+  'andon.raise': raiseAndon,
+  'andon.clear': clearAndon,
+};
+
+function run<K extends CommandType>(d: Draft, c: Command<K>): CommandResults[K] {
+  const type: K = c.type;
+  const rule = RULES[type];
+  return rule(d, c);
 }
 
 // ---------------------------------------------------------------- lookups
@@ -188,7 +182,7 @@ export const canStepBack = (role: Role) => role === Role.LEAD || role === Role.A
 
 // ---------------------------------------------------------------- stations
 
-function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResult {
+function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResults['station.create'] {
   const kind = c.kind ?? StationKind.PROCESS;
   // Stations are ordered upstream to downstream: a new station goes last, but before
   // the customer end (shipping stays the last lane); the customer stations shift down.
@@ -211,7 +205,7 @@ function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResult 
   return { station: st };
 }
 
-function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResult {
+function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResults['station.update'] {
   const old = station(d.state, c.stationId);
   const next: Station = {
     ...old,
@@ -256,7 +250,7 @@ function checkInputs(s: BoardState, loopId: string | null, supplierId: string, i
   }
 }
 
-function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResult {
+function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResults['loop.create'] {
   const supplier = station(d.state, c.supplierStationId);
   const consumer = station(d.state, c.consumerStationId);
   if (supplier.id === consumer.id) throw invalid('A loop needs two different stations');
@@ -302,7 +296,7 @@ function newCard(d: Draft, lp: Loop, serial: number, column: Column, rank: strin
   };
 }
 
-function updateLoop(d: Draft, c: CommandOf<'loop.update'>): CommandResult {
+function updateLoop(d: Draft, c: CommandOf<'loop.update'>): CommandResults['loop.update'] {
   const old = loop(d.state, c.loopId);
   const next: Loop = {
     ...old,
@@ -349,7 +343,7 @@ function updateLoop(d: Draft, c: CommandOf<'loop.update'>): CommandResult {
 
 // ---------------------------------------------------------------- moves
 
-function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResult {
+function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResults['card.move'] {
   const cur = card(d.state, c.cardId);
   checkVersion(cur, c.expectedVersion);
   const kind = moveKind(cur.column, c.to);
@@ -496,7 +490,7 @@ function emitConsume(d: Draft, full: Card, causedByCardId: string | null): Card 
   return back;
 }
 
-function consumeCard(d: Draft, c: CommandOf<'card.consume'>): CommandResult {
+function consumeCard(d: Draft, c: CommandOf<'card.consume'>): CommandResults['card.consume'] {
   const cur = card(d.state, c.cardId);
   checkVersion(cur, c.expectedVersion);
   if (cur.column !== Column.DONE) {
@@ -510,7 +504,7 @@ function consumeCard(d: Draft, c: CommandOf<'card.consume'>): CommandResult {
   return { card: back, seq: d.state.seq };
 }
 
-function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResult {
+function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResults['loop.consume'] {
   const lp = loop(d.state, c.loopId);
   const oldest = fullContainers(d.state, lp.id)[0];
   if (!oldest) {
@@ -535,7 +529,7 @@ function secondsBetween(from: string, to: string): number {
  * kind replaces it (the first is logged as cleared with its duration, e.g. a call for
  * help escalated to a line stop); raising the same kind again is refused.
  */
-function raiseAndon(d: Draft, c: CommandOf<'andon.raise'>): CommandResult {
+function raiseAndon(d: Draft, c: CommandOf<'andon.raise'>): CommandResults['andon.raise'] {
   const st = station(d.state, c.stationId);
   if (st.andon?.kind === c.kind) {
     throw new DomainError(
@@ -558,7 +552,7 @@ function raiseAndon(d: Draft, c: CommandOf<'andon.raise'>): CommandResult {
 }
 
 /** Clears the station's andon call; the event logs how long it was in force. */
-function clearAndon(d: Draft, c: CommandOf<'andon.clear'>): CommandResult {
+function clearAndon(d: Draft, c: CommandOf<'andon.clear'>): CommandResults['andon.clear'] {
   const st = station(d.state, c.stationId);
   if (!st.andon) {
     throw new DomainError(ErrorCode.INVALID_TRANSITION, `${st.name} has no andon call to clear`, {

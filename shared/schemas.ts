@@ -1,7 +1,7 @@
 // zod schemas for everything that crosses a boundary; the TypeScript types are derived
 // from them (`z.infer`), so a type can never promise more than validation checks.
 import { z } from 'zod';
-import { AndonKind, Column, CommandType, EventType, Limits, StationKind } from './names.ts';
+import { AndonKind, Column, EventType, Limits, StationKind } from './names.ts';
 
 const values = <T extends Record<string, string>>(o: T) =>
   Object.values(o) as [T[keyof T], ...T[keyof T][]];
@@ -157,22 +157,6 @@ export const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).default(500).transform((n) => Math.min(n, 1000)),
 });
-
-// ---------------------------------------------------------------- commands
-
-export const CommandSchema = z.discriminatedUnion('type', [
-  CreateStationBody.extend({ type: z.literal(CommandType.STATION_CREATE) }),
-  UpdateStationBody.extend({ type: z.literal(CommandType.STATION_UPDATE), stationId: Ref }),
-  CreateLoopBody.extend({ type: z.literal(CommandType.LOOP_CREATE) }),
-  UpdateLoopBody.extend({ type: z.literal(CommandType.LOOP_UPDATE), loopId: Ref }),
-  MoveCardBody.extend({ type: z.literal(CommandType.CARD_MOVE), cardId: Ref }),
-  ConsumeCardBody.extend({ type: z.literal(CommandType.CARD_CONSUME), cardId: Ref }),
-  ConsumeLoopBody.extend({ type: z.literal(CommandType.LOOP_CONSUME), loopId: Ref }),
-  RaiseAndonBody.extend({ type: z.literal(CommandType.ANDON_RAISE), stationId: Ref }),
-  ClearAndonBody.extend({ type: z.literal(CommandType.ANDON_CLEAR), stationId: Ref }),
-]);
-export type Command = z.infer<typeof CommandSchema>;
-export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>;
 
 // ---------------------------------------------------------------- events
 

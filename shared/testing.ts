@@ -3,10 +3,12 @@
 import { emptyBoard } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError } from './errors.ts';
-import { Column, CommandType, StationKind } from './names.ts';
-import { decide, Role } from './rules.ts';
-import type { CommandContext, CommandResult, Decision } from './rules.ts';
-import type { BoardEvent, Card, Command, CommandOf, Loop, Station } from './schemas.ts';
+import { Column, StationKind } from './names.ts';
+import { decide } from './rules.ts';
+import { Role } from './names.ts';
+import type { CommandContext, Decision } from './rules.ts';
+import type { BoardEvent, Card, Loop, Station } from './schemas.ts';
+import type { Command, CommandOf, CommandType } from './commands.ts';
 
 /** The clock every fixture starts at. */
 export const T0 = '2025-03-03T06:00:00.000Z';
@@ -52,7 +54,7 @@ export class Plant {
   }
 
   /** Runs one command and keeps its events and state. Throws the DomainError when refused. */
-  run(command: Command, opts: RunOptions = {}): Decision {
+  run<K extends CommandType>(command: Command<K>, opts: RunOptions = {}): Decision<K> {
     const d = decide(this.state, command, this.context(opts.role));
     this.state = d.state;
     this.log.push(...d.events);
@@ -60,13 +62,13 @@ export class Plant {
   }
 
   station(name: string, opts: StationOptions = {}): Station {
-    const d = this.run({ type: CommandType.STATION_CREATE, name, ...opts });
-    return stationOf(d.result);
+    const d = this.run({ type: 'station.create', name, ...opts });
+    return d.result.station;
   }
 
   loop(partNumber: string, supplier: Station, consumer: Station, cardCount: number, opts: LoopOptions = {}): Loop {
     const d = this.run({
-      type: CommandType.LOOP_CREATE,
+      type: 'loop.create',
       partNumber,
       partName: opts.partName ?? partNumber,
       supplierStationId: supplier.id,
@@ -76,28 +78,28 @@ export class Plant {
       leadTimeMinutes: opts.leadTimeMinutes ?? 60,
       inputLoopIds: (opts.inputs ?? []).map((l) => l.id),
     });
-    return loopOf(d.result);
+    return d.result.loop;
   }
 
   /** Sets a station's limits: `soft` marks both limits soft. */
   limit(st: Station, inProgress: number | null, done: number | null, soft = false): Station {
     const d = this.run({
-      type: CommandType.STATION_UPDATE,
+      type: 'station.update',
       stationId: st.id,
       wipLimits: { inProgress, done },
       softLimits: { inProgress: soft, done: soft },
     });
-    return stationOf(d.result);
+    return d.result.station;
   }
 
   move(
     cardId: string,
     to: Column,
     opts: RunOptions & { before?: string | null; expectedVersion?: number } = {},
-  ): Decision {
+  ): Decision<'card.move'> {
     return this.run(
       {
-        type: CommandType.CARD_MOVE,
+        type: 'card.move',
         cardId,
         to,
         ...(opts.before !== undefined ? { beforeCardId: opts.before } : {}),
@@ -107,16 +109,16 @@ export class Plant {
     );
   }
 
-  consume(cardId: string, expectedVersion?: number): Decision {
+  consume(cardId: string, expectedVersion?: number): Decision<'card.consume'> {
     return this.run({
-      type: CommandType.CARD_CONSUME,
+      type: 'card.consume',
       cardId,
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
     });
   }
 
-  consumeLoop(loop: Loop): Decision {
-    return this.run({ type: CommandType.LOOP_CONSUME, loopId: loop.id });
+  consumeLoop(loop: Loop): Decision<'loop.consume'> {
+    return this.run({ type: 'loop.consume', loopId: loop.id });
   }
 
   card(id: string): Card {
@@ -153,14 +155,6 @@ export class Plant {
   }
 }
 
-function stationOf(result: CommandResult): Station {
-  if ('station' in result) return result.station;
-  throw new Error('test fixture: the result has no station');
-}
-function loopOf(result: CommandResult): Loop {
-  if ('loop' in result) return result.loop;
-  throw new Error('test fixture: the result has no loop');
-}
 
 /**
  * A small value stream, upstream to downstream: Steel (external supplier) -> Machining ->
@@ -186,9 +180,8 @@ export function smallPlant() {
 }
 
 /** The card a card.move / card.consume / loop.consume decision answers with. */
-export function resultCard(d: Decision): Card {
-  if ('card' in d.result) return d.result.card;
-  throw new Error('test fixture: the result has no card');
+export function resultCard(d: Decision<'card.move' | 'card.consume' | 'loop.consume'>): Card {
+  return d.result.card;
 }
 
 /** Table rows as [title, row] pairs, for `it.each(byWhat(table))('refuses %s', (_, row) => ...)`. */

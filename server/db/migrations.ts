@@ -75,4 +75,8 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  /* 4: an idempotency record says whether the command succeeded, not an HTTP status */ `
+  ALTER TABLE idempotency RENAME COLUMN status TO ok;
+  UPDATE idempotency SET ok = CASE WHEN ok < 400 THEN 1 ELSE 0 END;
+  `,
 ];

@@ -8,7 +8,8 @@ export interface IdempotencyRecord {
   key: string;
   /** Fingerprint of the request, so a reused key with another request is caught. */
   fingerprint: string;
-  status: number;
+  /** Whether the command succeeded: `body` is then its result, else `{error}`. */
+  ok: boolean;
   body: unknown;
 }
 

@@ -141,9 +141,9 @@ export class SqliteRepository implements BoardRepository {
       pruneEvents: db.prepare(`DELETE FROM events WHERE seq < COALESCE(
           (SELECT MIN(seq) FROM events WHERE at >= ?), (SELECT MAX(seq) FROM events))`),
       pruneIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
-      findIdem: db.prepare('SELECT key, fingerprint, status, body FROM idempotency WHERE key = ?'),
+      findIdem: db.prepare('SELECT key, fingerprint, ok, body FROM idempotency WHERE key = ?'),
       insertIdem: db.prepare(
-        'INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO idempotency (key, fingerprint, ok, body, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
     };
   }
@@ -297,14 +297,14 @@ export class SqliteRepository implements BoardRepository {
   }
 
   private insertIdempotency(r: IdempotencyRecord): void {
-    this.stmts.insertIdem.run(r.key, r.fingerprint, r.status, JSON.stringify(r.body), new Date().toISOString());
+    this.stmts.insertIdem.run(r.key, r.fingerprint, r.ok ? 1 : 0, JSON.stringify(r.body), new Date().toISOString());
   }
 
   findIdempotency(key: string): IdempotencyRecord | undefined {
     const r = this.stmts.findIdem.get(key) as
-      | { key: string; fingerprint: string; status: number; body: string }
+      | { key: string; fingerprint: string; ok: number; body: string }
       | undefined;
-    return r && { key: r.key, fingerprint: r.fingerprint, status: r.status, body: JSON.parse(r.body) };
+    return r && { key: r.key, fingerprint: r.fingerprint, ok: r.ok === 1, body: JSON.parse(r.body) };
   }
 
   eventsAfter(after: number, limit: number): BoardEvent[] {

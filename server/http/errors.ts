@@ -5,8 +5,23 @@ import { DomainError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/names.ts';
 import type { Logger } from '../logger.ts';
 
+/** HTTP status of each error code (the API's table). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  WIP_LIMIT_REACHED: 409,
+  INVALID_TRANSITION: 409,
+  STARVED: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
 export function sendError(res: Response, err: DomainError): void {
-  res.status(err.status).json({ error: err.toJSON() });
+  res.status(ERROR_STATUS[err.code]).json({ error: err.toJSON() });
 }
 
 /** Maps body-parser and unexpected errors to the documented codes. */

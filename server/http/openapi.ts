@@ -1,22 +1,10 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas the routes validate
 // with (zod's JSON Schema export), so the document cannot drift from what is accepted.
 import { z } from 'zod';
-import { ErrorCode } from '../../shared/names.ts';
-import {
-  ApiErrorSchema,
-  BoardEventSchema,
-  BoardSnapshotSchema,
-  CardSchema,
-  ConsumeCardBody,
-  CreateLoopBody,
-  CreateStationBody,
-  LoopSchema,
-  MoveCardBody,
-  RaiseAndonBody,
-  StationSchema,
-  UpdateLoopBody,
-  UpdateStationBody,
-} from '../../shared/schemas.ts';
+import { COMMAND_TYPES, COMMANDS } from '../../shared/commands.ts';
+import type { CommandType } from '../../shared/commands.ts';
+import { ErrorCode, Limits } from '../../shared/names.ts';
+import { ApiErrorSchema, BoardEventSchema, BoardSnapshotSchema, CardSchema, LoopSchema, StationSchema } from '../../shared/schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,14 +14,10 @@ const components: Record<string, z.ZodType> = {
   Card: CardSchema,
   Event: BoardEventSchema,
   Board: BoardSnapshotSchema,
-  CreateStation: CreateStationBody,
-  UpdateStation: UpdateStationBody,
-  CreateLoop: CreateLoopBody,
-  UpdateLoop: UpdateLoopBody,
-  MoveCard: MoveCardBody,
-  ConsumeCard: ConsumeCardBody,
-  RaiseAndon: RaiseAndonBody,
 };
+
+/** The named schemas the document refers to, so a result reuses `Station`, `Card`... */
+const NAMED = new Map<z.ZodType, string>(Object.entries(components).map(([name, schema]) => [schema, name]));
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json): Json => ({ content: { 'application/json': { schema } } });
@@ -63,29 +47,86 @@ const actorHeader: Json = {
   description: 'Who issues the command (recorded as the event actor); default "api"',
 };
 
-const cardResult: Json = {
-  type: 'object',
-  required: ['card', 'seq'],
-  properties: { card: ref('Card'), seq: { type: 'integer' } },
-};
-const conflict = (...codes: string[]) => errorResponse(codes);
 const bad = errorResponse([ErrorCode.VALIDATION_FAILED]);
 const tooLarge = errorResponse([ErrorCode.PAYLOAD_TOO_LARGE]);
 const missing = errorResponse([ErrorCode.NOT_FOUND]);
+const unavailable = errorResponse([ErrorCode.SERVICE_UNAVAILABLE]);
 
-function command(summary: string, body: string | null, ok: Json, okStatus: string, refusals: Json | null, pathWhat?: string): Json {
+/** `card.move` -> `CardMove`: the component name of a command's body. */
+const bodyName = (type: CommandType) =>
+  type.split('.').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+/** JSON Schema of a zod schema, as a $ref when it is one of the named components. */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const name = NAMED.get(schema);
+  if (name) return ref(name);
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  delete s.$schema;
+  return s;
+}
+
+/** The HTTP answer of a command: its whole result, or the one field the table names. */
+function replySchema(type: CommandType): Json {
+  const spec = COMMANDS[type];
+  const shape: Record<string, z.ZodType> = spec.result.shape;
+  if (spec.http.reply === null) {
+    return {
+      type: 'object',
+      required: Object.keys(shape),
+      properties: Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, schemaOf(v, 'output')])),
+    };
+  }
+  const field = shape[spec.http.reply];
+  return field ? schemaOf(field, 'output') : {};
+}
+
+/** The HTTP body schema: the command's fields without the one the path carries. */
+function bodySchema(type: CommandType): { schema: Json; required: boolean } {
+  const spec = COMMANDS[type];
+  const s = z.toJSONSchema(spec.fields, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete s.$schema;
+  const idField = spec.http.idField;
+  const props = (s.properties ?? {}) as Record<string, unknown>;
+  if (idField !== null) delete props[idField];
+  const required = Array.isArray(s.required) ? s.required.filter((k) => k !== idField) : [];
+  if (required.length > 0) s.required = required;
+  else delete s.required;
+  return { schema: s, required: required.length > 0 };
+}
+
+/** The OpenAPI operation of one command of the table. */
+function operation(type: CommandType): Json {
+  const spec = COMMANDS[type];
+  const body = bodySchema(type);
   return {
-    summary,
-    parameters: [...(pathWhat ? [idParam(pathWhat)] : []), idemHeader, actorHeader],
-    ...(body && { requestBody: { required: body !== 'ConsumeCard', ...json(ref(body)) } }),
+    operationId: type,
+    summary: spec.summary,
+    description: `Also over Socket.IO as \`${spec.event}\` (payload: the body${spec.http.idField ? ` with \`${spec.http.idField}\`` : ''} and an optional \`idempotencyKey\`).`,
+    parameters: [...(spec.http.idField ? [idParam(spec.http.idField.replace(/Id$/, ''))] : []), idemHeader, actorHeader],
+    requestBody: { required: body.required, ...json(ref(bodyName(type))) },
     responses: {
-      [okStatus]: { description: 'Done', ...json(ok) },
+      [spec.http.created ? '201' : '200']: { description: 'Done', ...json(replySchema(type)) },
       400: bad,
       404: missing,
-      ...(refusals && { 409: refusals }),
+      ...(spec.refusals.length > 0 && { 409: errorResponse([...spec.refusals]) }),
       413: tooLarge,
+      503: unavailable,
     },
   };
+}
+
+/** `/cards/:id/move` -> `/cards/{id}/move`. */
+const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/** Every command's path and method, from the table. */
+function commandPaths(): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  for (const type of COMMAND_TYPES) {
+    const spec = COMMANDS[type];
+    const path = openApiPath(spec.http.path);
+    paths[path] = { ...paths[path], [spec.http.method]: operation(type) };
+  }
+  return paths;
 }
 
 let cached: Json | undefined;
@@ -100,6 +141,7 @@ export function buildOpenApi(): Json {
       properties: { error: z.toJSONSchema(ApiErrorSchema, { unrepresentable: 'any' }) },
     },
   };
+  for (const type of COMMAND_TYPES) schemas[bodyName(type)] = bodySchema(type).schema;
   for (const [name, schema] of Object.entries(components)) {
     const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
     delete s.$schema;
@@ -135,38 +177,7 @@ export function buildOpenApi(): Json {
           },
         },
       },
-      '/stations': { post: command('Create a station', 'CreateStation', ref('Station'), '201', null) },
-      '/stations/{id}': { patch: command('Update a station (name, WIP limits, position)', 'UpdateStation', ref('Station'), '200', null, 'station') },
-      '/stations/{id}/andon': {
-        post: command('Raise an andon call (line stop, help, material) at a station; another kind replaces the one in force', 'RaiseAndon', ref('Station'), '200', conflict(ErrorCode.INVALID_TRANSITION), 'station'),
-      },
-      '/stations/{id}/andon/clear': {
-        post: command('Clear the andon call in force; the event log records its duration', null, ref('Station'), '200', conflict(ErrorCode.INVALID_TRANSITION), 'station'),
-      },
-      '/loops': {
-        post: command(
-          'Create a loop; it starts full (all cards Done)',
-          'CreateLoop',
-          { type: 'object', required: ['loop', 'cards'], properties: { loop: ref('Loop'), cards: { type: 'array', items: ref('Card') } } },
-          '201',
-          null,
-        ),
-      },
-      '/loops/{id}': { patch: command('Update a loop (card count, lead time, inputs...)', 'UpdateLoop', ref('Loop'), '200', conflict(ErrorCode.INVALID_TRANSITION), 'loop') },
-      '/loops/{id}/consume': { post: command("Use the loop's oldest full container", null, cardResult, '200', conflict(ErrorCode.STARVED), 'loop') },
-      '/cards/{id}/move': {
-        post: command(
-          'Move a card one column (start, finish, step back) or reorder it in its column',
-          'MoveCard',
-          cardResult,
-          '200',
-          conflict(ErrorCode.WIP_LIMIT_REACHED, ErrorCode.INVALID_TRANSITION, ErrorCode.STARVED, ErrorCode.VERSION_CONFLICT),
-          'card',
-        ),
-      },
-      '/cards/{id}/consume': {
-        post: command('Use a full container: its card returns to the supplier\'s Requested', 'ConsumeCard', cardResult, '200', conflict(ErrorCode.INVALID_TRANSITION, ErrorCode.VERSION_CONFLICT), 'card'),
-      },
+      ...commandPaths(),
     },
     components: { schemas },
   };

@@ -1,25 +1,15 @@
-// The HTTP API of api.md. Each handler: validate at the edge -> service.execute (one
-// transaction) -> reply. Broadcasting is the socket layer's job (service.onEvents).
+// The HTTP API (docs/api.md). The command routes are derived from the command table
+// (shared/commands.ts): validate at the edge -> service.submit (group commit) -> reply
+// with the status and shape the table gives. Broadcasting is the socket layer's job
+// (service.onEvents); the events of a command are broadcast before its reply is sent.
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import type { z } from 'zod';
 import { DomainError, validationError } from '../../shared/errors.ts';
-import { CommandType, ErrorCode, Limits } from '../../shared/names.ts';
-import type { CommandResult } from '../../shared/rules.ts';
-import {
-  ClearAndonBody,
-  ConsumeCardBody,
-  ConsumeLoopBody,
-  CreateLoopBody,
-  CreateStationBody,
-  EventsQuery,
-  Id,
-  MoveCardBody,
-  RaiseAndonBody,
-  UpdateLoopBody,
-  UpdateStationBody,
-} from '../../shared/schemas.ts';
-import type { Command } from '../../shared/schemas.ts';
+import { COMMAND_TYPES, COMMANDS, parseCommand } from '../../shared/commands.ts';
+import type { CommandType } from '../../shared/commands.ts';
+import { ErrorCode, Limits } from '../../shared/names.ts';
+import { EventsQuery, Id } from '../../shared/schemas.ts';
 import type { BoardService } from '../service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { sendError } from './errors.ts';
@@ -32,15 +22,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(r.error.issues);
   return r.data;
-}
-
-/** A path id that cannot match anything is simply not found (api.md). */
-function pathId(req: Request, what: string): string {
-  const id = req.params.id;
-  if (typeof id !== 'string' || !Id.safeParse(id).success) {
-    throw new DomainError(ErrorCode.NOT_FOUND, `No ${what} with id "${String(id).slice(0, 80)}"`);
-  }
-  return id;
 }
 
 function idempotencyKey(req: Request): string | undefined {
@@ -89,20 +70,38 @@ function bodyOf(req: Request): unknown {
   return body;
 }
 
+/** A path id that cannot match anything is simply not found (api.md). */
+function pathId(req: Request, spec: AnySpec): string {
+  const id = req.params.id;
+  const what = spec.http.idField?.replace(/Id$/, '') ?? 'resource';
+  if (typeof id !== 'string' || !Id.safeParse(id).success) {
+    throw new DomainError(ErrorCode.NOT_FOUND, `No ${what} with id "${String(id).slice(0, 80)}"`);
+  }
+  return id;
+}
+
+type AnySpec = (typeof COMMANDS)[CommandType];
+
+/**
+ * The command's fields from the request: the JSON body, plus the path's `:id` under the
+ * field the table names (which the body may not carry itself).
+ */
+function fieldsOf(req: Request, spec: AnySpec): unknown {
+  const body = bodyOf(req);
+  const field = spec.http.idField;
+  if (field === null) return body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  if (Object.hasOwn(body, field)) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Invalid request: ${field}: it comes from the path, not the body`, {
+      issues: [{ path: field, message: 'it comes from the path, not the body' }],
+    });
+  }
+  return { ...body, [field]: pathId(req, spec) };
+}
+
 export function apiRouter(service: BoardService): Router {
   const r = express.Router();
   r.use(express.json({ limit: Limits.BODY_BYTES, strict: false, type: JSON_TYPES }));
-
-  /** Runs a command and answers with `shape(result)` or the error. */
-  const exec = async (req: Request, res: Response, command: Command, shape: (r: CommandResult) => unknown) => {
-    const key = idempotencyKey(req);
-    const out = await service.submit(command, { actor: actorOf(req), idempotencyKey: key });
-    if (out.replayed) res.set('Idempotent-Replayed', 'true');
-    if (!out.ok) return sendError(res, out.error);
-    res.status(out.status).json(shape(out.result));
-  };
-  const field = (k: string) => (result: CommandResult) => (result as unknown as Record<string, unknown>)[k];
-  const whole = (result: CommandResult) => result;
 
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -121,60 +120,29 @@ export function apiRouter(service: BoardService): Router {
     res.json(service.eventsPage(q.after, q.limit));
   });
 
-  r.post('/stations', async (req, res) => {
-    const body = parse(CreateStationBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.STATION_CREATE, ...body }, field('station'));
-  });
-
-  r.patch('/stations/:id', async (req, res) => {
-    const stationId = pathId(req, 'station');
-    const body = parse(UpdateStationBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.STATION_UPDATE, stationId, ...body }, field('station'));
-  });
-
-  r.post('/stations/:id/andon', async (req, res) => {
-    const stationId = pathId(req, 'station');
-    const body = parse(RaiseAndonBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.ANDON_RAISE, stationId, ...body }, field('station'));
-  });
-
-  r.post('/stations/:id/andon/clear', async (req, res) => {
-    const stationId = pathId(req, 'station');
-    const body = parse(ClearAndonBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.ANDON_CLEAR, stationId, ...body }, field('station'));
-  });
-
-  r.post('/loops', async (req, res) => {
-    const body = parse(CreateLoopBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.LOOP_CREATE, ...body }, whole);
-  });
-
-  r.patch('/loops/:id', async (req, res) => {
-    const loopId = pathId(req, 'loop');
-    const body = parse(UpdateLoopBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.LOOP_UPDATE, loopId, ...body }, field('loop'));
-  });
-
-  r.post('/loops/:id/consume', async (req, res) => {
-    const loopId = pathId(req, 'loop');
-    const body = parse(ConsumeLoopBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.LOOP_CONSUME, loopId, ...body }, whole);
-  });
-
-  r.post('/cards/:id/move', async (req, res) => {
-    const cardId = pathId(req, 'card');
-    const body = parse(MoveCardBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.CARD_MOVE, cardId, ...body }, whole);
-  });
-
-  r.post('/cards/:id/consume', async (req, res) => {
-    const cardId = pathId(req, 'card');
-    const body = parse(ConsumeCardBody, bodyOf(req));
-    await exec(req, res, { type: CommandType.CARD_CONSUME, cardId, ...body }, whole);
-  });
+  // Every command of the table, at its method and path.
+  for (const type of COMMAND_TYPES) {
+    const spec = COMMANDS[type];
+    r[spec.http.method](spec.http.path, async (req, res) => {
+      const key = idempotencyKey(req);
+      const fields = fieldsOf(req, spec);
+      const parsed = parseCommand(type, fields);
+      if (!parsed.success) throw validationError(parsed.error.issues);
+      const out = await service.submit(parsed.command, { actor: actorOf(req), idempotencyKey: key });
+      if (out.replayed) res.set('Idempotent-Replayed', 'true');
+      if (!out.ok) return sendError(res, out.error);
+      res.status(spec.http.created ? 201 : 200).json(httpReply(spec, out.result));
+    });
+  }
 
   r.use((req, res) => {
     sendError(res, new DomainError(ErrorCode.NOT_FOUND, `No route ${req.method} /api${req.path}`));
   });
   return r;
+}
+
+/** The HTTP answer: the whole result, or the one field the table names (api.md shapes). */
+function httpReply(spec: AnySpec, result: object): unknown {
+  const field = spec.http.reply;
+  return field !== null && Object.hasOwn(result, field) ? Object.getOwnPropertyDescriptor(result, field)?.value : result;
 }

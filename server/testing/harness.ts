@@ -8,15 +8,9 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { Column, StationKind } from '../../shared/names.ts';
-import type {
-  Ack,
-  ClientToServerEvents,
-  ServerToClientEvents,
-  SocketCommandEvent,
-  SocketCommandPayload,
-  SocketCommandResults,
-  SubscribeResult,
-} from '../../shared/protocol.ts';
+import { eventOf, parseAck } from '../../shared/protocol.ts';
+import type { Ack, ClientToServerEvents, CommandPayload, ServerToClientEvents, SubscribeResult } from '../../shared/protocol.ts';
+import type { CommandResults, CommandType } from '../../shared/commands.ts';
 import {
   BoardEventSchema,
   BoardSnapshotSchema,
@@ -143,15 +137,14 @@ export function subscribe(socket: Client, afterSeq?: number, logId?: string): Pr
 }
 
 /** Sends a typed command over the socket and resolves with its ack. */
-export function sendCommand<E extends SocketCommandEvent>(
+export async function sendCommand<K extends CommandType>(
   socket: Client,
-  event: E,
-  payload: SocketCommandPayload<E>,
-): Promise<Ack<SocketCommandResults[E]>> {
-  // The typed maps cannot follow a generic event name through emitWithAck; the runtime
-  // call is the plain one.
-  const raw = socket as unknown as Socket;
-  return raw.timeout(WAIT_MS).emitWithAck(event, payload) as Promise<Ack<SocketCommandResults[E]>>;
+  type: K,
+  payload: CommandPayload<K>,
+): Promise<Ack<CommandResults[K]>> {
+  // The answer is read with the command table's result schema, as the client does.
+  const raw: unknown = await socket.timeout(WAIT_MS).emitWithAck(eventOf(type), payload);
+  return parseAck(type, raw);
 }
 
 /** Emits anything at all, as a misbehaving client would, and resolves with the ack. */

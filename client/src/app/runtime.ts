@@ -6,10 +6,12 @@
 // BoardSync.send with `keep` (in order, after the board is up to date, resent with its
 // idempotency key until the server answers) -> store.settleCommand (ok: the server's
 // event takes over; refused: rolled back, and listed if it had waited for a connection).
-import { ANDON_LABELS, COLUMN_LABELS, CommandType, ErrorCode, MoveKind } from '../../../shared/names.ts';
+import { ANDON_LABELS, COLUMN_LABELS, ErrorCode, MoveKind } from '../../../shared/names.ts';
 import type { AndonKind, Column } from '../../../shared/names.ts';
-import { Role, canStepBack, moveKind } from '../../../shared/rules.ts';
-import type { Ack, SocketCommandPayload, SocketCommandResults } from '../../../shared/protocol.ts';
+import { canStepBack, moveKind } from '../../../shared/rules.ts';
+import { Role } from '../../../shared/names.ts';
+import type { Ack, CommandPayload } from '../../../shared/protocol.ts';
+import type { CommandResults } from '../../../shared/commands.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { store } from '../store/hooks.ts';
 import { BoardSync } from '../net/sync.ts';
@@ -122,13 +124,10 @@ export function moveLabel(board: BoardState, cardId: string, to: Column): string
  * answers. The payload sent is derived from `command` (see `toWire`), so what is shown,
  * stored and sent cannot differ.
  */
-async function runOptimistic<E extends 'card:move' | 'card:consume' | 'loop:consume'>(
-  command: OptimisticCommand,
-  label: string,
-): Promise<Ack<SocketCommandResults[E]>> {
+async function runOptimistic(command: OptimisticCommand, label: string): Promise<Ack<{ seq?: number }>> {
   const origin = { actor: store.getState().actor, screen: window.location.pathname };
   const p = store.getState().beginCommand(newKey(), command, label, origin);
-  return (await requireSync().sendPending(p)) as Ack<SocketCommandResults[E]>;
+  return requireSync().sendPending(p);
 }
 
 // Which moves carry `expectedVersion` (the card's version as this screen saw it), and so
@@ -154,17 +153,17 @@ export function moveCard(cardId: string, to: Column, beforeCardId: string | null
     // A rule of the role, not of the board's state: no need to ask the server.
     const error = { code: ErrorCode.INVALID_TRANSITION, message: 'Only a team lead may step a card back.' };
     store.getState().pushAlert('refusal', refusalMessage(moveLabel(board, cardId, to), error, board));
-    return Promise.resolve<Ack<SocketCommandResults['card:move']>>({ ok: false, error });
+    return Promise.resolve<Ack<{ seq?: number }>>({ ok: false, error });
   }
   const expectedVersion = card?.version;
   const command: OptimisticCommand = {
-    type: CommandType.CARD_MOVE,
+    type: 'card.move',
     cardId,
     to,
     beforeCardId,
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   };
-  return runOptimistic<'card:move'>(command, moveLabel(board, cardId, to));
+  return runOptimistic(command, moveLabel(board, cardId, to));
 }
 
 /** Uses one specific full container (its card goes back upstream as the signal). */
@@ -172,29 +171,30 @@ export function consumeCard(cardId: string) {
   const board = store.getState().board;
   const expectedVersion = board.cards[cardId]?.version;
   const v = expectedVersion !== undefined ? { expectedVersion } : {};
-  return runOptimistic<'card:consume'>({ type: CommandType.CARD_CONSUME, cardId, ...v }, `Use ${cardName(board, cardId)}`);
+  return runOptimistic({ type: 'card.consume', cardId, ...v }, `Use ${cardName(board, cardId)}`);
 }
 
 /** Uses the loop's oldest full container (FIFO). */
 export function consumeLoop(loopId: string) {
   const board = store.getState().board;
   const part = board.loops[loopId]?.partNumber ?? 'container';
-  return runOptimistic<'loop:consume'>({ type: CommandType.LOOP_CONSUME, loopId }, `Use ${part}`);
+  return runOptimistic({ type: 'loop.consume', loopId }, `Use ${part}`);
 }
 
 // ---------------------------------------------------------------- configuration
 
+/** Commands a person waits for at a form or button: sent once, not kept in the outbox. */
+type ConfigurationCommand = 'station.create' | 'station.update' | 'loop.create' | 'loop.update' | 'andon.raise' | 'andon.clear';
+
 /** Sends a configuration command (not optimistic); refusals raise an alert too. */
-export async function configure<
-  E extends 'station:create' | 'station:update' | 'loop:create' | 'loop:update' | 'andon:raise' | 'andon:clear',
->(
-  event: E,
-  payload: SocketCommandPayload<E>,
+export async function configure<K extends ConfigurationCommand>(
+  type: K,
+  payload: CommandPayload<K>,
   label: string,
   /** Reuse the key of an attempt that got no answer, so saving again cannot apply it twice. */
   idempotencyKey: string = newKey(),
-): Promise<Ack<SocketCommandResults[E]>> {
-  const ack = await requireSync().send(event, { ...payload, idempotencyKey });
+): Promise<Ack<CommandResults[K]>> {
+  const ack = await requireSync().send(type, { ...payload, idempotencyKey });
   if (!ack.ok) store.getState().pushAlert('refusal', refusalMessage(label, ack.error, store.getState().board));
   return ack;
 }
@@ -204,13 +204,13 @@ export async function configure<
 /** Raises an andon call at a station (a line stop, a call for help or for material). */
 export function raiseAndon(stationId: string, kind: AndonKind, note?: string) {
   const name = store.getState().board.stations[stationId]?.name ?? 'station';
-  return configure('andon:raise', { stationId, kind, ...(note ? { note } : {}) }, `${ANDON_LABELS[kind]} at ${name}`);
+  return configure('andon.raise', { stationId, kind, ...(note ? { note } : {}) }, `${ANDON_LABELS[kind]} at ${name}`);
 }
 
 /** Clears the station's andon call. */
 export function clearAndon(stationId: string) {
   const name = store.getState().board.stations[stationId]?.name ?? 'station';
-  return configure('andon:clear', { stationId }, `Clear the andon at ${name}`);
+  return configure('andon.clear', { stationId }, `Clear the andon at ${name}`);
 }
 
 /**

@@ -131,13 +131,13 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
     setError(null);
     const ack = loop
       ? await configure(
-          'loop:update',
+          'loop.update',
           { loopId: loop.id, partName: partName.trim(), cardCount: n, containerQty: q, leadTimeMinutes: l, inputLoopIds },
           `Save loop ${loop.partNumber}`,
           formKey.next(),
         )
       : await configure(
-          'loop:create',
+          'loop.create',
           {
             partNumber: partNumber.trim(),
             partName: partName.trim(),

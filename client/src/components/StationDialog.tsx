@@ -46,8 +46,8 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
     const wipLimits = { inProgress: ip, done: dn };
     const softLimits = { inProgress: softIp, done: softDone };
     const ack = station
-      ? await configure('station:update', { stationId: station.id, name: name.trim(), wipLimits, softLimits }, `Save ${station.name}`, formKey.next())
-      : await configure('station:create', { name: name.trim(), kind, wipLimits, softLimits }, 'Add station', formKey.next());
+      ? await configure('station.update', { stationId: station.id, name: name.trim(), wipLimits, softLimits }, `Save ${station.name}`, formKey.next())
+      : await configure('station.create', { name: name.trim(), kind, wipLimits, softLimits }, 'Add station', formKey.next());
     formKey.settle(ack);
     setBusy(false);
     if (ack.ok) onDone();

@@ -39,12 +39,7 @@ export function socketTransport(socket: PullboardSocket): SyncTransport {
       socket.timeout(timeoutMs).emit('board:subscribe', payload, (err, res) => cb(err ? null : res));
     },
     command(event, payload, timeoutMs, cb) {
-      // The generic event name loses the per-event pairing of payload and answer
-      // that the typed map gives each literal name; the caller keeps them paired.
-      const emitter = socket.timeout(timeoutMs) as unknown as {
-        emit(ev: string, p: unknown, ack: (err: Error | null, res: never) => void): void;
-      };
-      emitter.emit(event, payload, (err, res) => cb(err ? null : res));
+      socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, res: unknown) => cb(err ? null : res));
     },
     reconnect() {
       socket.disconnect();

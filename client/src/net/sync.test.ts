@@ -23,6 +23,9 @@ function setup() {
 
 const newEvents = (plant: Plant, from: number) => plant.log.slice(from);
 
+/** A server's answer to a card command: a real card (the answer is read with the table's schema). */
+const cardAck = (seq: number) => ({ ok: true, card: Object.values(smallPlant().plant.state.cards)[0], seq });
+
 beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(new Date('2025-03-03T14:00:00Z'));
@@ -179,44 +182,44 @@ describe('BoardSync: commands', () => {
 
   it('answers with the server acknowledgement', async () => {
     const { sync, transport, blank } = live();
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' });
     expect(transport.commands[0]).toMatchObject({ event: 'loop:consume', payload: { loopId: blank.id, idempotencyKey: 'k1' } });
-    transport.commands[0]!.answer({ ok: true, card: {}, seq: 9 });
+    transport.commands[0]!.answer(cardAck(9));
     await expect(p).resolves.toMatchObject({ ok: true, seq: 9 });
   });
 
   it('sends a command given while offline once the link is back and the board caught up', async () => {
     const { sync, transport, blank } = live();
     transport.drop();
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' });
     expect(transport.commands).toHaveLength(0);
     transport.open();
     // Not before the resubscribe has brought the board up to date.
     expect(transport.commands).toHaveLength(0);
     transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(1);
-    transport.commands[0]!.answer({ ok: true, seq: 3 });
+    transport.commands[0]!.answer(cardAck(3));
     await expect(p).resolves.toMatchObject({ ok: true });
   });
 
   it('re-sends with the same idempotency key when the link drops before the answer', async () => {
     const { sync, transport, blank } = live();
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' });
     const first = transport.commands[0]!;
     transport.drop();
     transport.open();
     transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(2);
     expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
-    first.answer({ ok: true, seq: 1 }); // a late answer from the old link is ignored
-    transport.commands[1]!.answer({ ok: true, seq: 2 });
+    first.answer(cardAck(1)); // a late answer from the old link is ignored
+    transport.commands[1]!.answer(cardAck(2));
     await expect(p).resolves.toMatchObject({ ok: true, seq: 2 });
   });
 
   it('gives up on a configuration command with NO_ANSWER after the give-up time', async () => {
     const { sync, transport, blank } = live();
     transport.drop();
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' });
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' });
     vi.advanceTimersByTime(30_001);
     await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'NO_ANSWER' } });
   });
@@ -232,15 +235,15 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
 
   it('sends one command at a time, in the order given', async () => {
     const { sync, transport, blank, housing } = live();
-    const a = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'a' }, { keep: true });
-    const b = sync.send('loop:consume', { loopId: housing.id, idempotencyKey: 'b' }, { keep: true });
-    const c = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'c' }, { keep: true });
+    const a = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'a' }, { keep: true });
+    const b = sync.send('loop.consume', { loopId: housing.id, idempotencyKey: 'b' }, { keep: true });
+    const c = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'c' }, { keep: true });
     expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a']);
-    transport.commands[0]!.answer({ ok: true, seq: 1 });
+    transport.commands[0]!.answer(cardAck(1));
     expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a', 'b']);
     transport.commands[1]!.answer({ ok: false, error: { code: 'STARVED', message: 'no' } });
     expect(transport.commands.map((x) => x.payload.idempotencyKey)).toEqual(['a', 'b', 'c']);
-    transport.commands[2]!.answer({ ok: true, seq: 2 });
+    transport.commands[2]!.answer(cardAck(2));
     await expect(Promise.all([a, b, c])).resolves.toMatchObject([{ ok: true }, { ok: false }, { ok: true }]);
   });
 
@@ -248,20 +251,20 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
     'sends a move again with the same key after a %s answer (nothing changed) instead of dropping it',
     async (code) => {
       const { sync, transport, blank } = live();
-      const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+      const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
       transport.commands[0]!.answer({ ok: false, error: { code, message: 'try again' } });
       expect(sync.queued).toBe(1);
       await vi.advanceTimersByTimeAsync(1_000);
       expect(transport.commands).toHaveLength(2);
       expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
-      transport.commands[1]!.answer({ ok: true, seq: 9 });
+      transport.commands[1]!.answer(cardAck(9));
       await expect(p).resolves.toMatchObject({ ok: true, seq: 9 });
     },
   );
 
   it('still answers a configuration command with the server error (a person is waiting at the form)', async () => {
     const { sync, transport, machining } = live();
-    const p = sync.send('station:update', { stationId: machining.id, name: 'Mill', idempotencyKey: 'c1' });
+    const p = sync.send('station.update', { stationId: machining.id, name: 'Mill', idempotencyKey: 'c1' });
     transport.commands[0]!.answer({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
     await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
@@ -270,7 +273,7 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
     const { sync, transport, blank } = live();
     transport.drop();
     let answered = false;
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true }).then((a) => {
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true }).then((a) => {
       answered = true;
       return a;
     });
@@ -280,13 +283,13 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
     transport.open();
     transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(1);
-    transport.commands[0]!.answer({ ok: true, seq: 5 });
+    transport.commands[0]!.answer(cardAck(5));
     await expect(p).resolves.toMatchObject({ ok: true, seq: 5 });
   });
 
   it('treats an open link that does not answer as dead: reconnects and sends again with the same key', async () => {
     const { sync, transport, blank } = live();
-    const p = sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+    const p = sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
     transport.commands[0]!.answer(null); // the command timed out on a link that claims to be up
     expect(transport.reconnects).toBe(1);
     expect(sync.queued).toBe(1);
@@ -295,14 +298,14 @@ describe('BoardSync: commands wait, keep their order and are never dropped', () 
     transport.lastSubscribe().answer({ ok: true, events: [] });
     expect(transport.commands).toHaveLength(2);
     expect(transport.commands[1]!.payload.idempotencyKey).toBe('k1');
-    transport.commands[1]!.answer({ ok: true, seq: 7 });
+    transport.commands[1]!.answer(cardAck(7));
     await expect(p).resolves.toMatchObject({ ok: true, seq: 7 });
   });
 
   it('after a reconnect, applies the missed events before it sends anything', () => {
     const { plant, store, sync, transport, blank } = live();
     transport.drop();
-    void sync.send('loop:consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
+    void sync.send('loop.consume', { loopId: blank.id, idempotencyKey: 'k1' }, { keep: true });
     const mark = plant.log.length;
     plant.consume(plant.serial(blank, 2).id); // another screen, meanwhile
     transport.open();

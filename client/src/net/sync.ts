@@ -23,15 +23,10 @@
 // The browser's online/offline events are hints (`hintOffline`, `hintOnline`): the socket
 // state is the truth.
 // The socket sits behind the small `SyncTransport` interface so tests drive it directly.
-import type {
-  Ack,
-  SocketCommandEvent,
-  SocketCommandPayload,
-  SocketCommandResults,
-  SubscribePayload,
-  SubscribeResult,
-} from '../../../shared/protocol.ts';
-import type { BoardEvent } from '../../../shared/schemas.ts';
+import { eventOf, parseAck } from '../../../shared/protocol.ts';
+import type { Ack, CommandPayload, SubscribePayload, SubscribeResult } from '../../../shared/protocol.ts';
+import type { CommandResults, CommandType, SocketCommandEvent } from '../../../shared/commands.ts';
+import type { ApiError, BoardEvent } from '../../../shared/schemas.ts';
 import { ErrorCode } from '../../../shared/names.ts';
 import { ConnectionStatus, clientError } from '../store/store.ts';
 import type { PullboardStore } from '../store/store.ts';
@@ -42,12 +37,8 @@ import { ClientErrorCode } from '../store/messages.ts';
 export interface SyncTransport {
   isConnected(): boolean;
   subscribe(payload: SubscribePayload, timeoutMs: number, cb: (res: Ack<SubscribeResult> | null) => void): void;
-  command<E extends SocketCommandEvent>(
-    event: E,
-    payload: SocketCommandPayload<E>,
-    timeoutMs: number,
-    cb: (res: Ack<SocketCommandResults[E]> | null) => void,
-  ): void;
+  /** Emits a command; `res` is the raw answer (read with `parseAck`), null on timeout. */
+  command(event: SocketCommandEvent, payload: object, timeoutMs: number, cb: (res: unknown) => void): void;
   /** Drops the connection and opens a new one (a link that looks open but is dead). */
   reconnect(): void;
   listen(handlers: TransportHandlers): () => void;
@@ -91,10 +82,19 @@ export interface SendOptions {
   keep?: boolean;
 }
 
+/** A command's answer as the queue sees it, and how to hand it to the caller. */
+interface Answered {
+  ack: Ack<object>;
+  deliver: () => void;
+}
+
 interface QueuedCommand {
   event: SocketCommandEvent;
-  payload: SocketCommandPayload<SocketCommandEvent>;
-  resolve: (ack: Ack<Record<string, unknown>>) => void;
+  payload: object;
+  /** Reads the raw answer with the command's result schema; `deliver` resolves the caller. */
+  answer: (raw: unknown) => Answered;
+  /** Resolves the caller with a refusal made here (NO_ANSWER). */
+  refuse: (error: ApiError) => void;
   /** Bumped when the link drops, so a late answer to an old attempt is ignored. */
   attempt: number;
   inFlight: boolean;
@@ -189,16 +189,20 @@ export class BoardSync {
    * Queues a command; resolves with the server's answer. With `keep` it resolves only
    * with a real answer; without, a NO_ANSWER refusal after `giveUpMs`.
    */
-  send<E extends SocketCommandEvent>(
-    event: E,
-    payload: SocketCommandPayload<E>,
+  send<K extends CommandType>(
+    type: K,
+    payload: CommandPayload<K>,
     options: SendOptions = {},
-  ): Promise<Ack<SocketCommandResults[E]>> {
+  ): Promise<Ack<CommandResults[K]>> {
     return new Promise((resolve) => {
       const q: QueuedCommand = {
-        event,
+        event: eventOf(type),
         payload,
-        resolve: resolve as QueuedCommand['resolve'],
+        answer: (raw) => {
+          const ack = parseAck(type, raw);
+          return { ack, deliver: () => resolve(ack) };
+        },
+        refuse: (error) => resolve({ ok: false, error }),
         attempt: 0,
         inFlight: false,
         done: false,
@@ -207,10 +211,7 @@ export class BoardSync {
       if (!options.keep) {
         q.giveUp = setTimeout(() => {
           q.attempt++; // an answer that comes after all is ignored
-          this.finish(q, {
-            ok: false,
-            error: clientError(ClientErrorCode.NO_ANSWER, 'No answer from the server'),
-          });
+          this.finish(q, () => q.refuse(clientError(ClientErrorCode.NO_ANSWER, 'No answer from the server')));
         }, this.opts.giveUpMs);
       }
       this.queue.push(q);
@@ -224,7 +225,7 @@ export class BoardSync {
    */
   sendPending(p: PendingCommand): Promise<Ack<{ seq?: number }>> {
     this.sent.add(p.key);
-    return this.send(p.event, p.payload, { keep: true }).then((ack) => {
+    return this.send(p.command.type, p.payload, { keep: true }).then((ack) => {
       this.sent.delete(p.key);
       const a = ack as Ack<{ seq?: number }>;
       this.store.getState().settleCommand(p.key, a);
@@ -388,10 +389,11 @@ export class BoardSync {
   private emit(q: QueuedCommand): void {
     const attempt = q.attempt;
     q.inFlight = true;
-    this.transport.command(q.event, q.payload, this.opts.commandTimeoutMs, (res) => {
+    this.transport.command(q.event, q.payload, this.opts.commandTimeoutMs, (raw) => {
       if (q.done || attempt !== q.attempt) return;
       q.inFlight = false;
-      if (res !== null && !res.ok && q.giveUp === null && TRANSIENT.has(res.error.code)) {
+      const res = raw === null ? null : q.answer(raw);
+      if (res !== null && !res.ack.ok && q.giveUp === null && TRANSIENT.has(res.ack.error.code)) {
         // The server said nothing was changed but could not run it now (shutting down,
         // a failed commit): a kept move is not a refusal. Send it again with the same
         // key after a short back-off, or after the reconnect if the link drops.
@@ -406,7 +408,7 @@ export class BoardSync {
         return;
       }
       if (res !== null) {
-        this.finish(q, res as Ack<Record<string, unknown>>);
+        this.finish(q, res.deliver);
         return;
       }
       // An open link and no answer: it is dead (or the server is stuck). Reconnect; the
@@ -419,12 +421,12 @@ export class BoardSync {
     });
   }
 
-  private finish(q: QueuedCommand, ack: Ack<Record<string, unknown>>): void {
+  private finish(q: QueuedCommand, deliver: () => void): void {
     if (q.done) return;
     q.done = true;
     if (q.giveUp) clearTimeout(q.giveUp);
     this.queue = this.queue.filter((x) => x !== q);
-    q.resolve(ack);
+    deliver();
     this.pump();
   }
 }

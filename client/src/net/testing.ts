@@ -6,10 +6,10 @@
 //                  remembered with its first answer, events broadcast before the ack
 //   MemoryStorage  a localStorage stand-in that can be made to refuse writes
 import { snapshotOf } from '../../../shared/board.ts';
-import { DomainError } from '../../../shared/errors.ts';
-import { CommandType } from '../../../shared/names.ts';
+import { DomainError, validationError } from '../../../shared/errors.ts';
 import type { Ack, SubscribePayload, SubscribeResult } from '../../../shared/protocol.ts';
-import type { BoardEvent, Command } from '../../../shared/schemas.ts';
+import type { BoardEvent } from '../../../shared/schemas.ts';
+import { commandTypeOfEvent, parseCommand } from '../../../shared/commands.ts';
 import type { Plant } from '../../../shared/testing.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
 import type { SyncTransport, TransportHandlers } from './sync.ts';
@@ -111,13 +111,6 @@ export class FakeTransport implements SyncTransport {
   }
 }
 
-const COMMAND_OF: Record<string, Command['type']> = {
-  'card:move': CommandType.CARD_MOVE,
-  'card:consume': CommandType.CARD_CONSUME,
-  'loop:consume': CommandType.LOOP_CONSUME,
-  'station:update': CommandType.STATION_UPDATE,
-};
-
 /** The server's behaviour over a shared-rules Plant (what server/service.ts does). */
 export class PlantServer {
   /** Idempotency key -> first answer. */
@@ -137,12 +130,14 @@ export class PlantServer {
     const key = typeof idempotencyKey === 'string' ? idempotencyKey : null;
     const seen = key === null ? undefined : this.answers.get(key);
     if (seen) return { ack: seen, events: [] };
-    const type = COMMAND_OF[event];
+    const type = commandTypeOfEvent(event);
     if (!type) throw new Error(`PlantServer: no command for ${event}`);
     const mark = this.plant.log.length;
     let ack: Ack<Record<string, unknown>>;
     try {
-      const d = this.plant.run({ ...fields, type } as Command);
+      const parsed = parseCommand(type, fields);
+      if (!parsed.success) throw validationError(parsed.error.issues);
+      const d = this.plant.run(parsed.command);
       ack = { ok: true, ...d.result };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

@@ -3,12 +3,14 @@
 // still-pending local commands replayed on top by the shared pull rules (`decide`).
 // Dropping a pending command therefore *is* the rollback: nothing has to be undone.
 import { decide } from '../../../shared/rules.ts';
-import type { CommandContext, Role } from '../../../shared/rules.ts';
+import type { CommandContext } from '../../../shared/rules.ts';
+import type { Role } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { fullContainers } from '../../../shared/board.ts';
-import { CommandType } from '../../../shared/names.ts';
-import type { Command } from '../../../shared/schemas.ts';
-import type { SocketCommandPayload } from '../../../shared/protocol.ts';
+import type { Command } from '../../../shared/commands.ts';
+import { eventOf } from '../../../shared/protocol.ts';
+import type { CommandPayload } from '../../../shared/protocol.ts';
+import type { SocketCommandEvent } from '../../../shared/commands.ts';
 
 /** Commands the client shows before the server confirms them. */
 export type OptimisticCommand = Extract<
@@ -16,9 +18,8 @@ export type OptimisticCommand = Extract<
   { type: 'card.move' | 'card.consume' | 'loop.consume' }
 >;
 
-/** The socket events that carry them. */
-export type OptimisticEvent = 'card:move' | 'card:consume' | 'loop:consume';
-export type OptimisticPayload = SocketCommandPayload<OptimisticEvent> & { idempotencyKey: string };
+export type OptimisticType = OptimisticCommand['type'];
+export type OptimisticPayload = CommandPayload<OptimisticType> & { idempotencyKey: string };
 
 /** Where a command was made: the screen's actor ('tablet:<stationId>', 'lead') and page. */
 export interface CommandOrigin {
@@ -31,7 +32,7 @@ export interface PendingCommand {
   key: string;
   command: OptimisticCommand;
   /** What goes over the socket, fixed when the command is made (a resend is identical). */
-  event: OptimisticEvent;
+  event: SocketCommandEvent;
   payload: OptimisticPayload;
   origin: CommandOrigin;
   /**
@@ -58,22 +59,10 @@ export interface PendingCommand {
 
 const noId = () => 'pending';
 
-/** The socket event and payload of a command, with its idempotency key. */
-export function toWire(command: OptimisticCommand, key: string): { event: OptimisticEvent; payload: OptimisticPayload } {
-  switch (command.type) {
-    case CommandType.CARD_MOVE: {
-      const { type: _t, ...fields } = command;
-      return { event: 'card:move', payload: { ...fields, idempotencyKey: key } };
-    }
-    case CommandType.CARD_CONSUME: {
-      const { type: _t, ...fields } = command;
-      return { event: 'card:consume', payload: { ...fields, idempotencyKey: key } };
-    }
-    case CommandType.LOOP_CONSUME: {
-      const { type: _t, ...fields } = command;
-      return { event: 'loop:consume', payload: { ...fields, idempotencyKey: key } };
-    }
-  }
+/** The socket event and payload of a command (its fields, without `type`), with its idempotency key. */
+export function toWire(command: OptimisticCommand, key: string): { event: SocketCommandEvent; payload: OptimisticPayload } {
+  const { type, ...fields } = command;
+  return { event: eventOf(type), payload: { ...fields, idempotencyKey: key } };
 }
 
 /** Commands the server has not answered yet (the outbox proper). */
@@ -88,10 +77,10 @@ function contextFor(p: PendingCommand, role: Role, actor: string): CommandContex
 /** The card a command will act on in `state`, or null if it cannot be told. */
 export function targetCard(state: BoardState, command: OptimisticCommand): string | null {
   switch (command.type) {
-    case CommandType.CARD_MOVE:
-    case CommandType.CARD_CONSUME:
+    case 'card.move':
+    case 'card.consume':
       return command.cardId;
-    case CommandType.LOOP_CONSUME:
+    case 'loop.consume':
       return fullContainers(state, command.loopId)[0]?.id ?? null;
   }
 }
@@ -116,7 +105,7 @@ export function rebase(
       const c = s.cards[p.cardId];
       if (!c || c.version !== p.baseVersion) continue;
       // loop.consume must take the container it was shown taking.
-      if (p.command.type === CommandType.LOOP_CONSUME && targetCard(s, p.command) !== p.cardId) continue;
+      if (p.command.type === 'loop.consume' && targetCard(s, p.command) !== p.cardId) continue;
     }
     try {
       s = decide(s, p.command, contextFor(p, role, actor)).state;

@@ -3,8 +3,8 @@
 // with the shared rules and remembers idempotency keys (net/testing.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
-import { Column, CommandType, EventType } from '../../../shared/names.ts';
-import { Role } from '../../../shared/rules.ts';
+import { Column, EventType } from '../../../shared/names.ts';
+import { Role } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
 import { BoardSync } from '../net/sync.ts';
 import { FakeTransport, MemoryStorage, PlantServer } from '../net/testing.ts';
@@ -73,20 +73,20 @@ async function liveScreen(storage: MemoryStorage, server: PlantServer) {
 function offlineMoves(s: ReturnType<typeof screen>, w: ReturnType<typeof plantWithWork>) {
   const board = () => s.store.getState().board;
   const start: OptimisticCommand = {
-    type: CommandType.CARD_MOVE,
+    type: 'card.move',
     cardId: w.requested.id,
     to: Column.IN_PROGRESS,
     expectedVersion: board().cards[w.requested.id]!.version,
   };
   const a = s.make(start, moveLabel(board(), w.requested.id, Column.IN_PROGRESS));
   const finish: OptimisticCommand = {
-    type: CommandType.CARD_MOVE,
+    type: 'card.move',
     cardId: w.working.id,
     to: Column.DONE,
     expectedVersion: board().cards[w.working.id]!.version,
   };
   const b = s.make(finish, moveLabel(board(), w.working.id, Column.DONE));
-  const c = s.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, `Use ${w.blank.partNumber}`);
+  const c = s.make({ type: 'loop.consume', loopId: w.blank.id }, `Use ${w.blank.partNumber}`);
   return [a, b, c];
 }
 
@@ -232,7 +232,7 @@ describe('outbox: kept on the device', () => {
     const s = await liveScreen(storage, w.server);
     const board = s.store.getState().board;
     s.make(
-      { type: CommandType.CARD_MOVE, cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: w.requested.version },
+      { type: 'card.move', cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: w.requested.version },
       moveLabel(board, w.requested.id, Column.IN_PROGRESS),
     );
     s.transport.serve(w.server);
@@ -247,7 +247,7 @@ describe('outbox: kept on the device', () => {
     const storage = new MemoryStorage();
     const s = await liveScreen(storage, w.server);
     s.make(
-      { type: CommandType.CARD_MOVE, cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: w.requested.version },
+      { type: 'card.move', cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: w.requested.version },
       'Start SHF-200 card 1 / 3',
     );
     s.transport.drop(); // before the answer
@@ -286,10 +286,10 @@ describe('outbox: kept on the device', () => {
     s.transport.drop();
     const board = () => s.store.getState().board;
     s.make(
-      { type: CommandType.CARD_MOVE, cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: board().cards[w.requested.id]!.version },
+      { type: 'card.move', cardId: w.requested.id, to: Column.IN_PROGRESS, expectedVersion: board().cards[w.requested.id]!.version },
       moveLabel(board(), w.requested.id, Column.IN_PROGRESS),
     );
-    const use = s.make({ type: CommandType.LOOP_CONSUME, loopId: w.housing.id }, 'Use HSG-300');
+    const use = s.make({ type: 'loop.consume', loopId: w.housing.id }, 'Use HSG-300');
     // Another screen starts the same card, and uses the housing this tablet was shown taking.
     w.plant.move(w.requested.id, Column.IN_PROGRESS);
     w.plant.consume(use.cardId!);
@@ -377,9 +377,9 @@ describe('outbox: storage it cannot trust', () => {
     const b = await liveScreen(storage, w.server);
     a.transport.drop();
     b.transport.drop();
-    a.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, 'Use BLK-100');
+    a.make({ type: 'loop.consume', loopId: w.blank.id }, 'Use BLK-100');
     vi.setSystemTime(Date.now() + 1_000);
-    b.make({ type: CommandType.LOOP_CONSUME, loopId: w.housing.id }, 'Use HSG-300');
+    b.make({ type: 'loop.consume', loopId: w.housing.id }, 'Use HSG-300');
     expect(readOutbox(storage).commands.map((c) => c.label)).toEqual(['Use BLK-100', 'Use HSG-300']);
     // Tab A's move is answered: only it leaves storage.
     a.transport.open();
@@ -396,12 +396,12 @@ describe('outbox: storage it cannot trust', () => {
     s.transport.drop();
     let room = true;
     storage.refuse = (key) => key === OUTBOX_KEY && (storage.getItem(BOARD_KEY) !== null || !room);
-    s.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, 'Use BLK-100');
+    s.make({ type: 'loop.consume', loopId: w.blank.id }, 'Use BLK-100');
     expect(storage.getItem(BOARD_KEY)).toBeNull();
     expect(readOutbox(storage).commands).toHaveLength(1);
     expect(s.onError).not.toHaveBeenCalled();
     room = false;
-    s.make({ type: CommandType.LOOP_CONSUME, loopId: w.housing.id }, 'Use HSG-300');
+    s.make({ type: 'loop.consume', loopId: w.housing.id }, 'Use HSG-300');
     expect(s.onError).toHaveBeenCalledTimes(1);
     // Still shown and still sent: the outbox lives on in memory.
     expect(s.store.getState().pending).toHaveLength(2);
@@ -431,7 +431,7 @@ describe('outbox: storage it cannot trust', () => {
     w.plant.consumeLoop(w.housing);
     s.transport.push(w.plant.log.slice(mark));
     s.transport.drop();
-    s.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, 'Use BLK-100');
+    s.make({ type: 'loop.consume', loopId: w.blank.id }, 'Use BLK-100');
     expect(storage.json(BOARD_KEY).snapshot.seq).toBe(w.plant.state.seq);
   });
 
@@ -458,9 +458,9 @@ describe('outbox: order', () => {
     const storage = new MemoryStorage();
     const a = await liveScreen(storage, w.server);
     a.transport.drop();
-    a.make({ type: CommandType.LOOP_CONSUME, loopId: w.blank.id }, 'Use BLK-100');
+    a.make({ type: 'loop.consume', loopId: w.blank.id }, 'Use BLK-100');
     vi.setSystemTime(Date.now() - 60 * 60_000); // the clock is set back an hour
-    a.make({ type: CommandType.LOOP_CONSUME, loopId: w.housing.id }, 'Use HSG-300');
+    a.make({ type: 'loop.consume', loopId: w.housing.id }, 'Use HSG-300');
     expect(readOutbox(storage).commands.map((c) => c.label)).toEqual(['Use BLK-100', 'Use HSG-300']);
   });
 });

@@ -26,6 +26,7 @@
 // the entry keeps where it was made (`origin`). A move is never dropped for being made on
 // another screen of the same device.
 import { snapshotOf } from '../../../shared/board.ts';
+import { commandTypeOfEvent } from '../../../shared/commands.ts';
 import { COLUMNS } from '../../../shared/names.ts';
 import type { BoardSnapshot } from '../../../shared/schemas.ts';
 import type { PullboardStore, RefusedMove } from './store.ts';
@@ -75,19 +76,13 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const EVENT_OF: Record<string, string> = {
-  'card.move': 'card:move',
-  'card.consume': 'card:consume',
-  'loop.consume': 'loop:consume',
-};
-
 function isOrigin(v: unknown): v is StoredCommand['origin'] {
   return isObj(v) && isStr(v.actor) && isStr(v.screen);
 }
 
 function isStoredCommand(v: unknown): v is StoredCommand {
   if (!isObj(v) || !isStr(v.key) || v.key.length === 0 || !isStr(v.label) || !isStr(v.issuedAt)) return false;
-  if (!isObj(v.command) || !isStr(v.command.type) || EVENT_OF[v.command.type] !== v.event) return false;
+  if (!isObj(v.command) || !isStr(v.command.type) || !isStr(v.event) || commandTypeOfEvent(v.event) !== v.command.type) return false;
   if (!isObj(v.payload) || v.payload.idempotencyKey !== v.key) return false;
   if (!(v.cardId === null || isStr(v.cardId)) || !(v.baseVersion === null || isNum(v.baseVersion))) return false;
   return isOrigin(v.origin) && Number.isFinite(Date.parse(v.issuedAt));

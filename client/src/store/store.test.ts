@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
-import { Column, CommandType, ErrorCode } from '../../../shared/names.ts';
-import { Role } from '../../../shared/rules.ts';
+import { Column, ErrorCode } from '../../../shared/names.ts';
+import { Role } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
 import type { Plant } from '../../../shared/testing.ts';
 import type { BoardEvent } from '../../../shared/schemas.ts';
@@ -98,14 +98,14 @@ describe('pending slice: optimistic moves', () => {
 
   it('shows a move at once and leaves the confirmed board alone', () => {
     const { store, card } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
     expect(store.getState().board.cards[card.id]?.column).toBe(Column.IN_PROGRESS);
     expect(store.getState().confirmed.cards[card.id]?.column).toBe(Column.REQUESTED);
   });
 
   it('reconciles when its own event arrives before the acknowledgement', () => {
     const { store, card, plant } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
     const mark = plant.log.length;
     const d = plant.move(card.id, Column.IN_PROGRESS, { expectedVersion: card.version });
     store.getState().receiveEvents(since(plant, mark));
@@ -118,7 +118,7 @@ describe('pending slice: optimistic moves', () => {
 
   it('keeps showing the move between the acknowledgement and its event', () => {
     const { store, card, plant } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
     const mark = plant.log.length;
     const d = plant.move(card.id, Column.IN_PROGRESS);
     store.getState().settleCommand('k1', { ok: true, seq: d.state.seq });
@@ -132,7 +132,7 @@ describe('pending slice: optimistic moves', () => {
 
   it('rolls back a refused move and says why, with the WIP numbers', () => {
     const { store, card, plant, steel } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Start BLK-100 card 1 / 3');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Start BLK-100 card 1 / 3');
     store.getState().settleCommand('k1', {
       ok: false,
       error: {
@@ -156,7 +156,7 @@ describe('pending slice: optimistic moves', () => {
     plant.consume(sh.id);
     for (const c of plant.cardsOf(blank)) plant.consume(c.id); // no full blank left
     const store = clientOf(plant);
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: sh.id, to: Column.IN_PROGRESS }, 'Start SHF-200 card 1 / 3');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: sh.id, to: Column.IN_PROGRESS }, 'Start SHF-200 card 1 / 3');
     // The local rules refuse it too, so nothing moved even before the answer.
     expect(store.getState().board.cards[sh.id]?.column).toBe(Column.REQUESTED);
     store.getState().settleCommand('k1', {
@@ -168,7 +168,7 @@ describe('pending slice: optimistic moves', () => {
 
   it('shows the server state when another screen moved the card first (conflict)', () => {
     const { store, card, plant } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
     // Someone reorders the card within Requested: a different change on the server.
     const mark = plant.log.length;
     plant.move(card.id, Column.REQUESTED); // reorder to the end: version + 1
@@ -185,7 +185,7 @@ describe('pending slice: optimistic moves', () => {
     plant.consume(sh.id);
     const store = clientOf(plant);
     const firstBlank = plant.serial(blank, 1);
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: sh.id, to: Column.IN_PROGRESS }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: sh.id, to: Column.IN_PROGRESS }, 'Start');
     const b = store.getState().board;
     expect(b.cards[sh.id]?.column).toBe(Column.IN_PROGRESS);
     expect(b.cards[firstBlank.id]?.column).toBe(Column.REQUESTED);
@@ -194,7 +194,7 @@ describe('pending slice: optimistic moves', () => {
   it('uses the oldest full container for a loop consumption', () => {
     const { plant, housing } = smallPlant();
     const store = clientOf(plant);
-    const p = store.getState().beginCommand('k1', { type: CommandType.LOOP_CONSUME, loopId: housing.id }, 'Use HSG-300');
+    const p = store.getState().beginCommand('k1', { type: 'loop.consume', loopId: housing.id }, 'Use HSG-300');
     expect(p.cardId).toBe(plant.serial(housing, 1).id);
     expect(store.getState().board.cards[p.cardId!]?.column).toBe(Column.REQUESTED);
     expect(store.getState().board.cards[p.cardId!]?.cycle).toBe(1);
@@ -202,9 +202,9 @@ describe('pending slice: optimistic moves', () => {
 
   it('replays two quick moves of one card in order (start, then finish)', () => {
     const { store, card, plant } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS, expectedVersion: card.version }, 'Start');
     const v2 = store.getState().board.cards[card.id]!.version;
-    store.getState().beginCommand('k2', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.DONE, expectedVersion: v2 }, 'Finish');
+    store.getState().beginCommand('k2', { type: 'card.move', cardId: card.id, to: Column.DONE, expectedVersion: v2 }, 'Finish');
     expect(store.getState().board.cards[card.id]?.column).toBe(Column.DONE);
     // The first lands: the second still shows on top of it.
     const mark = plant.log.length;
@@ -217,7 +217,7 @@ describe('pending slice: optimistic moves', () => {
 
   it('settles acknowledged commands when a snapshot already includes them', () => {
     const { store, card, plant } = startBlank();
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Start');
     const d = plant.move(card.id, Column.IN_PROGRESS);
     store.getState().settleCommand('k1', { ok: true, seq: d.state.seq });
     store.getState().loadSnapshot(snapshotOf(plant.state));
@@ -229,10 +229,10 @@ describe('pending slice: optimistic moves', () => {
     const { plant, blank } = smallPlant();
     const card = plant.serial(blank, 1);
     const operator = clientOf(plant, Role.OPERATOR);
-    operator.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Step back');
+    operator.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Step back');
     expect(operator.getState().board.cards[card.id]?.column).toBe(Column.DONE);
     const lead = clientOf(plant, Role.LEAD);
-    lead.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: card.id, to: Column.IN_PROGRESS }, 'Step back');
+    lead.getState().beginCommand('k1', { type: 'card.move', cardId: card.id, to: Column.IN_PROGRESS }, 'Step back');
     expect(lead.getState().board.cards[card.id]?.column).toBe(Column.IN_PROGRESS);
   });
 
@@ -241,7 +241,7 @@ describe('pending slice: optimistic moves', () => {
     const store = clientOf(plant);
     const ids = columnCardIds(store.getState().board, steel.id, Column.DONE);
     const last = ids.at(-1)!;
-    store.getState().beginCommand('k1', { type: CommandType.CARD_MOVE, cardId: last, to: Column.DONE, beforeCardId: ids[0]! }, 'Reorder');
+    store.getState().beginCommand('k1', { type: 'card.move', cardId: last, to: Column.DONE, beforeCardId: ids[0]! }, 'Reorder');
     expect(columnCardIds(store.getState().board, steel.id, Column.DONE)[0]).toBe(last);
     expect(blank).toBeDefined();
   });

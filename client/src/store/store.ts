@@ -13,7 +13,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { BoardWriter, boardFromSnapshot, emptyBoard, keepIdentity } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
-import { Role } from '../../../shared/rules.ts';
+import { Role } from '../../../shared/names.ts';
 import type { Ack } from '../../../shared/protocol.ts';
 import type { ApiError, BoardEvent, BoardSnapshot } from '../../../shared/schemas.ts';
 import type { Column } from '../../../shared/names.ts';

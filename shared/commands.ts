@@ -1,0 +1,230 @@
+// The command table: every command Pullboard accepts, declared once. For each command it
+// names the socket event that carries it, the HTTP route that carries it, the fields it
+// takes (zod, strict), the answer it gives (zod), who may run it, and the words the
+// OpenAPI document uses. The HTTP routes, the socket handlers, the OpenAPI document, the
+// client's wire mapping and outbox, and the test doubles are all derived from this
+// table; nothing else lists commands. Adding a command: one row here, its rule in
+// `decide()` (shared/rules.ts), its reducer case if it emits a new event
+// (shared/board.ts), and its tests (docs/architecture.md has the recipe).
+import { z } from 'zod';
+import { ErrorCode, Role } from './names.ts';
+import {
+  CardSchema,
+  ClearAndonBody,
+  ConsumeCardBody,
+  ConsumeLoopBody,
+  CreateLoopBody,
+  CreateStationBody,
+  LoopSchema,
+  MoveCardBody,
+  RaiseAndonBody,
+  Ref,
+  StationSchema,
+  UpdateLoopBody,
+  UpdateStationBody,
+} from './schemas.ts';
+
+/** How a command travels over HTTP. */
+export interface HttpRoute<Fields extends z.ZodRawShape, Result extends z.ZodRawShape> {
+  method: 'post' | 'patch';
+  /** Express-style path under /api; `:id` is filled from the field named by `idField`. */
+  path: string;
+  /** The field the path's `:id` carries (it is not accepted in the body), or null. */
+  idField: (keyof Fields & string) | null;
+  /** Status of a success: 201 for commands that create something. */
+  created: boolean;
+  /**
+   * Where HTTP and the socket answer differently: HTTP answers with this one field of
+   * the result (api.md's bare station or loop); null answers with the whole result, as
+   * the socket does (minus its `ok`).
+   */
+  reply: (keyof Result & string) | null;
+}
+
+export interface CommandSpec<
+  Type extends string,
+  Event extends string,
+  Fields extends z.ZodRawShape,
+  Result extends z.ZodRawShape,
+> {
+  type: Type;
+  /** Socket.IO event name, `entity:verb`. */
+  event: Event;
+  /** The command's fields (everything but `type`): strict, so unknown keys are refused. */
+  fields: z.ZodObject<Fields, z.core.$strict>;
+  /** The answer of a success (over the socket, with `ok: true` added). */
+  result: z.ZodObject<Result>;
+  http: HttpRoute<Fields, Result>;
+  /**
+   * Roles allowed to run the command. Empty until accounts exist: until then every
+   * caller acts as a team lead, as before.
+   */
+  roles: readonly Role[];
+  /** One line for the OpenAPI document. */
+  summary: string;
+  /** The 409 refusals the command can give (the OpenAPI document lists them). */
+  refusals: readonly ErrorCode[];
+}
+
+function spec<Type extends string, Event extends string, Fields extends z.ZodRawShape, Result extends z.ZodRawShape>(
+  s: CommandSpec<Type, Event, Fields, Result>,
+): CommandSpec<Type, Event, Fields, Result> {
+  return s;
+}
+
+const StationResult = z.object({ station: StationSchema });
+const CardResult = z.object({ card: CardSchema, seq: z.number().int() });
+
+/** Every command, keyed by its type. */
+export const COMMANDS = {
+  'station.create': spec({
+    type: 'station.create',
+    event: 'station:create',
+    fields: CreateStationBody,
+    result: StationResult,
+    http: { method: 'post', path: '/stations', idField: null, created: true, reply: 'station' },
+    roles: [],
+    summary: 'Create a station (placed before the customer end)',
+    refusals: [],
+  }),
+  'station.update': spec({
+    type: 'station.update',
+    event: 'station:update',
+    fields: UpdateStationBody.extend({ stationId: Ref }),
+    result: StationResult,
+    http: { method: 'patch', path: '/stations/:id', idField: 'stationId', created: false, reply: 'station' },
+    roles: [],
+    summary: 'Update a station (name, WIP limits, position)',
+    refusals: [],
+  }),
+  'loop.create': spec({
+    type: 'loop.create',
+    event: 'loop:create',
+    fields: CreateLoopBody,
+    result: z.object({ loop: LoopSchema, cards: z.array(CardSchema) }),
+    http: { method: 'post', path: '/loops', idField: null, created: true, reply: null },
+    roles: [],
+    summary: 'Create a loop; it starts full (all cards Done)',
+    refusals: [],
+  }),
+  'loop.update': spec({
+    type: 'loop.update',
+    event: 'loop:update',
+    fields: UpdateLoopBody.extend({ loopId: Ref }),
+    result: z.object({ loop: LoopSchema }),
+    http: { method: 'patch', path: '/loops/:id', idField: 'loopId', created: false, reply: 'loop' },
+    roles: [],
+    summary: 'Update a loop (card count, lead time, inputs...)',
+    refusals: [ErrorCode.INVALID_TRANSITION],
+  }),
+  'card.move': spec({
+    type: 'card.move',
+    event: 'card:move',
+    fields: MoveCardBody.extend({ cardId: Ref }),
+    result: CardResult,
+    http: { method: 'post', path: '/cards/:id/move', idField: 'cardId', created: false, reply: null },
+    roles: [],
+    summary: 'Move a card one column (start, finish, step back) or reorder it in its column',
+    refusals: [ErrorCode.WIP_LIMIT_REACHED, ErrorCode.INVALID_TRANSITION, ErrorCode.STARVED, ErrorCode.VERSION_CONFLICT],
+  }),
+  'card.consume': spec({
+    type: 'card.consume',
+    event: 'card:consume',
+    fields: ConsumeCardBody.extend({ cardId: Ref }),
+    result: CardResult,
+    http: { method: 'post', path: '/cards/:id/consume', idField: 'cardId', created: false, reply: null },
+    roles: [],
+    summary: "Use a full container: its card returns to the supplier's Requested",
+    refusals: [ErrorCode.INVALID_TRANSITION, ErrorCode.VERSION_CONFLICT],
+  }),
+  'loop.consume': spec({
+    type: 'loop.consume',
+    event: 'loop:consume',
+    fields: ConsumeLoopBody.extend({ loopId: Ref }),
+    result: CardResult,
+    http: { method: 'post', path: '/loops/:id/consume', idField: 'loopId', created: false, reply: null },
+    roles: [],
+    summary: "Use the loop's oldest full container",
+    refusals: [ErrorCode.STARVED],
+  }),
+  'andon.raise': spec({
+    type: 'andon.raise',
+    event: 'andon:raise',
+    fields: RaiseAndonBody.extend({ stationId: Ref }),
+    result: StationResult,
+    http: { method: 'post', path: '/stations/:id/andon', idField: 'stationId', created: false, reply: 'station' },
+    roles: [],
+    summary: 'Raise an andon call (line stop, help, material) at a station; another kind replaces the one in force',
+    refusals: [ErrorCode.INVALID_TRANSITION],
+  }),
+  'andon.clear': spec({
+    type: 'andon.clear',
+    event: 'andon:clear',
+    fields: ClearAndonBody.extend({ stationId: Ref }),
+    result: StationResult,
+    http: { method: 'post', path: '/stations/:id/andon/clear', idField: 'stationId', created: false, reply: 'station' },
+    roles: [],
+    summary: 'Clear the andon call in force; the event log records its duration',
+    refusals: [ErrorCode.INVALID_TRANSITION],
+  }),
+} as const;
+
+type Table = typeof COMMANDS;
+export type CommandType = keyof Table;
+/** Command types in table order. */
+export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
+
+/** The fields of each command (validated, after defaults). */
+export type CommandFields = { [K in CommandType]: z.infer<Table[K]['fields']> };
+/** What a caller may send for each command (before defaults). */
+export type CommandInput = { [K in CommandType]: z.input<Table[K]['fields']> };
+/** The answer of each command. */
+export type CommandResults = { [K in CommandType]: z.infer<Table[K]['result']> };
+
+/**
+ * A command: its `type` and its fields. Written as an indexed mapped type so that a
+ * function generic in K (`run<K>(c: Command<K>): CommandResults[K]`) keeps the pairing
+ * of a command and its answer without casts.
+ */
+export type Command<K extends CommandType = CommandType> = { [P in K]: { type: P } & CommandFields[P] }[K];
+/** The command of one type. */
+export type CommandOf<K extends CommandType> = Command<K>;
+
+/** Socket.IO event name -> command type. */
+export type SocketCommandEvent = Table[CommandType]['event'];
+export type CommandOfEvent<E extends SocketCommandEvent> = {
+  [K in CommandType]: Table[K]['event'] extends E ? K : never;
+}[CommandType];
+
+/** Builds a command from its type and fields. */
+export function commandOf<K extends CommandType>(type: K, fields: CommandFields[K]): Command<K> {
+  return { type, ...fields };
+}
+
+/** The table seen per key, so a function generic in K gets K's schema with K's type. */
+const FIELDS: { [K in CommandType]: { fields: z.ZodType<CommandFields[K]> } } = COMMANDS;
+
+const byEvent = new Map<string, CommandType>(COMMAND_TYPES.map((t) => [COMMANDS[t].event, t]));
+
+/** The command an event name carries, or undefined (own table entries only). */
+export function commandTypeOfEvent(event: string): CommandType | undefined {
+  return byEvent.get(event);
+}
+
+/** Parses a command's fields with the table's schema; the result is typed for that command. */
+export function parseCommand<K extends CommandType>(
+  type: K,
+  fields: unknown,
+): { success: true; command: Command<K> } | { success: false; error: z.ZodError } {
+  const r = FIELDS[type].fields.safeParse(fields);
+  return r.success ? { success: true, command: commandOf(type, r.data) } : { success: false, error: r.error };
+}
+
+/** The table's result schemas seen per key, so K's schema comes with K's type. */
+const RESULTS: { [K in CommandType]: { result: z.ZodType<CommandResults[K]> } } = COMMANDS;
+
+/** Parses a command's answer (a stored one, or one off the wire) with the table's result schema. */
+export function parseResult<K extends CommandType>(type: K, value: unknown): CommandResults[K] | undefined {
+  const r = RESULTS[type].result.safeParse(value);
+  return r.success ? r.data : undefined;
+}
