@@ -7,6 +7,7 @@ import path from 'node:path';
 import express from 'express';
 import { Server } from 'socket.io';
 import { Limits } from '../shared/names.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
 import { SqliteRepository } from './db/sqlite.ts';
 import type { BoardRepository } from './db/repository.ts';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** Folder of the built client; null serves the API only. */
   staticDir?: string | null;
   logger?: Logger;
+  /** The protocol version the socket speaks; tests set another one to play an upgraded server. */
+  protocolVersion?: number | undefined;
 }
 
 export interface App {
@@ -74,7 +77,7 @@ export function createApp(opts: AppOptions): App {
     pingTimeout: 10_000,
     connectionStateRecovery: undefined,
   });
-  attachBoardSocket(io, service, log);
+  attachBoardSocket(io, service, log, opts.protocolVersion ?? PROTOCOL_VERSION);
 
   let closing: Promise<void> | undefined;
   return {

@@ -7,7 +7,7 @@ import { DomainError, validationError } from '../shared/errors.ts';
 import { commandTypeOfEvent, parseCommand } from '../shared/commands.ts';
 import type { CommandType } from '../shared/commands.ts';
 import { ErrorCode, Limits, SocketEvent } from '../shared/names.ts';
-import { HandshakeAuth, IdempotencyKey, SubscribePayload } from '../shared/protocol.ts';
+import { HandshakeAuth, IdempotencyKey, PROTOCOL_VERSION, SubscribePayload } from '../shared/protocol.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
 import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
@@ -38,7 +38,7 @@ function splitKey(payload: unknown): { fields: unknown; key: string | undefined 
 }
 
 /** Wires the board protocol onto a Socket.IO server. */
-export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger): void {
+export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger, protocol = PROTOCOL_VERSION): void {
   service.onEvents((events) => {
     io.to(ROOM).emit(SocketEvent.BOARD_EVENTS, events);
   });
@@ -51,6 +51,20 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     const out = await service.submit(parsed.command, { actor, idempotencyKey: key });
     return out.ok ? { ok: true, ...out.result } : { ok: false, error: out.error.toJSON() };
   }
+
+  // A screen built for another protocol version would misread answers or send commands
+  // that mean something else now: refuse it at the handshake, and it reloads.
+  io.use((socket, next) => {
+    const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
+    const version = auth.success ? auth.data.protocol : undefined;
+    if (version === undefined || version === protocol) return next();
+    const refusal = new DomainError(
+      ErrorCode.PROTOCOL_MISMATCH,
+      `This screen speaks protocol ${version}, the server ${protocol}: it needs reloading`,
+      { client: version, server: protocol },
+    );
+    next(Object.assign(new Error(refusal.message), { data: refusal.toJSON() }));
+  });
 
   io.on('connection', (socket: BoardSocket) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});

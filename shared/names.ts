@@ -48,6 +48,8 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The server is shutting down (or cannot commit now): nothing changed, retry. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The screen speaks another protocol version than the server (it must reload). */
+  PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -47,10 +47,30 @@ export interface ServerToClientEvents {
   'board:events': (events: BoardEvent[]) => void;
 }
 
+/**
+ * The version of this protocol (event names, payloads, answers). Bump it whenever a
+ * change would make an older screen misread the server or send commands it no longer
+ * means: a screen that sends another version is refused at the handshake
+ * (PROTOCOL_MISMATCH) and reloads itself to get the matching client.
+ */
+export const PROTOCOL_VERSION = 2;
+
 /** Handshake `auth` the client may send. */
 export const HandshakeAuth = z.object({
   actor: z.string().trim().min(1).max(Limits.ACTOR).optional(),
   token: z.string().max(512).optional(),
+  /**
+   * The protocol version the client speaks. Pullboard's own screens always send it;
+   * an integration that does not is taken to speak the current one.
+   */
+  protocol: z.number().int().optional(),
+});
+
+/** The `data` of a handshake refusal (Socket.IO `connect_error`). */
+export const HandshakeRefusal = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** The socket event a command travels on. */

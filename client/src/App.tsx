@@ -3,6 +3,7 @@ import type { ErrorInfo, ReactNode } from 'react';
 import { parseRoute, usePathname, onLinkClick } from './router.ts';
 import type { Route } from './router.ts';
 import { connect } from './app/runtime.ts';
+import { RELOADED_FOR_KEY, useUpgrade } from './app/upgrade.ts';
 import type { Actor } from './net/socket.ts';
 import { LeadBoard } from './views/LeadBoard.tsx';
 import { StationPicker, StationTablet } from './views/StationTablet.tsx';
@@ -15,7 +16,47 @@ export function actorFor(route: Route): Actor {
   return 'lead';
 }
 
+/** Reloads for a fresh attempt (forgetting the one-reload guard of this tab). */
+function reloadAgain(): void {
+  try {
+    window.sessionStorage.removeItem(RELOADED_FOR_KEY);
+  } catch {
+    // nothing to forget
+  }
+  window.location.reload();
+}
+
+/** The screen still speaks another protocol than the server after reloading once. */
+function UpgradeNotice() {
+  const { stuck, message } = useUpgrade();
+  useEffect(() => {
+    if (!stuck) return;
+    // An unattended screen tries again now and then (a cache may have caught up).
+    const t = setTimeout(reloadAgain, 10 * 60_000);
+    return () => clearTimeout(t);
+  }, [stuck]);
+  if (!stuck) return null;
+  return (
+    <div className="upgrade-notice" role="alert">
+      <strong>This screen needs reloading.</strong> Pullboard was updated and this screen could not load the new
+      version ({message}). Nothing is sent from it until it reloads.{' '}
+      <button type="button" className="btn" onClick={reloadAgain}>
+        Reload now
+      </button>
+    </div>
+  );
+}
+
 export function App() {
+  return (
+    <>
+      <UpgradeNotice />
+      <Screen />
+    </>
+  );
+}
+
+function Screen() {
   const route = parseRoute(usePathname());
   const actor = actorFor(route);
   useEffect(() => {

@@ -44,6 +44,8 @@ export interface StartOptions {
   seed?: 'demo' | 'none';
   /** Reopen an existing database (a restart); its folder then belongs to the first server. */
   dbFile?: string;
+  /** The protocol version the server speaks (default: the current one). */
+  protocolVersion?: number;
 }
 
 const running = new Set<TestServer>();
@@ -58,7 +60,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     problems.push(`${level}: ${msg}${extra instanceof Error ? ` ${extra.message}` : ''}`);
   };
   const logger: Logger = { info() {}, warn: record('warn'), error: record('error') };
-  const app = createApp({ dbFile, seed: opts.seed ?? 'none', staticDir: null, logger });
+  const app = createApp({ dbFile, seed: opts.seed ?? 'none', staticDir: null, logger, protocolVersion: opts.protocolVersion });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
   let stopped: Promise<void> | undefined;
@@ -107,12 +109,12 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const clients = new Map<Client, string>();
 
 /** Connects a real Socket.IO client (websocket only) and resolves once it is connected. */
-export function connectClient(url: string, actor = 'tester'): Promise<Client> {
+export function connectClient(url: string, actor = 'tester', auth: Record<string, unknown> = {}): Promise<Client> {
   const socket: Client = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: { actor },
+    auth: { actor, ...auth },
   });
   clients.set(socket, url);
   return new Promise((resolve, reject) => {

@@ -1,7 +1,9 @@
 // The one typed socket of the app, and the adapter that gives it to BoardSync.
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../../shared/protocol.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol.ts';
+import { onProtocolMismatch, protocolMismatch } from '../app/upgrade.ts';
 import type { SyncTransport, TransportHandlers } from './sync.ts';
 
 export type PullboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,15 +19,23 @@ export function createSocket(actor: Actor): PullboardSocket {
     reconnectionDelay: 1_000,
     reconnectionDelayMax: 10_000,
     randomizationFactor: 0.5,
-    auth: { actor },
+    auth: { actor, protocol: PROTOCOL_VERSION },
   });
+}
+
+function sessionStore(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
 }
 
 /** Changes the handshake identity; reconnects when it changed. */
 export function setSocketActor(socket: PullboardSocket, actor: Actor): void {
   const auth = socket.auth as { actor?: string } | undefined;
   if (auth?.actor === actor) return;
-  socket.auth = { actor };
+  socket.auth = { actor, protocol: PROTOCOL_VERSION };
   if (socket.connected) {
     socket.disconnect();
     socket.connect();
@@ -55,6 +65,12 @@ export function socketTransport(socket: PullboardSocket): SyncTransport {
       };
       const onError = (err: Error) => {
         h.connectError(err.message);
+        // Another protocol: never retry with this client; reload (once) to get the new one.
+        const mismatch = protocolMismatch('data' in err ? err.data : undefined);
+        if (mismatch) {
+          onProtocolMismatch(mismatch.server, mismatch.message, sessionStore(), () => window.location.reload());
+          return;
+        }
         // A refusal by the server's handshake check is not retried by Socket.IO either.
         if (!socket.active) setTimeout(() => socket.connect(), 5_000);
       };

@@ -11,6 +11,8 @@ export const ClientErrorCode = {
   NO_ANSWER: 'NO_ANSWER',
   /** An unsent move older than the outbox keeps moves (see store/outbox.ts). */
   EXPIRED: 'EXPIRED',
+  /** An unsent move made under an older protocol version (see store/outbox.ts). */
+  OLD_VERSION: 'OLD_VERSION',
 } as const;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -44,6 +46,8 @@ export function refusalReason(error: ApiError, board: BoardState): string {
       return `Not allowed here: ${error.message}`;
     case ClientErrorCode.NO_ANSWER:
       return 'No answer from the server (connection lost): it may or may not have been saved. Check the board once it is live again; saving again is safe.';
+    case ClientErrorCode.OLD_VERSION:
+      return `Not sent: ${error.message}. Pullboard was updated since; check the card and do it again if it is still needed.`;
     case ClientErrorCode.EXPIRED:
       return `Not sent: ${error.message || 'it waited too long for a connection'}. Check the card and do it again if it is still needed.`;
     default:

@@ -6,6 +6,7 @@ import { snapshotOf } from '../../../shared/board.ts';
 import { Column, EventType } from '../../../shared/names.ts';
 import { Role } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
+import { PROTOCOL_VERSION } from '../../../shared/protocol.ts';
 import { BoardSync } from '../net/sync.ts';
 import { FakeTransport, MemoryStorage, PlantServer } from '../net/testing.ts';
 import { moveLabel } from '../app/runtime.ts';
@@ -123,6 +124,7 @@ describe('outbox: kept on the device', () => {
       baseVersion: w.requested.version,
       issuedAt: '2025-03-03T14:00:00.500Z',
       origin: { actor: 'tablet:machining', screen: '/station/machining' },
+      protocol: PROTOCOL_VERSION,
     });
     expect(doc.commands.map((c: { event: string }) => c.event)).toEqual(['card:move', 'card:move', 'loop:consume']);
     expect(readOutbox(storage).commands).toHaveLength(3);
@@ -340,6 +342,33 @@ describe('outbox: kept on the device', () => {
     expect(again.store.getState().pending).toEqual([]);
     expect(again.store.getState().refused.map((r) => r.code)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
     expect(again.store.getState().refused[0]?.reason).toMatch(/^Not sent: made .* more than 7 days ago, and never sent/);
+    again.transport.open();
+    again.transport.serve(w.server);
+    expect(w.server.ran).toEqual([]);
+    expect(readOutbox(storage).commands).toEqual([]);
+  });
+});
+
+describe('outbox: across an upgrade', () => {
+  it.each([
+    ['an older protocol version', (c: Record<string, unknown>) => ({ ...c, protocol: PROTOCOL_VERSION - 1 })],
+    ['no protocol version (made before versions were recorded)', (c: Record<string, unknown>) => {
+      const { protocol: _p, ...rest } = c;
+      return rest;
+    }],
+  ])('lists moves made under %s as not sent, and never sends them', async (_, rewrite) => {
+    const w = plantWithWork();
+    const storage = new MemoryStorage();
+    const s = await liveScreen(storage, w.server);
+    s.transport.drop();
+    offlineMoves(s, w);
+    s.close();
+    const doc = storage.json(OUTBOX_KEY);
+    storage.setItem(OUTBOX_KEY, JSON.stringify({ ...doc, commands: doc.commands.map(rewrite) }));
+    const again = screen(storage);
+    expect(again.store.getState().pending).toEqual([]);
+    expect(again.store.getState().refused.map((r) => r.code)).toEqual(['OLD_VERSION', 'OLD_VERSION', 'OLD_VERSION']);
+    expect(again.store.getState().refused[0]?.reason).toMatch(/^Not sent: made .* on an earlier version of Pullboard/);
     again.transport.open();
     again.transport.serve(w.server);
     expect(w.server.ran).toEqual([]);

@@ -27,6 +27,7 @@
 // another screen of the same device.
 import { snapshotOf } from '../../../shared/board.ts';
 import { commandTypeOfEvent } from '../../../shared/commands.ts';
+import { PROTOCOL_VERSION } from '../../../shared/protocol.ts';
 import { COLUMNS } from '../../../shared/names.ts';
 import type { BoardSnapshot } from '../../../shared/schemas.ts';
 import type { PullboardStore, RefusedMove } from './store.ts';
@@ -48,8 +49,11 @@ export const OUTBOX_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 /** The part of the DOM Storage API used here (tests pass an in-memory one). */
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-/** An outbox entry as stored: a pending command before the server answered it. */
-export type StoredCommand = Omit<PendingCommand, 'ackSeq' | 'deferred'>;
+/**
+ * An outbox entry as stored: a pending command before the server answered it, and the
+ * protocol version it was made under (absent: made before versions were recorded).
+ */
+export type StoredCommand = Omit<PendingCommand, 'ackSeq' | 'deferred'> & { protocol?: number };
 
 interface OutboxDoc {
   v: 1;
@@ -84,6 +88,7 @@ function isStoredCommand(v: unknown): v is StoredCommand {
   if (!isObj(v) || !isStr(v.key) || v.key.length === 0 || !isStr(v.label) || !isStr(v.issuedAt)) return false;
   if (!isObj(v.command) || !isStr(v.command.type) || !isStr(v.event) || commandTypeOfEvent(v.event) !== v.command.type) return false;
   if (!isObj(v.payload) || v.payload.idempotencyKey !== v.key) return false;
+  if (v.protocol !== undefined && !isNum(v.protocol)) return false;
   if (!(v.cardId === null || isStr(v.cardId)) || !(v.baseVersion === null || isNum(v.baseVersion))) return false;
   return isOrigin(v.origin) && Number.isFinite(Date.parse(v.issuedAt));
 }
@@ -179,7 +184,7 @@ function mergeByTime(a: StoredCommand[], b: StoredCommand[]): StoredCommand[] {
 
 function toStored(p: PendingCommand): StoredCommand {
   const { ackSeq: _a, deferred: _d, ...stored } = p;
-  return stored;
+  return { ...stored, protocol: PROTOCOL_VERSION };
 }
 
 // ---------------------------------------------------------------- keeping the store on disk
@@ -233,15 +238,24 @@ export function attachOutboxStorage(
   const expired: RefusedMove[] = [];
   for (const c of commands) {
     const made = Date.parse(c.issuedAt);
-    if (made >= oldest) {
-      fresh.push({ ...c, ackSeq: null, deferred: true });
+    const { protocol, ...entry } = c;
+    // A move made under another protocol version may mean something else to this server:
+    // it is listed for the operator to check, never sent blindly.
+    const sameProtocol = protocol === PROTOCOL_VERSION;
+    if (made >= oldest && sameProtocol) {
+      fresh.push({ ...entry, ackSeq: null, deferred: true });
       continue;
     }
     const days = Math.round(maxAgeMs / 86_400_000);
-    const error = {
-      code: ClientErrorCode.EXPIRED,
-      message: `made ${new Date(made).toLocaleDateString()} ${clockTime(made)}, more than ${days} days ago, and never sent`,
-    };
+    const error = sameProtocol
+      ? {
+          code: ClientErrorCode.EXPIRED,
+          message: `made ${new Date(made).toLocaleDateString()} ${clockTime(made)}, more than ${days} days ago, and never sent`,
+        }
+      : {
+          code: ClientErrorCode.OLD_VERSION,
+          message: `made ${new Date(made).toLocaleDateString()} ${clockTime(made)} on an earlier version of Pullboard, and never sent`,
+        };
     expired.push({
       key: c.key,
       label: c.label,
