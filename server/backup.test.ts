@@ -10,7 +10,8 @@ import { applyEvents, emptyBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardEvent, BoardSnapshot, Card } from '../shared/schemas.ts';
 import { createApp } from './app.ts';
 import type { App } from './app.ts';
-import { inspectBackup, pruneBackups, restoreFile } from './db/backup.ts';
+import { backupFileName, pruneBackups } from './backups.ts';
+import { inspectBackup, restoreFile } from './db/backup.ts';
 import { silentLogger } from './logger.ts';
 import { killAll, runTs } from './testing/processes.ts';
 
@@ -125,6 +126,25 @@ describe('backup and restore', () => {
     const removed = pruneBackups(dir, 2);
     expect(removed.map((f) => path.basename(f))).toEqual(['pullboard-2026-01-01.db']);
     expect(fs.readdirSync(dir).sort()).toEqual(['other.txt', 'pullboard-2026-01-02.db', 'pullboard-2026-01-03.db']);
+  });
+
+  it('names scheduled backups so that they sort oldest first and pruning finds them', () => {
+    const dir = tempDir();
+    const times = ['2026-01-02T09:00:00.000Z', '2026-01-10T08:59:59.999Z', '2026-01-10T09:00:00.000Z'];
+    const names = times.map((t) => backupFileName(new Date(t)));
+    expect(names[0]).toBe('pullboard-2026-01-02T09-00-00-000Z.db');
+    for (const n of names) fs.writeFileSync(path.join(dir, n), '');
+    expect(pruneBackups(dir, 1).map((f) => path.basename(f))).toEqual(names.slice(0, 2).reverse());
+    expect(fs.readdirSync(dir)).toEqual([names[2]]);
+  });
+
+  it('refuses to overwrite an existing file with an in-process backup', async () => {
+    const dir = tempDir();
+    const { app } = await start(path.join(dir, 'live.db'), 'none');
+    const taken = path.join(dir, 'nested', 'b.db');
+    const info = await app.repo.backup(taken);
+    expect(info).toEqual({ file: taken, seq: app.service.seq, bytes: fs.statSync(taken).size });
+    await expect(app.repo.backup(taken)).rejects.toThrow(/already exists/);
   });
 });
 

@@ -1,26 +1,51 @@
-// Online backups and restore of the SQLite file. `VACUUM INTO` copies one consistent
-// read snapshot (WAL readers never block the writer), so a backup of a running plant is
-// a point-in-time copy that holds every event up to its seq.
+// Everything that touches the SQLite file for backup and restore: the online backup of
+// the server's own connection, the backup of a file another process is writing, the
+// integrity check of a copy, and the restore that gives the restored log a new identity.
+// Scheduling (interval, naming, how many are kept) is server/backups.ts.
+//
+// Imports go one way: sqlite.ts (the repository's backup method) calls into this
+// module, and this module opens files through connection.ts, never through sqlite.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase, renewLogId } from './sqlite.ts';
+import { openDatabase, renewLogId } from './connection.ts';
+import type { BackupInfo } from './repository.ts';
 
-export interface BackupInfo {
-  file: string;
-  /** The last event seq the backup holds. */
-  seq: number;
-  bytes: number;
-}
-
-/** Writes a consistent copy of the database behind `db` to `file` (must not exist). */
-export function backupDatabase(db: Database.Database, file: string): BackupInfo {
+/** Resolves a backup target that must not exist yet and creates its folder. */
+function newTarget(file: string): string {
   const target = path.resolve(file);
   if (fs.existsSync(target)) throw new Error(`backup target ${target} already exists`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  // One statement, one read snapshot: the copy's last seq is the seq it holds.
-  db.prepare('VACUUM INTO ?').run(target);
+  return target;
+}
+
+/**
+ * In-process backups (the repository's `backup`) use SQLite's online backup API step by
+ * step (better-sqlite3's async backup), so a large database does not stall commands;
+ * writes made meanwhile through this connection are carried into the copy.
+ */
+export async function backupConnection(db: Database.Database, file: string): Promise<BackupInfo> {
+  const target = newTarget(file);
+  await db.backup(target);
   return inspectBackup(target);
+}
+
+/**
+ * Takes a backup of a database file that another process may be writing to. `VACUUM
+ * INTO` copies one consistent read snapshot (WAL readers never block the writer), so a
+ * backup of a running plant is a point-in-time copy that holds every event up to its seq.
+ */
+export function backupFile(source: string, file: string): BackupInfo {
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    const target = newTarget(file);
+    // One statement, one read snapshot: the copy's last seq is the seq it holds.
+    db.prepare('VACUUM INTO ?').run(target);
+    return inspectBackup(target);
+  } finally {
+    db.close();
+  }
 }
 
 /** Opens a backup read-only, checks its integrity and reports its last seq. */
@@ -31,17 +56,6 @@ export function inspectBackup(file: string): BackupInfo {
     if (check !== 'ok') throw new Error(`integrity check failed for ${file}: ${String(check)}`);
     const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
     return { file, seq, bytes: fs.statSync(file).size };
-  } finally {
-    db.close();
-  }
-}
-
-/** Takes a backup of a database file that another process may be writing to. */
-export function backupFile(source: string, file: string): BackupInfo {
-  const db = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 10000');
-    return backupDatabase(db, file);
   } finally {
     db.close();
   }
@@ -82,17 +96,4 @@ export function restoreFile(backup: string, target: string): BackupInfo {
   for (const ext of ['-wal', '-shm']) fs.rmSync(dest + ext, { force: true });
   fs.renameSync(tmp, dest);
   return { ...info, file: dest };
-}
-
-/** Keeps the newest `keep` files named pullboard-*.db in `dir`; returns the removed ones. */
-export function pruneBackups(dir: string, keep: number): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /^pullboard-.*\.db$/.test(f))
-    .sort()
-    .reverse();
-  const removed = files.slice(keep).map((f) => path.join(dir, f));
-  for (const f of removed) fs.rmSync(f, { force: true });
-  return removed;
 }

@@ -22,6 +22,14 @@ export interface CommitInput {
   idempotency?: IdempotencyRecord[];
 }
 
+/** A backup file that passed its integrity check, and the last event seq it holds. */
+export interface BackupInfo {
+  file: string;
+  /** The last event seq the backup holds. */
+  seq: number;
+  bytes: number;
+}
+
 export interface BoardRepository {
   /** Current state (stations, loops, cards) and the last seq. */
   loadState(): BoardState;
@@ -40,6 +48,6 @@ export interface BoardRepository {
   /** Forgets idempotency keys recorded before the time; returns how many. */
   pruneIdempotency(before: string): number;
   /** Online backup to a file while the system keeps running; says the last seq it holds. */
-  backup(file: string): Promise<{ file: string; seq: number; bytes: number }>;
+  backup(file: string): Promise<BackupInfo>;
   close(): void;
 }

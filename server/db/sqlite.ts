@@ -1,16 +1,13 @@
 // SQLite implementation of the repository (better-sqlite3). All SQL of the project
-// lives under server/db. WAL with synchronous=FULL: a commit that returned is on disk.
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// lives under server/db. Files are opened (WAL, synchronous=FULL: a commit that
+// returned is on disk) and migrated by connection.ts; backups go through backup.ts.
+import type Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
-import { inspectBackup } from './backup.ts';
-import type { BackupInfo } from './backup.ts';
-import { migrations } from './migrations.ts';
-import type { BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
+import { backupConnection } from './backup.ts';
+import { openDatabase } from './connection.ts';
+import type { BackupInfo, BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
 
 interface StationRow {
   id: string;
@@ -52,43 +49,6 @@ interface EventRow {
   at: string;
   actor: string;
   data: string;
-}
-
-/** Opens (creating folder and file if missing) and migrates a SQLite database. */
-export function openDatabase(file: string): Database.Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  // The log's identity: a screen that kept seq N of another history (a restored
-  // backup, a reset database) must not take this log's event N+1 as its next one.
-  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)").run(randomUUID());
-  return db;
-}
-
-/** Gives a database file a new log identity (after a restore its history forks). */
-export function renewLogId(db: Database.Database): string {
-  const id = randomUUID();
-  db.prepare("INSERT INTO meta (key, value) VALUES ('log_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(id);
-  return id;
-}
-
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this Pullboard (${migrations.length}); upgrade Pullboard`,
-    );
-  }
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
 }
 
 /** Event rows keep the envelope in columns and the rest as JSON. */
@@ -331,17 +291,9 @@ export class SqliteRepository implements BoardRepository {
     return (this.stmts.lastSeq.get() as { seq: number }).seq;
   }
 
-  /**
-   * In-process backups use SQLite's online backup API step by step (better-sqlite3's
-   * async backup), so a large database does not stall commands; writes made meanwhile
-   * through this connection are carried into the copy.
-   */
-  async backup(file: string): Promise<BackupInfo> {
-    const target = path.resolve(file);
-    if (fs.existsSync(target)) throw new Error(`backup target ${target} already exists`);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    await this.db.backup(target);
-    return inspectBackup(target);
+  /** An online backup of this connection's database (see backupConnection in backup.ts). */
+  backup(file: string): Promise<BackupInfo> {
+    return backupConnection(this.db, file);
   }
 
   close(): void {
