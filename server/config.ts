@@ -1,4 +1,4 @@
-// Reads the settings of api.md from the environment, refusing bad values at start.
+// Reads the settings (README, docs/api.md) from the environment, refusing bad values at start.
 import { z } from 'zod';
 
 const Env = z.object({
@@ -11,11 +11,11 @@ const Env = z.object({
   PULLBOARD_BACKUP_DIR: z.string().min(1).optional(),
   PULLBOARD_BACKUP_INTERVAL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
   /** How many scheduled backups to keep (oldest removed first). */
+  PULLBOARD_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
   /** Days of event log to keep; 0 keeps the whole log (the default: audit and metrics). */
   PULLBOARD_EVENT_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
   /** Days an Idempotency-Key is remembered (an offline tablet must replay within it). */
   PULLBOARD_IDEMPOTENCY_DAYS: z.coerce.number().positive().max(3650).default(30),
-  PULLBOARD_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -3,9 +3,9 @@
 // demand at shipping cascade upstream. Seeded through the service, so the demo's
 // history is ordinary events in the log.
 import { Column, StationKind } from '../shared/names.ts';
-import { kanbanDemoSizing } from '../shared/demo.ts';
+import { kanbanDemoSizing } from './demo.ts';
 import type { Card, Loop, Station } from '../shared/schemas.ts';
-import type { Command } from '../shared/commands.ts';
+import type { Command, CommandResults, CommandType } from '../shared/commands.ts';
 import type { BoardService } from './service.ts';
 
 /** Seeds the demo plant when the database is empty; returns whether it did. */
@@ -14,14 +14,14 @@ export function seedDemo(service: BoardService): boolean {
   // Place the seeded history in the recent past, a minute apart per step, so card ages
   // look real (some cards are already past their lead time: overdue).
   let clock = Date.now() - 5 * 60 * 60_000;
-  const run = (command: Command, minutes = 1) => {
+  const run = <K extends CommandType>(command: Command<K>, minutes = 1): CommandResults[K] => {
     clock += minutes * 60_000;
     const out = service.execute(command, { actor: 'demo-seed', now: new Date(Math.min(clock, Date.now())) });
     if (!out.ok) throw new Error(`demo seed failed at ${command.type}: ${out.error.message}`);
     return out.result;
   };
   const station = (name: string, kind: Station['kind'], inProgress: number | null, done: number | null, softDone = false) =>
-    (run({ type: 'station.create', name, kind, wipLimits: { inProgress, done }, softLimits: { done: softDone } }) as { station: Station }).station;
+    run({ type: 'station.create', name, kind, wipLimits: { inProgress, done }, softLimits: { done: softDone } }).station;
 
   const supplier = station('Nordstahl (supplier)', StationKind.SUPPLIER, null, null);
   const machining = station('Machining', StationKind.PROCESS, 3, 8);
@@ -43,15 +43,15 @@ export function seedDemo(service: BoardService): boolean {
       containerQty: spec.containerQty,
       leadTimeMinutes: spec.leadTimeMinutes,
       inputLoopIds: spec.inputs.map((p) => loops[p]!.id),
-    }) as { loop: Loop };
+    });
     loops[spec.partNumber] = out.loop;
   }
 
   // Some hours of pull: shipping uses finished cylinders, which cascades upstream.
   const consume = (part: string, minutes = 7) =>
-    run({ type: 'loop.consume', loopId: loops[part]!.id }, minutes) as { card: Card };
+    run({ type: 'loop.consume', loopId: loops[part]!.id }, minutes);
   const move = (cardId: string, to: Card['column'], minutes = 5) =>
-    run({ type: 'card.move', cardId, to }, minutes) as { card: Card };
+    run({ type: 'card.move', cardId, to }, minutes);
 
   const fg = consume('FG-HC250', 20);
   move(fg.card.id, Column.IN_PROGRESS, 10); // uses a rod, a painted weldment and a seal kit

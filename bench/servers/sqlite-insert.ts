@@ -1,5 +1,5 @@
 // Baseline for figure 2: raw better-sqlite3 single-row inserts per second, each its own
-// (autocommit) transaction, with the pragmas of server/db/sqlite.ts (WAL,
+// (autocommit) transaction, with the pragmas of server/db/connection.ts (WAL,
 // synchronous=FULL) on a file next to the server's database (same disk). Rows are
 // shaped like the event log's, with a payload the size of a card.moved event.
 // Prints one JSON line: {"inserts", "seconds", "perSecond", "p50Ms", "p99Ms", "maxMs"}.

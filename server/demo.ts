@@ -1,6 +1,6 @@
-// The demo plant's loops and their Toyota sizing, kept in shared/ so the README, the
-// seed and the tests quote the same figures.
-import { toyotaCardCount } from './kanban.ts';
+// The demo plant's loops and their Toyota sizing (server data: only the seed uses it;
+// the sizing formula itself is the domain's, in shared/kanban.ts).
+import { toyotaCardCount } from '../shared/kanban.ts';
 
 export type DemoStation = 'supplier' | 'machining' | 'welding' | 'paint' | 'assembly' | 'shipping';
 
