@@ -1,6 +1,7 @@
 // Composition root: read the configuration, build the app, listen, and shut down
-// cleanly on SIGTERM/SIGINT. Commands run synchronously inside one transaction each,
-// so by the time a signal handler runs no command is half-applied.
+// cleanly on SIGTERM/SIGINT. A batch of commands is decided and committed synchronously
+// in one transaction, so by the time a signal handler runs no command is half-applied;
+// shutdown commits and answers the commands still queued before it closes the file.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
