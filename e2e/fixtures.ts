@@ -34,8 +34,11 @@ export interface TestServer {
   /** POST/PATCH JSON to /api; returns status and parsed body. */
   api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
-  /** Starts again on the same port and database file (after stop, or stopping first). */
-  restart(): Promise<void>;
+  /**
+   * Starts again on the same port and database file (after stop, or stopping first);
+   * `protocolVersion` plays an upgraded server that speaks another protocol.
+   */
+  restart(opts?: { protocolVersion?: number }): Promise<void>;
 }
 
 export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
@@ -44,7 +47,8 @@ export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promis
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-e2e-'));
   const dbFile = path.join(dir, 'board.db');
-  const make = () => createApp({ dbFile, seed: opts.seed ?? 'demo', staticDir: clientDir, logger: silentLogger });
+  const make = (protocolVersion?: number) =>
+    createApp({ dbFile, seed: opts.seed ?? 'demo', staticDir: clientDir, logger: silentLogger, protocolVersion });
   let app = make();
   let running = true;
   const addr = await app.listen(0, '127.0.0.1');
@@ -74,9 +78,9 @@ export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promis
       running = false;
       await app.close();
     },
-    async restart() {
+    async restart(restartOpts = {}) {
       await server.stop();
-      app = make();
+      app = make(restartOpts.protocolVersion);
       await app.listen(port, '127.0.0.1');
       running = true;
     },
