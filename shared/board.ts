@@ -1,10 +1,12 @@
 // The board state and the single reducer that applies events to it. The server and
-// every client apply the same events with this function, so they cannot disagree.
+// every client apply the same events with this function, so they cannot disagree. A
+// screen catching up applies a change set (shared/changes.ts) with the same writer.
 // Updates are immutable and structural: an event replaces only the objects it touches,
 // which lets the client re-render just those cards.
 import { COLUMNS, Column, EventType, StationKind } from './names.ts';
 import { compareRank } from './ordering.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from './schemas.ts';
+import type { BoardChanges } from './changes.ts';
 
 export interface BoardState {
   /** Sequence number of the last event applied. */
@@ -76,7 +78,7 @@ export interface MutableBoard {
 type MapName = 'stations' | 'loops' | 'cards';
 
 /**
- * Applies events to a board, in one of two ways:
+ * Applies events, or a change set (shared/changes.ts), to a board, in one of two ways:
  * - copy-on-write (the default): the first write to a map copies it, later writes in the
  *   same batch reuse the copy. The input state is never changed, untouched maps and
  *   objects keep their identity (React re-renders only what an event touched), and a
@@ -126,9 +128,27 @@ export class BoardWriter {
         break;
       }
     }
-    const prev = s.seq;
-    if (this.inPlace) this.undoLog.push(() => (s.seq = prev));
-    s.seq = e.seq;
+    this.advance(e.seq);
+  }
+
+  /**
+   * Applies a change set: every station, loop and card in it replaces the board's, every
+   * removed id goes, and the board is at `c.seq`. The board must be at a seq from
+   * `c.fromSeq` to `c.seq` (what changed in that span is all in the set); others are a
+   * caller bug.
+   */
+  applyChanges(c: BoardChanges): void {
+    const s = this.state;
+    if (c.fromSeq > s.seq || c.seq < s.seq) {
+      throw new Error(`changes from seq ${c.fromSeq} to ${c.seq} do not apply to the board at seq ${s.seq}`);
+    }
+    for (const id of c.removed.stations) this.put('stations', id, undefined);
+    for (const id of c.removed.loops) this.put('loops', id, undefined);
+    for (const id of c.removed.cards) this.put('cards', id, undefined);
+    for (const x of c.stations) this.put('stations', x.id, x);
+    for (const x of c.loops) this.put('loops', x.id, x);
+    for (const x of c.cards) this.put('cards', x.id, x);
+    this.advance(c.seq);
   }
 
   /** Restores the board to what it was before this writer's first event (in place only). */
@@ -137,8 +157,16 @@ export class BoardWriter {
     this.undoLog.length = 0;
   }
 
+  private advance(seq: number): void {
+    const s = this.state;
+    const prev = s.seq;
+    if (this.inPlace) this.undoLog.push(() => (s.seq = prev));
+    s.seq = seq;
+  }
+
   private put<N extends MapName>(name: N, id: string, value: MutableBoard[N][string] | undefined): void {
     const s = this.state;
+    if (value === undefined && !Object.hasOwn(s[name], id)) return; // nothing to remove
     if (!this.inPlace && !this.copied.has(name)) {
       const copy: MutableBoard[N] = { ...s[name] };
       s[name] = copy;

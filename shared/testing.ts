@@ -1,9 +1,10 @@
 // Test fixtures for the pure domain: a deterministic command context and a small plant
 // built through `decide`, the same way the server builds one. Used only by tests.
+import fc from 'fast-check';
 import { emptyBoard } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError } from './errors.ts';
-import { Column, StationKind } from './names.ts';
+import { AndonKind, COLUMNS, Column, StationKind } from './names.ts';
 import { decide } from './rules.ts';
 import { Role } from './names.ts';
 import type { CommandContext, Decision } from './rules.ts';
@@ -18,7 +19,8 @@ export function testContext(over: Partial<Omit<CommandContext, 'newId'>> = {}): 
   const counters = new Map<string, number>();
   return {
     now: T0,
-    actor: 'tester',
+    actor: { kind: 'user', id: 'us_tester', name: 'tester' },
+    stationIds: [],
     role: Role.LEAD,
     newId: (prefix) => {
       const n = (counters.get(prefix) ?? 0) + 1;
@@ -207,4 +209,125 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+// ---------------------------------------------------------------- random activity
+
+/**
+ * One random step of shop-floor and configuration activity (fast-check), turned into a
+ * command against the current board by `commandFor`. Indexes pick among the board's
+ * stations, loops and cards (sorted ids), so the same steps work on any board.
+ * Unlike the invariants property's card-only walk, this one also creates and changes
+ * stations and loops, lowers and raises card counts (cards removed and added) and
+ * raises and clears andon calls: everything an event can change.
+ */
+const pick = fc.nat({ max: 999 });
+export const randomStep = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('forward' as const), card: pick }), weight: 6 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('move' as const),
+      card: pick,
+      to: fc.constantFrom(...COLUMNS),
+      before: fc.option(pick, { nil: null }),
+    }),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('consumeLoop' as const), loop: pick }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('cardCount' as const), loop: pick, count: fc.integer({ min: 1, max: 5 }) }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('newLoop' as const),
+      supplier: pick,
+      consumer: pick,
+      count: fc.integer({ min: 1, max: 3 }),
+      input: fc.option(pick, { nil: null }),
+    }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('newStation' as const), name: fc.constantFrom('Paint', 'Rework', 'Kitting') }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('station' as const),
+      station: pick,
+      position: fc.option(fc.nat({ max: 6 }), { nil: undefined }),
+      inProgress: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('andon' as const), station: pick, kind2: fc.constantFrom(...Object.values(AndonKind)) }), weight: 1 },
+);
+export type RandomStep = typeof randomStep extends fc.Arbitrary<infer T> ? T : never;
+
+/** The command a random step stands for on this board. */
+export function commandFor(state: BoardState, step: RandomStep): Command {
+  const ids = <T>(map: Readonly<Record<string, T>>) => Object.keys(map).sort();
+  const at = (list: string[], i: number) => list[i % list.length]!;
+  const cards = ids(state.cards);
+  const loops = ids(state.loops);
+  const stations = ids(state.stations);
+  switch (step.kind) {
+    case 'forward': {
+      const card = state.cards[at(cards, step.card)]!;
+      return card.column === Column.DONE
+        ? { type: 'card.consume', cardId: card.id }
+        : { type: 'card.move', cardId: card.id, to: card.column === Column.REQUESTED ? Column.IN_PROGRESS : Column.DONE };
+    }
+    case 'move':
+      return {
+        type: 'card.move',
+        cardId: at(cards, step.card),
+        to: step.to,
+        beforeCardId: step.before === null ? null : at(cards, step.before),
+      };
+    case 'consumeLoop':
+      return { type: 'loop.consume', loopId: at(loops, step.loop) };
+    case 'cardCount':
+      return { type: 'loop.update', loopId: at(loops, step.loop), cardCount: step.count };
+    case 'newLoop':
+      return {
+        type: 'loop.create',
+        partNumber: `RND-${state.seq}`,
+        supplierStationId: at(stations, step.supplier),
+        consumerStationId: at(stations, step.consumer),
+        cardCount: step.count,
+        containerQty: 5,
+        leadTimeMinutes: 30,
+        inputLoopIds: step.input === null ? [] : [at(loops, step.input)],
+      };
+    case 'newStation':
+      return { type: 'station.create', name: `${step.name} ${state.seq}` };
+    case 'station':
+      return {
+        type: 'station.update',
+        stationId: at(stations, step.station),
+        ...(step.position !== undefined ? { position: step.position } : {}),
+        wipLimits: { inProgress: step.inProgress },
+      };
+    case 'andon': {
+      const st = state.stations[at(stations, step.station)]!;
+      return st.andon === null
+        ? { type: 'andon.raise', stationId: st.id, kind: step.kind2 }
+        : { type: 'andon.clear', stationId: st.id };
+    }
+  }
+}
+
+/** Runs the steps on the plant as a lead; refused commands change nothing and are skipped. */
+export function runSteps(plant: Plant, steps: readonly RandomStep[]): { accepted: number; refused: number } {
+  let accepted = 0;
+  let refused = 0;
+  for (const st of steps) {
+    try {
+      plant.run(commandFor(plant.state, st));
+      accepted++;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      refused++;
+    }
+  }
+  return { accepted, refused };
 }
