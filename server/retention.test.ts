@@ -1,6 +1,7 @@
 // How long things are kept: idempotency keys expire after their window, the event log
 // is kept whole unless a retention is set, and a subscriber behind the kept log gets a
-// snapshot rather than a partial replay.
+// snapshot rather than a partial replay. Change sets come from an index, not the log, so
+// pruning does not stop them; after a restart the index knows only the kept log.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,15 @@ function demo(): App {
   const app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger });
   apps.push(app);
   return app;
+}
+
+/** Closes the app and starts a new one on the same database (a restart). */
+async function restart(app: App, dbFile: string): Promise<App> {
+  await app.close();
+  apps.splice(apps.indexOf(app), 1);
+  const again = createApp({ dbFile, seed: 'none', staticDir: null, logger: silentLogger });
+  apps.push(again);
+  return again;
 }
 
 const DAY = 86_400_000;
@@ -80,5 +90,26 @@ describe('replay or snapshot', () => {
     }
     expect(app.service.eventsSince(start + 1)).toHaveLength(limit);
     expect(app.service.eventsSince(start)).toBeNull();
+  });
+});
+
+describe('change sets and retention', () => {
+  it('answers change sets from before the kept log (they do not read it), until a restart rebuilds from what is kept', async () => {
+    const app = demo();
+    const dbFile = path.join(dirs.at(-1)!, 'b.db');
+    const seq0 = app.service.seq;
+    const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
+    for (let i = 0; i < 3; i++) {
+      expect(app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' }).ok).toBe(true);
+    }
+    app.service.prune({ eventDays: 1, idempotencyDays: 30 }, new Date(Date.now() + 2 * DAY));
+    const seq = app.service.seq;
+    expect(app.repo.firstSeq()).toBe(seq);
+    expect(app.service.eventsSince(seq0)).toBeNull(); // the events are gone: a replay would be a snapshot
+    expect(app.service.changesSince(seq0)?.cards).toEqual([app.service.board.cards[card.id]]);
+
+    const again = await restart(app, dbFile);
+    expect(again.service.changesSince(seq0)).toBeNull(); // older than the kept log: a snapshot
+    expect(again.service.changesSince(seq - 1)?.cards).toEqual([again.service.board.cards[card.id]]);
   });
 });

@@ -13,7 +13,8 @@ import { ErrorCode, Role } from '../shared/names.ts';
 import { decide } from '../shared/rules.ts';
 import type { CommandContext } from '../shared/rules.ts';
 import type { BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
-import { shouldReplay, replayLimit } from './catchup.ts';
+import type { BoardChanges } from '../shared/changes.ts';
+import { ChangeIndex, shouldReplay, replayLimit } from './catchup.ts';
 import type { BoardRepository, IdempotencyRecord } from './db/repository.ts';
 import { GroupCommit } from './groupCommit.ts';
 import { fingerprintOf, recall, recordOf } from './idempotency.ts';
@@ -54,6 +55,8 @@ export class BoardService {
   private readonly state: BoardState;
   private readonly listeners = new Set<(events: BoardEvent[]) => void>();
   private readonly commits: GroupCommit<Job>;
+  /** What changed since when, for change-set catch-up (catchup.ts). */
+  private readonly changeIndex: ChangeIndex;
   private closed = false;
 
   constructor(
@@ -62,6 +65,9 @@ export class BoardService {
   ) {
     this.state = repo.loadState();
     this.commits = new GroupCommit((jobs) => this.runBatch(jobs));
+    this.changeIndex = ChangeIndex.fromLog(this.state, repo);
+    // The first listener: the index knows a batch before any subscriber is told of it.
+    this.onEvents((events) => this.changeIndex.record(events, this.state));
   }
 
   /** The identity of the event log (changes when a backup is restored). */
@@ -86,6 +92,14 @@ export class BoardService {
     if (after === this.state.seq) return [];
     if (!shouldReplay(after, this.state.seq, Object.keys(this.state.cards).length, this.repo)) return null;
     return this.repo.eventsAfter(after, limit);
+  }
+
+  /**
+   * The change set from `after` to the current board, or null when a snapshot should be
+   * sent instead (see catchup.ts). An up-to-date `after` gets an empty change set.
+   */
+  changesSince(after: number): BoardChanges | null {
+    return this.changeIndex.changesSince(after, this.state);
   }
 
   /** How many missed events a subscriber may be sent before a snapshot is cheaper. */

@@ -1,14 +1,14 @@
-// Socket.IO transport: `board:subscribe` (snapshot or replay) and commands with typed
-// acks. Every committed event goes to the `board` room in seq order. Because
-// better-sqlite3 is synchronous, the snapshot/replay and joining the room happen in
-// one tick: a subscriber can neither miss nor receive twice an event.
+// Socket.IO transport: `board:subscribe` (snapshot, replay, or a change set for callers
+// that opt in) and commands with typed acks. Every committed event goes to the `board`
+// room in seq order. Because better-sqlite3 is synchronous, the answer and joining the
+// room happen in one tick: a subscriber can neither miss nor receive twice an event.
 import type { Server, Socket } from 'socket.io';
 import { DomainError, validationError } from '../shared/errors.ts';
 import { commandTypeOfEvent, parseCommand } from '../shared/commands.ts';
 import type { CommandType } from '../shared/commands.ts';
 import { ErrorCode, Limits, SocketEvent } from '../shared/names.ts';
 import { HandshakeAuth, IdempotencyKey, PROTOCOL_VERSION, SubscribePayload } from '../shared/protocol.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
+import type { AckFn, ClientToServerEvents, ServerToClientEvents, SubscribeAnswer } from '../shared/protocol.ts';
 import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
 import type { BoardService } from './service.ts';
@@ -75,10 +75,21 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
       try {
         const p = SubscribePayload.safeParse(payload ?? {});
         if (!p.success) throw validationError(p.error.issues);
+        const { afterSeq, changes: optedIn } = p.data;
         const logId = service.logId;
         const sameLog = p.data.logId === undefined || p.data.logId === logId;
-        const events = p.data.afterSeq === undefined || !sameLog ? null : service.eventsSince(p.data.afterSeq);
+        const behind = afterSeq !== undefined && sameLog;
         void socket.join(ROOM);
+        if (optedIn) {
+          // The event map types the answer for callers that do not opt in; this one asked
+          // for changes (SubscribeAnswer in shared/protocol.ts).
+          const answer = ack as AckFn<SubscribeAnswer>;
+          const changes = behind ? service.changesSince(afterSeq) : null;
+          if (changes === null) answer({ ok: true, snapshot: service.snapshot(), logId });
+          else answer({ ok: true, changes, logId });
+          return;
+        }
+        const events = behind ? service.eventsSince(afterSeq) : null;
         if (events === null) ack({ ok: true, snapshot: service.snapshot(), logId });
         else ack({ ok: true, events, logId });
       } catch (err) {

@@ -7,6 +7,7 @@ import { COMMANDS, parseResult } from './commands.ts';
 import type { CommandInput, CommandResults, CommandType, SocketCommandEvent } from './commands.ts';
 import { ApiErrorSchema } from './schemas.ts';
 import type { ApiError, BoardEvent, BoardSnapshot } from './schemas.ts';
+import type { BoardChanges } from './changes.ts';
 
 export type { SocketCommandEvent } from './commands.ts';
 
@@ -22,10 +23,27 @@ export const SubscribePayload = z.strictObject({
    * not this server's log (a restored backup, a reset database), the answer is a snapshot.
    */
   logId: z.string().max(100).optional(),
+  /**
+   * Opt in to compacted catch-up: with `afterSeq`, answer `{changes}` (shared/changes.ts:
+   * the current state of everything changed since, and the ids removed) instead of
+   * `{events}`. Pullboard's own screens send it; callers that leave it out keep getting
+   * events (or a snapshot) as before.
+   */
+  changes: z.boolean().optional(),
 });
 export type SubscribePayload = z.infer<typeof SubscribePayload>;
-/** Every answer names the log it belongs to; clients send it back with `afterSeq`. */
+/**
+ * The answer to `board:subscribe` without `changes: true` (what outside tools get). Every
+ * answer names the log it belongs to; clients send it back with `afterSeq`.
+ */
 export type SubscribeResult = ({ snapshot: BoardSnapshot } | { events: BoardEvent[] }) & { logId?: string };
+/** The answer with `changes: true`: a snapshot, or changes (empty when up to date). */
+export type SubscribeChangesResult = ({ snapshot: BoardSnapshot } | { changes: BoardChanges }) & { logId?: string };
+/**
+ * Any answer to `board:subscribe`. The typed event map below says `SubscribeResult`, what
+ * callers that do not opt in receive; one that sends `changes: true` reads this.
+ */
+export type SubscribeAnswer = SubscribeResult | SubscribeChangesResult;
 
 /** The socket payload of a command: its fields and an optional idempotency key. */
 export type CommandPayload<K extends CommandType> = CommandInput[K] & { idempotencyKey?: string };

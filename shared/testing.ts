@@ -19,8 +19,7 @@ export function testContext(over: Partial<Omit<CommandContext, 'newId'>> = {}): 
   const counters = new Map<string, number>();
   return {
     now: T0,
-    actor: { kind: 'user', id: 'us_tester', name: 'tester' },
-    stationIds: [],
+    actor: 'tester',
     role: Role.LEAD,
     newId: (prefix) => {
       const n = (counters.get(prefix) ?? 0) + 1;
