@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
+import { changesSince, noChanges } from '../../../shared/changes.ts';
 import { Column } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
 import type { Plant } from '../../../shared/testing.ts';
 import { createPullboardStore } from '../store/store.ts';
 import { BoardSync } from './sync.ts';
-import { FakeTransport } from './testing.ts';
+import { FakeTransport, PlantServer } from './testing.ts';
 
 function setup() {
   const sp = smallPlant();
@@ -52,7 +53,7 @@ describe('BoardSync: subscribing', () => {
     expect(store.getState().connection.logId).toBe('log-A');
     transport.drop();
     transport.open();
-    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: plant.state.seq, logId: 'log-A' });
+    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: plant.state.seq, logId: 'log-A', changes: true });
     // The server answers from another log with a snapshot and its own identity.
     transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state), logId: 'log-B' });
     expect(store.getState().connection.logId).toBe('log-B');
@@ -82,7 +83,8 @@ describe('BoardSync: subscribing', () => {
     const [, second] = newEvents(plant, mark);
     transport.push([second!]);
     expect(store.getState().confirmed.seq).toBe(seq0);
-    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: seq0 });
+    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: seq0, changes: true });
+    // A server that does not know change sets answers the events: still applied.
     transport.lastSubscribe().answer({ ok: true, events: newEvents(plant, mark) });
     expect(store.getState().confirmed.seq).toBe(seq0 + 2);
     expect(store.getState().connection.status).toBe('live');
@@ -104,7 +106,7 @@ describe('BoardSync: subscribing', () => {
 });
 
 describe('BoardSync: losing and regaining the server', () => {
-  it('shows reconnecting, then offline since the drop, then catches up by replay', () => {
+  it('shows reconnecting, then offline since the drop, then catches up with the changes it missed', () => {
     const { plant, store, transport, blank } = setup();
     transport.open();
     transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
@@ -118,9 +120,11 @@ describe('BoardSync: losing and regaining the server', () => {
     const mark = plant.log.length;
     plant.consume(plant.serial(blank, 3).id);
     transport.open();
-    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: seq0 });
-    transport.lastSubscribe().answer({ ok: true, events: newEvents(plant, mark) });
+    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: seq0, changes: true });
+    transport.lastSubscribe().answer(new PlantServer(plant).subscribe(transport.lastSubscribe().payload));
     expect(store.getState().connection).toMatchObject({ status: 'live', since: null });
+    expect(store.getState().confirmed.seq).toBe(plant.state.seq);
+    expect(mark).toBeLessThan(plant.log.length);
     expect(store.getState().board.cards[plant.serial(blank, 3).id]?.column).toBe(Column.REQUESTED);
   });
 
@@ -167,6 +171,76 @@ describe('BoardSync: losing and regaining the server', () => {
     s2.start();
     t2.open();
     t2.lastSubscribe().answer({ ok: true, events: [] });
+    await vi.waitFor(() => expect(t2.lastSubscribe().payload).toEqual({}));
+    s2.stop();
+  });
+});
+
+describe('BoardSync: catching up with a change set', () => {
+  it('lands on the server board, keeps untouched cards, then applies the events pushed meanwhile', () => {
+    const { plant, store, transport, blank, housing } = setup();
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    const untouched = store.getState().confirmed.cards[plant.serial(housing, 1).id];
+    transport.drop();
+    plant.consume(plant.serial(blank, 1).id);
+    plant.consume(plant.serial(blank, 2).id);
+    plant.move(plant.serial(blank, 1).id, Column.IN_PROGRESS);
+    transport.open();
+    const answer = new PlantServer(plant).subscribe(transport.lastSubscribe().payload);
+    if (!answer.ok || !('changes' in answer)) throw new Error('expected a change set');
+    expect(answer.changes.cards.map((c) => c.id).sort()).toEqual(
+      [plant.serial(blank, 1).id, plant.serial(blank, 2).id].sort(),
+    );
+    // The line moves on between the answer and its arrival: the event comes pushed.
+    const mark = plant.log.length;
+    plant.consume(plant.serial(blank, 3).id);
+    transport.push(newEvents(plant, mark));
+    transport.lastSubscribe().answer(answer);
+    expect(store.getState().confirmed).toEqual(plant.state);
+    expect(store.getState().confirmed.cards[plant.serial(housing, 1).id]).toBe(untouched);
+    expect(store.getState().connection.status).toBe('live');
+  });
+
+  it('stays live on an empty change set (nothing missed)', () => {
+    const { plant, store, transport } = setup();
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    const before = store.getState().confirmed;
+    vi.advanceTimersByTime(20_000); // heartbeat
+    expect(transport.lastSubscribe().payload).toEqual({ afterSeq: plant.state.seq, changes: true });
+    transport.lastSubscribe().answer(new PlantServer(plant).subscribe(transport.lastSubscribe().payload));
+    expect(store.getState().confirmed).toBe(before);
+    expect(store.getState().connection.status).toBe('live');
+  });
+
+  it('asks for a snapshot when the changes start after its seq', () => {
+    const { plant, store, transport, blank } = setup();
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    const seq0 = plant.state.seq;
+    transport.drop();
+    plant.consume(plant.serial(blank, 1).id);
+    plant.consume(plant.serial(blank, 2).id);
+    transport.open();
+    const wrong = changesSince(seq0 + 1, plant.log, plant.state);
+    transport.lastSubscribe().answer({ ok: true, changes: wrong });
+    expect(store.getState().confirmed.seq).toBe(seq0);
+    expect(transport.lastSubscribe().payload).toEqual({});
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    expect(store.getState().confirmed).toEqual(plant.state);
+  });
+
+  it('after an empty change set on a resume, still checks that the server log is not behind us', async () => {
+    const { plant, store, transport } = setup();
+    transport.open();
+    transport.lastSubscribe().answer({ ok: true, snapshot: snapshotOf(plant.state) });
+    transport.drop();
+    const t2 = new FakeTransport();
+    const s2 = new BoardSync(store, t2, { fetchLastSeq: async () => 1 });
+    s2.start();
+    t2.open();
+    t2.lastSubscribe().answer({ ok: true, changes: noChanges(plant.state.seq) });
     await vi.waitFor(() => expect(t2.lastSubscribe().payload).toEqual({}));
     s2.stop();
   });

@@ -1,5 +1,9 @@
 // Keeps the store in step with the server over one socket:
-//   connect      -> board:subscribe (afterSeq = last applied seq once we have a board)
+//   connect      -> board:subscribe: a snapshot first ('full'); once we have a board,
+//                   {afterSeq: last applied seq, logId, changes: true} ('resume'), which
+//                   the server answers with a change set (the current state of what
+//                   changed since, shared/changes.ts) or a snapshot when that is smaller
+//                   or our seq is not in its log. An older server may answer events.
 //   board:events -> applied strictly in seq order; a gap triggers a resubscribe
 //   disconnect   -> "reconnecting", then "offline since ..." after a short grace
 //   every 20 s   -> a resubscribe as a heartbeat: catches up anything missed and
@@ -24,7 +28,7 @@
 // state is the truth.
 // The socket sits behind the small `SyncTransport` interface so tests drive it directly.
 import { eventOf, parseAck } from '../../../shared/protocol.ts';
-import type { Ack, CommandPayload, SubscribePayload, SubscribeResult } from '../../../shared/protocol.ts';
+import type { Ack, CommandPayload, SubscribeAnswer, SubscribePayload } from '../../../shared/protocol.ts';
 import type { CommandResults, CommandType, SocketCommandEvent } from '../../../shared/commands.ts';
 import type { ApiError, BoardEvent } from '../../../shared/schemas.ts';
 import { ErrorCode } from '../../../shared/names.ts';
@@ -36,7 +40,7 @@ import { ClientErrorCode } from '../store/messages.ts';
 /** What the sync logic needs from a socket; `null` answers mean "timed out". */
 export interface SyncTransport {
   isConnected(): boolean;
-  subscribe(payload: SubscribePayload, timeoutMs: number, cb: (res: Ack<SubscribeResult> | null) => void): void;
+  subscribe(payload: SubscribePayload, timeoutMs: number, cb: (res: Ack<SubscribeAnswer> | null) => void): void;
   /** Emits a command; `res` is the raw answer (read with `parseAck`), null on timeout. */
   command(event: SocketCommandEvent, payload: object, timeoutMs: number, cb: (res: unknown) => void): void;
   /** Drops the connection and opens a new one (a link that looks open but is dead). */
@@ -309,7 +313,7 @@ export class BoardSync {
     const payload: SubscribePayload =
       mode === 'full' || !state.hasBoard
         ? {}
-        : { afterSeq: state.confirmed.seq, ...(logId !== null ? { logId } : {}) };
+        : { afterSeq: state.confirmed.seq, ...(logId !== null ? { logId } : {}), changes: true };
     this.syncing = true;
     if (mode !== 'heartbeat') state.setConnection({ syncing: true });
     this.transport.subscribe(payload, this.opts.subscribeTimeoutMs, (res) => {
@@ -331,6 +335,14 @@ export class BoardSync {
       if (res.logId !== undefined) this.store.getState().setConnection({ logId: res.logId });
       if ('snapshot' in res) {
         this.store.getState().loadSnapshot(res.snapshot);
+      } else if ('changes' in res) {
+        const r = this.store.getState().receiveChanges(res.changes);
+        if (r.gap) {
+          // Changes from a seq this board is not at (never expected): start again.
+          this.subscribe('full');
+          return;
+        }
+        if (mode === 'resume' && res.changes.seq === res.changes.fromSeq) this.checkServerLog(token);
       } else {
         const r = this.store.getState().receiveEvents(res.events);
         if (r.gap) {
@@ -354,7 +366,7 @@ export class BoardSync {
     });
   }
 
-  /** A restarted server with a fresh log would answer "no events"; catch that case. */
+  /** A restarted server with a fresh log would answer "nothing new"; catch that case. */
   private checkServerLog(token: number): void {
     const fetchLastSeq = this.opts.fetchLastSeq;
     if (!fetchLastSeq) return;

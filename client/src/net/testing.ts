@@ -1,13 +1,15 @@
 // Test doubles for the sync and outbox tests (not part of the app bundle):
 //   FakeTransport  a socket stand-in that records what was sent; the test answers,
 //                  drops and reopens the link, or lets a PlantServer answer
-//   PlantServer    answers like the real server: subscribe (snapshot or replay after a
-//                  seq), commands decided by the shared rules, every idempotency key
-//                  remembered with its first answer, events broadcast before the ack
+//   PlantServer    answers like the real server: subscribe (snapshot, replay after a
+//                  seq, or the change set since it when asked for `changes`), commands
+//                  decided by the shared rules, every idempotency key remembered with
+//                  its first answer, events broadcast before the ack
 //   MemoryStorage  a localStorage stand-in that can be made to refuse writes
 import { snapshotOf } from '../../../shared/board.ts';
+import { boardObjectCount, changesSince, objectCount, smallerThanSnapshot } from '../../../shared/changes.ts';
 import { DomainError, validationError } from '../../../shared/errors.ts';
-import type { Ack, SubscribePayload, SubscribeResult } from '../../../shared/protocol.ts';
+import type { Ack, SubscribeAnswer, SubscribePayload } from '../../../shared/protocol.ts';
 import type { BoardEvent } from '../../../shared/schemas.ts';
 import { commandTypeOfEvent, parseCommand } from '../../../shared/commands.ts';
 import type { Plant } from '../../../shared/testing.ts';
@@ -17,7 +19,7 @@ import type { SyncTransport, TransportHandlers } from './sync.ts';
 export type SubscribeCall = {
   payload: SubscribePayload;
   answered: boolean;
-  answer: (res: Ack<SubscribeResult> | null) => void;
+  answer: (res: Ack<SubscribeAnswer> | null) => void;
 };
 export type CommandCall = {
   event: string;
@@ -36,7 +38,7 @@ export class FakeTransport implements SyncTransport {
   isConnected() {
     return this.connected;
   }
-  subscribe(payload: SubscribePayload, _t: number, cb: (res: Ack<SubscribeResult> | null) => void) {
+  subscribe(payload: SubscribePayload, _t: number, cb: (res: Ack<SubscribeAnswer> | null) => void) {
     const call: SubscribeCall = {
       payload,
       answered: false,
@@ -120,9 +122,14 @@ export class PlantServer {
 
   constructor(readonly plant: Plant) {}
 
-  subscribe(payload: SubscribePayload): Ack<SubscribeResult> {
-    if (payload.afterSeq === undefined) return { ok: true, snapshot: snapshotOf(this.plant.state) };
-    return { ok: true, events: this.plant.log.filter((e) => e.seq > payload.afterSeq!) };
+  subscribe(payload: SubscribePayload): Ack<SubscribeAnswer> {
+    const state = this.plant.state;
+    const after = payload.afterSeq;
+    if (after === undefined || after > state.seq) return { ok: true, snapshot: snapshotOf(state) };
+    if (!payload.changes) return { ok: true, events: this.plant.log.filter((e) => e.seq > after) };
+    const changes = changesSince(after, this.plant.log, state);
+    if (!smallerThanSnapshot(objectCount(changes), boardObjectCount(state))) return { ok: true, snapshot: snapshotOf(state) };
+    return { ok: true, changes };
   }
 
   command(event: string, payload: Record<string, unknown>): { ack: Ack<Record<string, unknown>>; events: BoardEvent[] } {

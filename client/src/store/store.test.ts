@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
+import { changesSince } from '../../../shared/changes.ts';
 import { Column, ErrorCode } from '../../../shared/names.ts';
 import { Role } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testing.ts';
@@ -83,6 +84,79 @@ describe('board slice: applying server events', () => {
     store.getState().loadSnapshot(snapshotOf(plant.state));
     expect(store.getState().confirmed.seq).toBe(plant.state.seq);
     expect(store.getState().board.cards[plant.serial(blank, 1).id]?.column).toBe(Column.REQUESTED);
+  });
+});
+
+describe('board slice: applying a change set (catch-up)', () => {
+  it('lands on the server board, keeping every untouched object', () => {
+    const { plant, blank, steel } = smallPlant();
+    const store = clientOf(plant);
+    const before = store.getState().confirmed;
+    const seq0 = plant.state.seq;
+    const moved = plant.serial(blank, 1);
+    plant.consume(moved.id);
+    plant.move(moved.id, Column.IN_PROGRESS);
+    plant.run({ type: 'andon.raise', stationId: steel.id, kind: 'help' });
+    const changes = changesSince(seq0, plant.log, plant.state);
+    expect(store.getState().receiveChanges(changes)).toEqual({ applied: plant.state.seq - seq0, gap: null });
+    const after = store.getState().confirmed;
+    expect(after).toEqual(plant.state);
+    expect(store.getState().board).toBe(after);
+    for (const id of Object.keys(before.cards)) {
+      if (id === moved.id) expect(after.cards[id]).not.toBe(before.cards[id]);
+      else expect(after.cards[id]).toBe(before.cards[id]);
+    }
+    expect(after.loops).toBe(before.loops);
+  });
+
+  it('removes the cards a lowered card count took away', () => {
+    const { plant, blank } = smallPlant();
+    const store = clientOf(plant);
+    const seq0 = plant.state.seq;
+    plant.run({ type: 'loop.update', loopId: blank.id, cardCount: 1 });
+    const changes = changesSince(seq0, plant.log, plant.state);
+    expect(changes.removed.cards).toHaveLength(2);
+    store.getState().receiveChanges(changes);
+    expect(store.getState().confirmed).toEqual(plant.state);
+  });
+
+  it('reports a change set that starts after its seq as a gap, and ignores one it already has', () => {
+    const { plant, blank } = smallPlant();
+    const store = clientOf(plant);
+    const seq0 = plant.state.seq;
+    plant.consume(plant.serial(blank, 1).id);
+    plant.consume(plant.serial(blank, 2).id);
+    const late = changesSince(seq0 + 1, plant.log, plant.state);
+    expect(store.getState().receiveChanges(late)).toEqual({ applied: 0, gap: { expected: seq0 + 1, got: seq0 + 2 } });
+    expect(store.getState().confirmed.seq).toBe(seq0);
+    const all = changesSince(seq0, plant.log, plant.state);
+    store.getState().receiveChanges(all);
+    const now = store.getState().confirmed;
+    expect(store.getState().receiveChanges(all)).toEqual({ applied: 0, gap: null });
+    expect(store.getState().receiveChanges(late)).toEqual({ applied: 0, gap: null });
+    expect(store.getState().confirmed).toBe(now);
+  });
+
+  it('replays pending moves on top, and settles the ones the change set includes', () => {
+    const { plant, blank } = smallPlant();
+    const store = clientOf(plant);
+    const seq0 = plant.state.seq;
+    const mine = plant.serial(blank, 1);
+    const other = plant.serial(blank, 2);
+    // Made here while offline: not sent yet.
+    store.getState().beginCommand('k1', { type: 'card.consume', cardId: mine.id }, 'Use');
+    // Sent and acknowledged, its event not yet here.
+    store.getState().beginCommand('k2', { type: 'card.consume', cardId: other.id }, 'Use');
+    const d = plant.consume(other.id);
+    store.getState().settleCommand('k2', { ok: true, seq: d.state.seq });
+    plant.consume(plant.serial(blank, 3).id); // another screen
+    store.getState().receiveChanges(changesSince(seq0, plant.log, plant.state));
+    const s = store.getState();
+    expect(s.confirmed).toEqual(plant.state);
+    expect(s.pending.map((p) => p.key)).toEqual(['k1']);
+    expect(s.confirmed.cards[mine.id]?.column).toBe(Column.DONE);
+    expect(s.board.cards[mine.id]?.column).toBe(Column.REQUESTED);
+    expect(s.board.cards[other.id]).toBe(s.confirmed.cards[other.id]);
   });
 });
 

@@ -1,5 +1,6 @@
 // One zustand store of typed slices (zustand's slices pattern):
-//   board       the confirmed board (server events only) and the board screens show
+//   board       the confirmed board (from the server only: snapshots, events, change
+//               sets) and the board screens show
 //   pending     optimistic commands waiting for the server: the outbox, which
 //               store/outbox.ts keeps on the device across reloads
 //   refused     moves that waited for a connection and were then refused: listed
@@ -8,11 +9,13 @@
 //   alerts      refusal and error messages
 //   clock       a coarse "now" so card ages update without a timer per card
 // Every change to the board goes through the shared reducer (`BoardWriter`), so the client
-// cannot disagree with the server about what an event means.
+// cannot disagree with the server about what an event or a change set means.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { BoardWriter, boardFromSnapshot, emptyBoard, keepIdentity } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
+import { applyChanges } from '../../../shared/changes.ts';
+import type { BoardChanges } from '../../../shared/changes.ts';
 import { Role } from '../../../shared/names.ts';
 import type { Ack } from '../../../shared/protocol.ts';
 import type { ApiError, BoardEvent, BoardSnapshot } from '../../../shared/schemas.ts';
@@ -24,7 +27,7 @@ import { refusalMessage, refusalReason } from './messages.ts';
 // ---------------------------------------------------------------- board
 
 export interface BoardSlice {
-  /** The board as the server has confirmed it (events applied in seq order). */
+  /** The board as the server has confirmed it (events and change sets applied in seq order). */
   confirmed: BoardState;
   /** What screens show: `confirmed` with pending commands replayed on top. */
   board: BoardState;
@@ -45,6 +48,13 @@ export interface BoardSlice {
    * resubscribe with `afterSeq`.
    */
   receiveEvents(events: readonly BoardEvent[]): ReceiveResult;
+  /**
+   * Applies a change set (catch-up, shared/changes.ts) with the shared reducer; pending
+   * commands are replayed on top as after events. `applied` is the number of seqs it
+   * moved the board on. A set from a seq after ours is a gap (nothing applied); one
+   * that ends at or before our seq changes nothing.
+   */
+  receiveChanges(changes: BoardChanges): ReceiveResult;
 }
 
 export type ReceiveResult = { applied: number; gap: null | { expected: number; got: number } };
@@ -226,6 +236,16 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
       set({ confirmed, pending, board: visible(confirmed, pending, role, actor) });
     }
     return { applied, gap };
+  },
+  receiveChanges(changes) {
+    const start = get().confirmed;
+    if (changes.fromSeq > start.seq) return { applied: 0, gap: { expected: start.seq + 1, got: changes.fromSeq + 1 } };
+    if (changes.seq <= start.seq) return { applied: 0, gap: null };
+    const confirmed = applyChanges(start, changes);
+    const { role, actor } = get();
+    const pending = settle(confirmed.seq, get().pending);
+    set({ confirmed, pending, board: visible(confirmed, pending, role, actor) });
+    return { applied: confirmed.seq - start.seq, gap: null };
   },
 });
 
