@@ -84,7 +84,7 @@ describe('BoardSync: subscribing', () => {
     transport.push([second!]);
     expect(store.getState().confirmed.seq).toBe(seq0);
     expect(transport.lastSubscribe().payload).toEqual({ afterSeq: seq0, changes: true });
-    // A server that does not know change sets answers the events: still applied.
+    // An events answer (what callers that do not opt in get) is applied too.
     transport.lastSubscribe().answer({ ok: true, events: newEvents(plant, mark) });
     expect(store.getState().confirmed.seq).toBe(seq0 + 2);
     expect(store.getState().connection.status).toBe('live');

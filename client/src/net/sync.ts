@@ -2,8 +2,10 @@
 //   connect      -> board:subscribe: a snapshot first ('full'); once we have a board,
 //                   {afterSeq: last applied seq, logId, changes: true} ('resume'), which
 //                   the server answers with a change set (the current state of what
-//                   changed since, shared/changes.ts) or a snapshot when that is smaller
-//                   or our seq is not in its log. An older server may answer events.
+//                   changed since, shared/changes.ts), or with a snapshot when that is
+//                   no larger or our seq is not one it can answer from (another log,
+//                   too old). An `events` answer (what callers that do not opt in get)
+//                   is applied too.
 //   board:events -> applied strictly in seq order; a gap triggers a resubscribe
 //   disconnect   -> "reconnecting", then "offline since ..." after a short grace
 //   every 20 s   -> a resubscribe as a heartbeat: catches up anything missed and
