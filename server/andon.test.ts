@@ -1,6 +1,7 @@
 // Andon over the real server: a station raises a line stop or a call, every subscribed
 // screen receives it, it survives a restart, and clearing it logs how long it lasted.
 import { afterEach, describe, expect, it } from 'vitest';
+import { Role } from '../shared/names.ts';
 import type { Station } from '../shared/schemas.ts';
 import {
   collectEvents,
@@ -11,6 +12,7 @@ import {
   startServer,
   stopAllServers,
   subscribe,
+  userToken,
 } from './testing/harness.ts';
 
 afterEach(stopAllServers);
@@ -54,7 +56,8 @@ describe('andon', () => {
   it('is raised and escalated over the socket, and stays in force across a restart', async () => {
     const server = await startServer({ seed: 'demo' });
     const welding = await weldingOf(server.url);
-    const tablet = await connectClient(server.url, `tablet:${welding.id}`);
+    const welder = await userToken(server.url, 'welder', Role.OPERATOR, [welding.id]);
+    const tablet = await connectClient(server.url, `tablet:${welding.id}`, { token: welder });
     const help = await sendCommand(tablet, 'andon.raise', { stationId: welding.id, kind: 'help' });
     expect(help.ok).toBe(true);
     const stop = await sendCommand(tablet, 'andon.raise', { stationId: welding.id, kind: 'stop', note: 'escalated' });
@@ -64,7 +67,7 @@ describe('andon', () => {
 
     const again = await restartServer(server);
     const after = await weldingOf(again.url);
-    expect(after.andon).toMatchObject({ kind: 'stop', note: 'escalated', raisedBy: `tablet:${welding.id}` });
+    expect(after.andon).toMatchObject({ kind: 'stop', note: 'escalated', raisedBy: 'welder' });
     const page = (await request(again.url, 'GET', '/api/events?after=0&limit=1000')).body as {
       events: Array<{ type: string }>;
     };

@@ -428,7 +428,8 @@ describe('GET /api/events', () => {
       expect(Number.isInteger(e.seq)).toBe(true);
       expect(typeof e.type).toBe('string');
       expect(Number.isNaN(Date.parse(e.at))).toBe(false);
-      expect(e.actor.length).toBeGreaterThan(0);
+      expect(e.actor.name.length).toBeGreaterThan(0);
+      expect(['user', 'device', 'token', 'system']).toContain(e.actor.kind);
     }
   });
 });

@@ -18,6 +18,11 @@ import type { Logger } from './logger.ts';
 import { seedDemo } from './seed.ts';
 import { BoardService } from './service.ts';
 import { attachBoardSocket } from './socket.ts';
+import { AccountService } from './auth/accounts.ts';
+import type { AccountOptions } from './auth/accounts.ts';
+import { SqliteAccounts } from './db/accounts.ts';
+import { hostGuard } from './http/auth.ts';
+import { securityHeaders } from './http/headers.ts';
 import type { BoardServer } from './socket.ts';
 
 export interface AppOptions {
@@ -30,10 +35,26 @@ export interface AppOptions {
   logger?: Logger;
   /** The protocol version the socket speaks; tests set another one to play an upgraded server. */
   protocolVersion?: number | undefined;
+  /** Creates or resets the `admin` user with this password (PULLBOARD_ADMIN_PASSWORD). */
+  adminPassword?: string | undefined;
+  /** Origins besides the server's own allowed to send cookie-authenticated writes and sockets. */
+  allowedOrigins?: readonly string[];
+  /** Host names the server answers to (DNS rebinding guard); null or absent = any. */
+  allowedHosts?: readonly string[] | null;
+  /** Session, badge and pairing settings. */
+  accountOptions?: Partial<AccountOptions>;
+  /** Express `trust proxy` (behind a TLS-terminating proxy, so cookies are marked Secure). */
+  trustProxy?: boolean | string | number;
 }
 
 export interface App {
   service: BoardService;
+  accounts: AccountService;
+  /**
+   * The one-time setup token while no user exists (main prints its link), else null.
+   * Resolved once the admin of PULLBOARD_ADMIN_PASSWORD is in place.
+   */
+  ready: Promise<{ setupToken: string | null }>;
   repo: BoardRepository;
   io: BoardServer;
   httpServer: http.Server;
@@ -47,11 +68,21 @@ export function createApp(opts: AppOptions): App {
   const repo = new SqliteRepository(opts.dbFile);
   const service = new BoardService(repo, log);
   if ((opts.seed ?? 'demo') === 'demo') seedDemo(service);
+  const accounts = new AccountService(new SqliteAccounts(repo.db), opts.accountOptions);
+  const ready = (async () => {
+    if (opts.adminPassword) await accounts.ensureAdmin(opts.adminPassword);
+    return { setupToken: accounts.beginSetup() };
+  })();
+  const allowedOrigins = opts.allowedOrigins ?? [];
+  const allowedHosts = opts.allowedHosts ?? null;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use('/api', apiRouter(service));
+  app.set('trust proxy', opts.trustProxy ?? false);
+  app.use(securityHeaders());
+  app.use('/api', apiRouter(service, { accounts, allowedOrigins, allowedHosts }));
+  if (allowedHosts !== null) app.use(hostGuard(allowedHosts));
   const staticDir = opts.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
     app.use(express.static(staticDir, { index: false, maxAge: '1h' }));
@@ -77,15 +108,22 @@ export function createApp(opts: AppOptions): App {
     pingTimeout: 10_000,
     connectionStateRecovery: undefined,
   });
-  attachBoardSocket(io, service, log, opts.protocolVersion ?? PROTOCOL_VERSION);
+  const detachSocket = attachBoardSocket(io, service, log, {
+    accounts,
+    allowedOrigins,
+    protocol: opts.protocolVersion ?? PROTOCOL_VERSION,
+  });
 
   let closing: Promise<void> | undefined;
   return {
     service,
+    accounts,
+    ready,
     repo,
     io,
     httpServer,
-    listen(port = 0, host = '127.0.0.1') {
+    async listen(port = 0, host = '127.0.0.1') {
+      await ready;
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -100,6 +138,7 @@ export function createApp(opts: AppOptions): App {
         // queued (later ones get SERVICE_UNAVAILABLE: nothing changed, send again), let
         // replies in flight be written, then close sockets and the file.
         httpServer.close();
+        detachSocket();
         service.close();
         await new Promise((r) => setImmediate(r));
         await new Promise<void>((resolve) => {

@@ -14,6 +14,7 @@ import { backupFileName, pruneBackups } from './backups.ts';
 import { inspectBackup, restoreFile } from './db/backup.ts';
 import { silentLogger } from './logger.ts';
 import { killAll, runTs } from './testing/processes.ts';
+import { AS_LEAD, authHeader, signIn, TEST_ADMIN_PASSWORD } from './testing/harness.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -31,10 +32,12 @@ function tempDir(): string {
 }
 
 async function start(dbFile: string, seed: 'demo' | 'none' = 'demo'): Promise<{ app: App; url: string }> {
-  const app = createApp({ dbFile, seed, staticDir: null, logger: silentLogger });
+  const app = createApp({ dbFile, seed, staticDir: null, logger: silentLogger, adminPassword: TEST_ADMIN_PASSWORD });
   const addr = await app.listen(0, '127.0.0.1');
   cleanups.push(() => app.close());
-  return { app, url: `http://127.0.0.1:${addr.port}` };
+  const url = `http://127.0.0.1:${addr.port}`;
+  await signIn(url);
+  return { app, url };
 }
 
 /** Reorders supplier cards in a bounded loop until told to stop; resolves with the count. */
@@ -44,7 +47,7 @@ async function reorderLoad(url: string, cards: Card[], until: () => boolean, max
     const card = cards[n % cards.length]!;
     const res = await fetch(`${url}/api/cards/${card.id}/move`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...authHeader(url), 'content-type': 'application/json' },
       body: JSON.stringify({ to: card.column }),
     });
     expect(res.status).toBe(200);
@@ -59,7 +62,7 @@ function eventsOf(file: string): BoardEvent[] {
     const rows = db.prepare('SELECT seq, type, at, actor, data FROM events ORDER BY seq').all() as Array<{
       seq: number; type: string; at: string; actor: string; data: string;
     }>;
-    return rows.map((r) => ({ ...JSON.parse(r.data), seq: r.seq, type: r.type, at: r.at, actor: r.actor }) as BoardEvent);
+    return rows.map((r) => ({ ...JSON.parse(r.data), seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) }) as BoardEvent);
   } finally {
     db.close();
   }
@@ -70,7 +73,7 @@ describe('backup and restore', () => {
     const dir = tempDir();
     const live = path.join(dir, 'live.db');
     const { app, url } = await start(live);
-    const board = (await (await fetch(`${url}/api/board`)).json()) as BoardSnapshot;
+    const board = (await (await fetch(`${url}/api/board`, { headers: authHeader(url) })).json()) as BoardSnapshot;
     const movable = board.cards.slice(0, 10);
 
     let backupDone = false;
@@ -98,7 +101,7 @@ describe('backup and restore', () => {
     const again = await start(restored, 'demo');
     expect(again.app.service.seq).toBe(info.seq);
     const fromLog = snapshotOf(applyEvents(emptyBoard, backed));
-    const snap = (await (await fetch(`${again.url}/api/board`)).json()) as BoardSnapshot;
+    const snap = (await (await fetch(`${again.url}/api/board`, { headers: authHeader(again.url) })).json()) as BoardSnapshot;
     expect(snap).toEqual(fromLog);
   });
 
@@ -164,7 +167,7 @@ describe('a restored log', () => {
     await first.app.repo.backup(backup);
     // The old history goes on past the backup: the screen follows it to seq S.
     const card = Object.values(first.app.service.board.cards)[0]!;
-    for (let i = 0; i < 5; i++) first.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, { actor: 't' });
+    for (let i = 0; i < 5; i++) first.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, AS_LEAD);
     const screenSeq = first.app.service.seq;
     screen.close();
     await first.app.close();
@@ -173,7 +176,7 @@ describe('a restored log', () => {
     const second = await start(live);
     expect(second.app.service.logId).not.toBe(oldLog);
     // The new history outgrows the screen's seq with different events.
-    for (let i = 0; i < 10; i++) second.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, { actor: 't' });
+    for (let i = 0; i < 10; i++) second.app.service.execute({ type: 'card.move', cardId: card.id, to: card.column }, AS_LEAD);
     expect(second.app.service.seq).toBeGreaterThan(screenSeq);
 
     const again = await connectClient(second.url, 'tv');

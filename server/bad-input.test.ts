@@ -386,11 +386,16 @@ describe('requests outside the interface', () => {
     expectRefusal(await api.request(method, path), 404, ErrorCode.NOT_FOUND);
   });
 
-  it('refuses an actor name over the limit with 400 VALIDATION_FAILED', async () => {
+  it('refuses a command without a credential with 401 UNAUTHENTICATED, running nothing', async () => {
+    const r = await api.request('POST', `/api/loops/${plant.housing.loop.id}/consume`, { anonymous: true });
+    expectRefusal(r, 401, ErrorCode.UNAUTHENTICATED);
+  });
+
+  it('refuses a command with an unknown bearer token with 401 UNAUTHENTICATED, running nothing', async () => {
     const r = await api.request('POST', `/api/loops/${plant.housing.loop.id}/consume`, {
-      headers: { 'X-Pullboard-Actor': 'a'.repeat(Limits.ACTOR + 1) },
+      headers: { authorization: 'Bearer pbs_not-a-real-session' },
     });
-    expectRefusal(r, 400, ErrorCode.VALIDATION_FAILED);
+    expectRefusal(r, 401, ErrorCode.UNAUTHENTICATED);
   });
 });
 

@@ -1,12 +1,32 @@
 // Reads the settings (README, docs/api.md) from the environment, refusing bad values at start.
 import { z } from 'zod';
 
+/** A comma-separated list (empty when unset). */
+const list = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PULLBOARD_DB: z.string().min(1).default('./data/pullboard.db'),
   PULLBOARD_SEED: z.enum(['demo', 'none']).default('demo'),
-  PULLBOARD_ADMIN_PASSWORD: z.string().optional(),
+  /** Creates or resets the `admin` user at start. */
+  PULLBOARD_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(256).optional(),
+  /** Comma-separated origins (scheme://host:port) besides the server's own allowed to use it from a browser. */
+  PULLBOARD_ALLOWED_ORIGINS: list(),
+  /** Comma-separated host names the server answers to (DNS rebinding guard); unset = any. */
+  PULLBOARD_ALLOWED_HOSTS: list().transform((l) => (l.length === 0 ? null : l)),
+  /** `required`: a badge sign-in also asks for the user's PIN. */
+  PULLBOARD_BADGE_PIN: z.enum(['required', 'off']).default('off'),
+  /** A badge sign-in at a station ends after this many idle minutes. */
+  PULLBOARD_BADGE_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How long a password sign-in lasts. */
+  PULLBOARD_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** Express `trust proxy`: set it (e.g. `1`) behind an HTTPS proxy so session cookies are Secure. */
+  PULLBOARD_TRUST_PROXY: z.string().optional(),
   /** Folder for scheduled backups; unset = no scheduled backups. */
   PULLBOARD_BACKUP_DIR: z.string().min(1).optional(),
   PULLBOARD_BACKUP_INTERVAL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),

@@ -14,6 +14,7 @@ import { Column } from '../shared/names.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeResult, Ack } from '../shared/protocol.ts';
 import type { BoardEvent, BoardSnapshot, Card } from '../shared/schemas.ts';
 import { createApp } from './app.ts';
+import { authHeader, signIn, TEST_ADMIN_PASSWORD, tokenFor } from './testing/harness.ts';
 import type { App } from './app.ts';
 import { silentLogger } from './logger.ts';
 
@@ -75,8 +76,9 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-conv-'));
-  app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger });
+  app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger, adminPassword: TEST_ADMIN_PASSWORD });
   url = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
+  await signIn(url);
 });
 afterAll(async () => {
   await app.close();
@@ -98,7 +100,7 @@ describe('many clients with flaky connections', () => {
         forceNew: true,
         reconnectionDelay: 20,
         reconnectionDelayMax: 100,
-        auth: { actor: `screen-${i}` },
+        auth: { actor: `screen-${i}`, token: tokenFor(url) },
       });
       replicas.push(new Replica(socket));
     }
@@ -107,9 +109,9 @@ describe('many clients with flaky connections', () => {
 
     // A driver makes hundreds of events over its own socket: the pull cycle on the
     // finished-goods loop (use, start with its cascade, finish) and reorders elsewhere.
-    const driver: ClientSocket = connect(url, { transports: ['websocket'], forceNew: true, auth: { actor: 'driver' } });
+    const driver: ClientSocket = connect(url, { transports: ['websocket'], forceNew: true, auth: { actor: 'driver', token: tokenFor(url) } });
     await until(() => driver.connected, 'driver');
-    const snap = (await (await fetch(`${url}/api/board`)).json()) as BoardSnapshot;
+    const snap = (await (await fetch(`${url}/api/board`, { headers: authHeader(url) })).json()) as BoardSnapshot;
     const supplierCards = snap.cards.filter((c) => c.column === Column.DONE && c.stationId === snap.stations[0]!.id);
     let accepted = 0;
     for (let i = 0; i < 300; i++) {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { applyEvents, emptyBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from '../shared/schemas.ts';
 import { killAll, killHard, processGone, startServer } from './testing/processes.ts';
+import { authHeader } from './testing/harness.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-crash-'));
 const dbFile = path.join(dir, 'board.db');
@@ -36,14 +37,14 @@ interface Sent {
 async function post(url: string, route: string, body: unknown, key: string) {
   const res = await fetch(`${url}/api${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    headers: { ...authHeader(url), 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as unknown, replayed: res.headers.get('idempotent-replayed') === 'true' };
 }
 
 async function getJson<T>(url: string, route: string): Promise<T> {
-  return (await (await fetch(`${url}/api${route}`)).json()) as T;
+  return (await (await fetch(`${url}/api${route}`, { headers: authHeader(url) })).json()) as T;
 }
 
 async function allEvents(url: string): Promise<BoardEvent[]> {
@@ -105,7 +106,7 @@ describe('a server killed with SIGKILL mid-stream', () => {
       // The crash is real: the process that held the database and the port is gone
       // (the pid is the server's own, not a launcher's), and nothing answers there.
       expect(await processGone(killedPid)).toBe(true);
-      await expect(fetch(`${url}/api/board`)).rejects.toThrow();
+      await expect(fetch(`${url}/api/board`, { headers: authHeader(url) })).rejects.toThrow();
 
       server = await start();
       url = server.url;

@@ -15,6 +15,7 @@ import { COLUMNS, ErrorCode, SocketEvent } from '../shared/names.ts';
 import { createApp } from './app.ts';
 import type { App } from './app.ts';
 import { silentLogger } from './logger.ts';
+import { authHeader, signIn, TEST_ADMIN_PASSWORD, tokenFor } from './testing/harness.ts';
 
 let app: App;
 let url: string;
@@ -23,8 +24,9 @@ let ids: { cards: string[]; loops: string[]; stations: string[] };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-fuzz-'));
-  app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger });
+  app = createApp({ dbFile: path.join(dir, 'b.db'), seed: 'demo', staticDir: null, logger: silentLogger, adminPassword: TEST_ADMIN_PASSWORD });
   url = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
+  await signIn(url);
   const b = app.service.board;
   ids = { cards: Object.keys(b.cards), loops: Object.keys(b.loops), stations: Object.keys(b.stations) };
 });
@@ -134,7 +136,7 @@ describe('fuzzing the HTTP API', () => {
         const before = JSON.stringify(app.service.snapshot());
         const res = await fetch(`${url}/api${req.route}`, {
           method: req.method,
-          headers: req.contentType ? { 'content-type': req.contentType } : {},
+          headers: { ...authHeader(url), ...(req.contentType ? { 'content-type': req.contentType } : {}) },
           body: req.raw,
         });
         const text = await res.text();
@@ -155,7 +157,7 @@ describe('fuzzing the HTTP API', () => {
   it('refuses a body over 1 MiB with 413 and stays up', async () => {
     const res = await fetch(`${url}/api/stations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...authHeader(url), 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }),
     });
     expect(res.status).toBe(413);
@@ -166,7 +168,7 @@ describe('fuzzing the HTTP API', () => {
 
 describe('fuzzing the socket events', () => {
   it('acknowledges random payloads on every event with ok or a documented error', async () => {
-    const socket: Socket = connect(url, { transports: ['websocket'], forceNew: true });
+    const socket: Socket = connect(url, { transports: ['websocket'], forceNew: true, auth: { token: tokenFor(url) } });
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
     const events = Object.values(SocketEvent).filter((e) => e !== SocketEvent.BOARD_EVENTS);
     await fc.assert(
@@ -192,7 +194,7 @@ describe('fuzzing the socket events', () => {
   });
 
   it('drops a client that sends a payload over 1 MiB and keeps serving others', async () => {
-    const socket: Socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket: Socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: tokenFor(url) } });
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
     const dropped = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
     socket.emit('station:create', { name: 'x'.repeat(2 * 1024 * 1024) });

@@ -19,10 +19,29 @@ async function main(): Promise<void> {
     seed: config.PULLBOARD_SEED,
     staticDir: path.join(root, 'dist', 'client'),
     logger: log,
+    adminPassword: config.PULLBOARD_ADMIN_PASSWORD,
+    allowedOrigins: config.PULLBOARD_ALLOWED_ORIGINS,
+    allowedHosts: config.PULLBOARD_ALLOWED_HOSTS,
+    trustProxy: trustProxy(config.PULLBOARD_TRUST_PROXY),
+    accountOptions: {
+      badgePin: config.PULLBOARD_BADGE_PIN === 'required',
+      badgeIdleMinutes: config.PULLBOARD_BADGE_IDLE_MINUTES,
+      sessionHours: config.PULLBOARD_SESSION_HOURS,
+    },
   });
   const addr = await app.listen(config.PORT, config.HOST);
   const shown = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
-  log.info(`listening on http://${shown}:${addr.port} (database ${path.resolve(config.PULLBOARD_DB)}, seq ${app.service.seq})`);
+  const base = `http://${shown}:${addr.port}`;
+  log.info(`listening on ${base} (database ${path.resolve(config.PULLBOARD_DB)}, seq ${app.service.seq})`);
+  const { setupToken } = await app.ready;
+  if (setupToken) {
+    // Like Jupyter's token link: the first admin is created by whoever holds this link,
+    // which only someone who can read this console has. The token is in the fragment, so
+    // it never reaches a server log or a Referer header.
+    log.info(
+      `no user exists yet: open this link to create the admin (it works once, until the server restarts):\n\n    ${base}/setup#token=${setupToken}\n`,
+    );
+  }
 
   const stopBackups = config.PULLBOARD_BACKUP_DIR
     ? scheduleBackups(
@@ -65,6 +84,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function trustProxy(v: string | undefined): boolean | string | number {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@
 // reconnect (board:subscribe with afterSeq).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyEvents, boardFromSnapshot, snapshotOf } from '../shared/board.ts';
-import { Column, ErrorCode, EventType } from '../shared/names.ts';
+import { Column, ErrorCode, EventType, Role } from '../shared/names.ts';
 import { BoardSnapshotSchema } from '../shared/schemas.ts';
 import type { BoardEvent } from '../shared/schemas.ts';
 import {
@@ -15,6 +15,8 @@ import {
   startServer,
   stopAllServers,
   subscribe,
+  apiToken,
+  userToken,
 } from './testing/harness.ts';
 import type { Client, EventCollector, Plant, TestServer } from './testing/harness.ts';
 
@@ -32,8 +34,8 @@ beforeEach(async () => {
 afterEach(() => stopAllServers());
 
 /** A connected client that has subscribed, with everything it hears recorded. */
-async function subscriber(actor: string): Promise<{ socket: Client; heard: EventCollector }> {
-  const socket = await connectClient(server.url, actor);
+async function subscriber(actor: string, token?: string): Promise<{ socket: Client; heard: EventCollector }> {
+  const socket = await connectClient(server.url, actor, token === undefined ? {} : { token });
   const heard = collectEvents(socket);
   const ack = await subscribe(socket);
   expect(ack.ok).toBe(true);
@@ -47,7 +49,7 @@ describe('board:events broadcast', () => {
     const other = await subscriber('wall-tv');
     const card = plant.housing.cards[0]!;
     const r = await api.request('POST', `/api/cards/${card.id}/consume`, {
-      headers: { 'X-Pullboard-Actor': 'scanner-7' },
+      headers: { authorization: `Bearer ${await apiToken(server.url, 'scanner-7', Role.LEAD)}` },
     });
     expect(r.status).toBe(200);
     const { seq } = r.body as { seq: number };
@@ -58,13 +60,13 @@ describe('board:events broadcast', () => {
       seq,
       type: EventType.CARD_CONSUMED,
       cardId: card.id,
-      actor: 'scanner-7',
+      actor: { kind: 'token', name: 'scanner-7' },
       card: { column: REQUESTED, cycle: 1 },
     });
   });
 
   it("brings a socket 'card:move' to the other subscriber and to the actor's own socket", async () => {
-    const lead = await subscriber('lead-anna');
+    const lead = await subscriber('lead-anna', await userToken(server.url, 'lead-anna', Role.LEAD));
     const tv = await subscriber('wall-tv');
     const card = plant.housing.cards[0]!;
     await api.consumeCard(card.id);
@@ -85,7 +87,7 @@ describe('board:events broadcast', () => {
         cardId: card.id,
         from: REQUESTED,
         to: IN_PROGRESS,
-        actor: 'lead-anna',
+        actor: { kind: 'user', name: 'lead-anna' },
       });
     }
   });

@@ -10,6 +10,7 @@ import { Column } from '../shared/names.ts';
 import { createApp } from './app.ts';
 import type { App } from './app.ts';
 import { silentLogger } from './logger.ts';
+import { AS_LEAD } from './testing/harness.ts';
 
 const apps: App[] = [];
 const dirs: string[] = [];
@@ -58,7 +59,7 @@ describe('retention', () => {
     expect(app.service.eventsSince(seq)).toEqual([]);
     // The log goes on gap-free from where it is.
     const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
-    const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' });
+    const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, AS_LEAD);
     expect(out.ok).toBe(true);
     expect(app.service.eventsSince(seq - 1)!.map((e) => e.seq)).toEqual([seq, seq + 1]);
   });
@@ -66,12 +67,12 @@ describe('retention', () => {
   it('forgets an idempotency key after its window, so the same key then runs again', () => {
     const app = demo();
     const cmd = { type: 'station.create', name: 'Rework' } as const;
-    const first = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
-    const again = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
+    const first = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
+    const again = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
     expect(again.replayed).toBe(true);
     expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 29 * DAY)).keys).toBe(0);
     expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 31 * DAY)).keys).toBe(1);
-    const later = app.service.execute(cmd, { actor: 't', idempotencyKey: 'k1' });
+    const later = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
     expect(later.replayed).toBe(false);
     expect(later.ok && first.ok && later.result).not.toEqual(first.ok && first.result);
   });
@@ -85,7 +86,7 @@ describe('replay or snapshot', () => {
     expect(limit).toBe(200); // the demo board has 56 cards: the floor applies
     const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
     for (let i = 0; i < limit + 1; i++) {
-      const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' });
+      const out = app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, AS_LEAD);
       expect(out.ok).toBe(true);
     }
     expect(app.service.eventsSince(start + 1)).toHaveLength(limit);
@@ -100,7 +101,7 @@ describe('change sets and retention', () => {
     const seq0 = app.service.seq;
     const card = Object.values(app.service.board.cards).find((c) => c.column === Column.DONE)!;
     for (let i = 0; i < 3; i++) {
-      expect(app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, { actor: 't' }).ok).toBe(true);
+      expect(app.service.execute({ type: 'card.move', cardId: card.id, to: Column.DONE }, AS_LEAD).ok).toBe(true);
     }
     app.service.prune({ eventDays: 1, idempotencyDays: 30 }, new Date(Date.now() + 2 * DAY));
     const seq = app.service.seq;

@@ -2,7 +2,11 @@
 // shipping dock. Card counts come from the Toyota formula; input loops make customer
 // demand at shipping cascade upstream. Seeded through the service, so the demo's
 // history is ordinary events in the log.
-import { Column, StationKind } from '../shared/names.ts';
+import { Column, Role, StationKind } from '../shared/names.ts';
+import type { Actor } from '../shared/schemas.ts';
+
+/** The demo's history is the system's doing, not a person's. */
+const SEED_ACTOR: Actor = { kind: 'system', id: 'seed', name: 'Demo seed' };
 import { kanbanDemoSizing } from './demo.ts';
 import type { Card, Loop, Station } from '../shared/schemas.ts';
 import type { Command, CommandResults, CommandType } from '../shared/commands.ts';
@@ -16,7 +20,7 @@ export function seedDemo(service: BoardService): boolean {
   let clock = Date.now() - 5 * 60 * 60_000;
   const run = <K extends CommandType>(command: Command<K>, minutes = 1): CommandResults[K] => {
     clock += minutes * 60_000;
-    const out = service.execute(command, { actor: 'demo-seed', now: new Date(Math.min(clock, Date.now())) });
+    const out = service.execute(command, { actor: SEED_ACTOR, role: Role.ADMIN, now: new Date(Math.min(clock, Date.now())) });
     if (!out.ok) throw new Error(`demo seed failed at ${command.type}: ${out.error.message}`);
     return out.result;
   };

@@ -12,7 +12,7 @@ import { DomainError } from '../shared/errors.ts';
 import { ErrorCode, Role } from '../shared/names.ts';
 import { decide } from '../shared/rules.ts';
 import type { CommandContext } from '../shared/rules.ts';
-import type { BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
+import type { Actor, BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
 import type { BoardChanges } from '../shared/changes.ts';
 import { ChangeIndex, shouldReplay, replayLimit } from './catchup.ts';
 import type { BoardRepository, IdempotencyRecord } from './db/repository.ts';
@@ -23,8 +23,11 @@ import { idInUse, newId } from './ids.ts';
 import type { Logger } from './logger.ts';
 
 export interface ExecuteMeta {
-  actor: string;
-  role?: Role;
+  /** Who runs it (a user, device or token; the system for the seed). */
+  actor: Actor;
+  role: Role;
+  /** The stations an operator is bound to. */
+  stationIds?: readonly string[];
   idempotencyKey?: string | undefined;
   /** Event time; only the demo seed sets it (to place its history in the past). */
   now?: Date;
@@ -43,6 +46,14 @@ class Batch {
   readonly records: IdempotencyRecord[] = [];
   readonly keys = new Map<string, IdempotencyRecord>();
   readonly undos: Array<() => void> = [];
+  /** The transaction committed: nothing may be undone any more. */
+  committed = false;
+
+  /** Restores the live board, newest decision first; a second call does nothing. */
+  undo(): void {
+    for (let i = this.undos.length - 1; i >= 0; i--) this.undos[i]!();
+    this.undos.length = 0;
+  }
 }
 
 interface Job {
@@ -171,10 +182,15 @@ export class BoardService {
   /** One group commit: decide every job on the live board, commit once, then answer. */
   private runBatch(jobs: Job[]): void {
     const batch = new Batch();
-    const answers = jobs.map((j) => j.decide(batch));
+    let answers: Array<() => void>;
     try {
+      // Deciding reads storage too (idempotency records): a failed read must undo the
+      // decisions already made on the live board, like a failed commit.
+      answers = jobs.map((j) => j.decide(batch));
       this.commit(batch);
     } catch (err) {
+      // commit() undoes on its own failure; a failure while deciding is undone here.
+      if (!batch.committed) batch.undo();
       for (const j of jobs) j.reject(err);
       return;
     }
@@ -188,7 +204,8 @@ export class BoardService {
    */
   private decideInto<K extends CommandType>(batch: Batch, command: Command<K>, meta: ExecuteMeta): Outcome<K> {
     const key = meta.idempotencyKey;
-    const fingerprint = key === undefined ? '' : fingerprintOf(command);
+    // The key is the caller's: the same key from someone else is another request.
+    const fingerprint = key === undefined ? '' : fingerprintOf({ command, by: `${meta.actor.kind}:${meta.actor.id}` });
     if (key !== undefined) {
       const seen = batch.keys.get(key) ?? this.repo.findIdempotency(key);
       if (seen) return { ...recall(command.type, fingerprint, seen), events: [], replayed: true };
@@ -196,7 +213,8 @@ export class BoardService {
     const ctx: CommandContext = {
       now: (meta.now ?? new Date()).toISOString(),
       actor: meta.actor,
-      role: meta.role ?? Role.LEAD,
+      role: meta.role,
+      stationIds: meta.stationIds ?? [],
       newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id)),
     };
     let answer: Answer<K>;
@@ -234,10 +252,11 @@ export class BoardService {
       try {
         this.repo.commit({ events: batch.events, state: this.state, idempotency: batch.records });
       } catch (err) {
-        for (let i = batch.undos.length - 1; i >= 0; i--) batch.undos[i]!();
+        batch.undo();
         throw err;
       }
     }
+    batch.committed = true;
     // Committed: from here on the changes are durable and may be announced.
     this.publish(batch.events);
   }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAll, spawnTs, waitForOutput } from './testing/processes.ts';
+import { AS_LEAD, authHeader, signIn, TEST_ADMIN_PASSWORD } from './testing/harness.ts';
 
 const dirs: string[] = [];
 
@@ -24,8 +25,17 @@ function tempDb(): string {
 
 /** Starts server/main.ts; `url` resolves once it logs that it listens. */
 function startMain(dbFile: string, env: Record<string, string> = {}) {
-  const s = spawnTs('server/main.ts', [], { PORT: '0', HOST: '127.0.0.1', PULLBOARD_DB: dbFile, ...env });
-  const url = waitForOutput(s, /listening on (http:\/\/[^ ]+)/);
+  const s = spawnTs('server/main.ts', [], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PULLBOARD_DB: dbFile,
+    PULLBOARD_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    ...env,
+  });
+  const url = waitForOutput(s, /listening on (http:\/\/[^ ]+)/).then(async (u) => {
+    await signIn(u);
+    return u;
+  });
   return { child: s.child, url, exited: s.exited.then((e) => e.code), log: s.output };
 }
 
@@ -34,7 +44,7 @@ describe('the server process', () => {
     const db = tempDb();
     const s = startMain(db);
     const url = await s.url;
-    const board = (await (await fetch(`${url}/api/board`)).json()) as { stations: unknown[]; seq: number };
+    const board = (await (await fetch(`${url}/api/board`, { headers: authHeader(url) })).json()) as { stations: unknown[]; seq: number };
     expect(board.stations).toHaveLength(6);
     expect(fs.existsSync(db)).toBe(true);
     s.child.kill('SIGTERM');
@@ -48,7 +58,7 @@ describe('the server process', () => {
     const url = await first.url;
     const res = await fetch(`${url}/api/stations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...authHeader(url), 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Press line 2' }),
     });
     expect(res.status).toBe(201);
@@ -57,7 +67,7 @@ describe('the server process', () => {
 
     const second = startMain(db, { PULLBOARD_SEED: 'none' });
     const url2 = await second.url;
-    const board = (await (await fetch(`${url2}/api/board`)).json()) as { seq: number; stations: { name: string }[] };
+    const board = (await (await fetch(`${url2}/api/board`, { headers: authHeader(url2) })).json()) as { seq: number; stations: { name: string }[] };
     expect(board.seq).toBe(1);
     expect(board.stations.map((s) => s.name)).toEqual(['Press line 2']);
     second.child.kill('SIGTERM');
@@ -78,11 +88,11 @@ describe('closing the app', () => {
     const { SqliteRepository } = await import('./db/sqlite.ts');
     const db = tempDb();
     const app = createApp({ dbFile: db, seed: 'none', staticDir: null, logger: silentLogger });
-    const queued = ['Cut', 'Bend', 'Weld'].map((name) => app.service.submit({ type: 'station.create', name }, { actor: 't' }));
+    const queued = ['Cut', 'Bend', 'Weld'].map((name) => app.service.submit({ type: 'station.create', name }, AS_LEAD));
     await app.close();
     const outcomes = await Promise.all(queued);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
-    await expect(app.service.submit({ type: 'station.create', name: 'Late' }, { actor: 't' })).rejects.toThrow(/shutting down/);
+    await expect(app.service.submit({ type: 'station.create', name: 'Late' }, AS_LEAD)).rejects.toThrow(/shutting down/);
     const reopened = new SqliteRepository(db);
     const names = Object.values(reopened.loadState().stations).map((s) => s.name).sort();
     reopened.close();

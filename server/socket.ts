@@ -7,14 +7,32 @@ import { DomainError, validationError } from '../shared/errors.ts';
 import { commandTypeOfEvent, parseCommand } from '../shared/commands.ts';
 import type { CommandType } from '../shared/commands.ts';
 import { ErrorCode, Limits, SocketEvent } from '../shared/names.ts';
-import { HandshakeAuth, IdempotencyKey, PROTOCOL_VERSION, SubscribePayload } from '../shared/protocol.ts';
+import { HandshakeAuth, IdempotencyKey, SubscribePayload } from '../shared/protocol.ts';
+import { actorOf } from './auth/accounts.ts';
+import type { AccountService, Principal } from './auth/accounts.ts';
+import { credentialOf, originAllowed } from './http/auth.ts';
 import type { AckFn, ClientToServerEvents, ServerToClientEvents, SubscribeAnswer } from '../shared/protocol.ts';
 import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
 import type { BoardService } from './service.ts';
 
-export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** What the server keeps per socket: the credential it was opened with. */
+export interface SocketData {
+  token: string;
+  principal: Principal;
+}
+export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** How often open sockets are checked against their credential (expired, idle, disabled). */
+const RECHECK_MS = 30_000;
+
+export interface SocketAuthOptions {
+  accounts: AccountService;
+  allowedOrigins: readonly string[];
+  /** The protocol version this server speaks. */
+  protocol: number;
+}
 
 const ROOM = 'board';
 
@@ -22,6 +40,11 @@ function errorAck(err: unknown, log: Logger): { ok: false; error: ApiError } {
   if (err instanceof DomainError) return { ok: false, error: err.toJSON() };
   log.error('socket handler failed', err);
   return { ok: false, error: { code: ErrorCode.INTERNAL, message: 'Internal error; nothing was changed' } };
+}
+
+/** A handshake refusal: Socket.IO hands `data` to the client's connect_error. */
+function refusal(e: DomainError): Error {
+  return Object.assign(new Error(e.message), { data: e.toJSON() });
 }
 
 /** Splits a socket payload into the command's fields and its idempotency key. */
@@ -38,37 +61,74 @@ function splitKey(payload: unknown): { fields: unknown; key: string | undefined 
 }
 
 /** Wires the board protocol onto a Socket.IO server. */
-export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger, protocol = PROTOCOL_VERSION): void {
+export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger, auth: SocketAuthOptions): () => void {
+  const { accounts, protocol } = auth;
   service.onEvents((events) => {
     io.to(ROOM).emit(SocketEvent.BOARD_EVENTS, events);
   });
 
   /** validate -> submit (group commit) -> the socket answer `{ok: true, ...result}`. */
-  async function runCommand(type: CommandType, payload: unknown, actor: string): Promise<unknown> {
+  async function runCommand(type: CommandType, payload: unknown, socket: BoardSocket): Promise<unknown> {
+    // The credential is checked again for every command: a session may have ended, gone
+    // idle or been revoked since the handshake.
+    const p = accounts.authenticate(socket.data.token);
+    if (!p) {
+      setImmediate(() => socket.disconnect(true));
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
+    }
     const { fields, key } = splitKey(payload);
     const parsed = parseCommand(type, fields);
     if (!parsed.success) throw validationError(parsed.error.issues);
-    const out = await service.submit(parsed.command, { actor, idempotencyKey: key });
+    const out = await service.submit(parsed.command, { actor: actorOf(p), role: p.role, stationIds: p.stationIds, idempotencyKey: key });
     return out.ok ? { ok: true, ...out.result } : { ok: false, error: out.error.toJSON() };
   }
 
   // A screen built for another protocol version would misread answers or send commands
   // that mean something else now: refuse it at the handshake, and it reloads.
   io.use((socket, next) => {
-    const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-    const version = auth.success ? auth.data.protocol : undefined;
-    if (version === undefined || version === protocol) return next();
-    const refusal = new DomainError(
-      ErrorCode.PROTOCOL_MISMATCH,
-      `This screen speaks protocol ${version}, the server ${protocol}: it needs reloading`,
-      { client: version, server: protocol },
-    );
-    next(Object.assign(new Error(refusal.message), { data: refusal.toJSON() }));
+    const hs = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
+    const version = hs.success ? hs.data.protocol : undefined;
+    if (version !== undefined && version !== protocol) {
+      return next(
+        refusal(
+          new DomainError(ErrorCode.PROTOCOL_MISMATCH, `This screen speaks protocol ${version}, the server ${protocol}: it needs reloading`, {
+            client: version,
+            server: protocol,
+          }),
+        ),
+      );
+    }
+    // A browser opens a socket with its cookie from any page: only our own origins may.
+    const origin = socket.handshake.headers.origin;
+    const own = `${socket.handshake.secure ? 'https' : 'http'}://${socket.handshake.headers.host ?? ''}`;
+    if (origin !== undefined && !originAllowed(origin, own, auth.allowedOrigins)) {
+      return next(refusal(new DomainError(ErrorCode.FORBIDDEN, 'Refused: this connection was opened from another site')));
+    }
+    const token = (hs.success ? hs.data.token : undefined) ?? credentialOf({ cookie: socket.handshake.headers.cookie })?.token;
+    const p = token === undefined ? null : accounts.authenticate(token);
+    if (token === undefined || !p) {
+      return next(refusal(new DomainError(ErrorCode.UNAUTHENTICATED, token === undefined ? 'Sign in first' : 'Signed out (the session ended or the credential was revoked)')));
+    }
+    socket.data.token = token;
+    socket.data.principal = p;
+    next();
   });
 
+  // Revoked credentials (a device, a token, a sign-out, a disabled user) lose their
+  // sockets at once; expired and idle sessions within RECHECK_MS.
+  const cut = (sockets: Iterable<BoardSocket>, stillValid: (s: BoardSocket) => boolean) => {
+    for (const s of sockets) if (!stillValid(s)) s.disconnect(true);
+  };
+  const offRevoke = accounts.onRevoke((credentials) =>
+    cut(io.of('/').sockets.values(), (s) => !credentials.has(s.data.principal.credential)),
+  );
+  const recheck = setInterval(
+    () => cut(io.of('/').sockets.values(), (s) => accounts.authenticate(s.data.token, { touch: false }) !== null),
+    RECHECK_MS,
+  );
+  recheck.unref();
+
   io.on('connection', (socket: BoardSocket) => {
-    const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-    const actor = (auth.success && auth.data.actor) || 'socket';
 
     socket.on(SocketEvent.BOARD_SUBSCRIBE, (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -103,7 +163,12 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
       const type = commandTypeOfEvent(event);
       if (type === undefined) return;
       const reply = typeof ack === 'function' ? (res: unknown) => void ack(res) : () => {};
-      void runCommand(type, payload, actor).then(reply, (err: unknown) => reply(errorAck(err, log)));
+      void runCommand(type, payload, socket).then(reply, (err: unknown) => reply(errorAck(err, log)));
     });
   });
+
+  return () => {
+    offRevoke();
+    clearInterval(recheck);
+  };
 }

@@ -155,7 +155,7 @@ describe('applyEvent', () => {
       type: EventType.LOOP_UPDATED,
       seq: before.seq + 1,
       at: T0,
-      actor: 'tester',
+      actor: { kind: 'user', id: 'us_tester', name: 'tester' },
       loop,
       addedCards: [added],
       removedCardIds: [p.plant.serial(p.blank, 2).id],
@@ -371,7 +371,13 @@ describe('decide in place (the server board)', () => {
 
 function testContextFor(_s: BoardState) {
   let n = 1000;
-  return { now: T0, actor: 'test', role: 'lead' as const, newId: (p: string) => `${p}-x${n++}` };
+  return {
+    now: T0,
+    actor: { kind: 'user' as const, id: 'us_test', name: 'test' },
+    role: 'lead' as const,
+    stationIds: [],
+    newId: (p: string) => `${p}-x${n++}`,
+  };
 }
 
 describe('stockOuts', () => {

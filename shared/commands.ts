@@ -7,6 +7,7 @@
 // `decide()` (shared/rules.ts), its reducer case if it emits a new event
 // (shared/board.ts), and its tests (docs/architecture.md has the recipe).
 import { z } from 'zod';
+import type { BoardState } from './board.ts';
 import { ErrorCode, Role } from './names.ts';
 import {
   CardSchema,
@@ -55,11 +56,14 @@ export interface CommandSpec<
   /** The answer of a success (over the socket, with `ok: true` added). */
   result: z.ZodObject<Result>;
   http: HttpRoute<Fields, Result>;
-  /**
-   * Roles allowed to run the command. Empty until accounts exist: until then every
-   * caller acts as a team lead, as before.
-   */
+  /** Roles allowed to run the command (docs/security.md has the whole table). */
   roles: readonly Role[];
+  /**
+   * For an operator (bound to stations): the station the command acts at, which must be
+   * one of theirs; null when the ids match nothing (the rules then say NOT_FOUND).
+   * Null for commands operators may not run at all.
+   */
+  station: ((state: BoardState, fields: z.output<z.ZodObject<Fields, z.core.$strict>>) => string | null) | null;
   /** One line for the OpenAPI document. */
   summary: string;
   /** The 409 refusals the command can give (the OpenAPI document lists them). */
@@ -73,6 +77,21 @@ function spec<Type extends string, Event extends string, Fields extends z.ZodRaw
 }
 
 const StationResult = z.object({ station: StationSchema });
+
+/** Who configures the plant, and who works the cards (operators at their own stations). */
+const CONFIGURE: readonly Role[] = [Role.ADMIN, Role.LEAD];
+const WORK: readonly Role[] = [Role.ADMIN, Role.LEAD, Role.OPERATOR];
+
+// Own properties only: an id such as "constructor" must not find Object.prototype.
+const own = <T>(map: Readonly<Record<string, T>>, id: string): T | undefined => (Object.hasOwn(map, id) ? map[id] : undefined);
+/** The supplying station whose board shows the card (where it is started and finished). */
+const cardStation = (s: BoardState, cardId: string) => own(s.cards, cardId)?.stationId ?? null;
+/** The station that uses the loop's containers. */
+const loopConsumer = (s: BoardState, loopId: string) => own(s.loops, loopId)?.consumerStationId ?? null;
+const cardConsumer = (s: BoardState, cardId: string) => {
+  const c = own(s.cards, cardId);
+  return c ? loopConsumer(s, c.loopId) : null;
+};
 const CardResult = z.object({ card: CardSchema, seq: z.number().int() });
 
 /** Every command, keyed by its type. */
@@ -83,7 +102,8 @@ export const COMMANDS = {
     fields: CreateStationBody,
     result: StationResult,
     http: { method: 'post', path: '/stations', idField: null, created: true, reply: 'station' },
-    roles: [],
+    roles: CONFIGURE,
+    station: null,
     summary: 'Create a station (placed before the customer end)',
     refusals: [],
   }),
@@ -93,7 +113,8 @@ export const COMMANDS = {
     fields: UpdateStationBody.extend({ stationId: Ref }),
     result: StationResult,
     http: { method: 'patch', path: '/stations/:id', idField: 'stationId', created: false, reply: 'station' },
-    roles: [],
+    roles: CONFIGURE,
+    station: null,
     summary: 'Update a station (name, WIP limits, position)',
     refusals: [],
   }),
@@ -103,7 +124,8 @@ export const COMMANDS = {
     fields: CreateLoopBody,
     result: z.object({ loop: LoopSchema, cards: z.array(CardSchema) }),
     http: { method: 'post', path: '/loops', idField: null, created: true, reply: null },
-    roles: [],
+    roles: CONFIGURE,
+    station: null,
     summary: 'Create a loop; it starts full (all cards Done)',
     refusals: [],
   }),
@@ -113,7 +135,8 @@ export const COMMANDS = {
     fields: UpdateLoopBody.extend({ loopId: Ref }),
     result: z.object({ loop: LoopSchema }),
     http: { method: 'patch', path: '/loops/:id', idField: 'loopId', created: false, reply: 'loop' },
-    roles: [],
+    roles: CONFIGURE,
+    station: null,
     summary: 'Update a loop (card count, lead time, inputs...)',
     refusals: [ErrorCode.INVALID_TRANSITION],
   }),
@@ -123,7 +146,8 @@ export const COMMANDS = {
     fields: MoveCardBody.extend({ cardId: Ref }),
     result: CardResult,
     http: { method: 'post', path: '/cards/:id/move', idField: 'cardId', created: false, reply: null },
-    roles: [],
+    roles: WORK,
+    station: (s, c) => cardStation(s, c.cardId),
     summary: 'Move a card one column (start, finish, step back) or reorder it in its column',
     refusals: [ErrorCode.WIP_LIMIT_REACHED, ErrorCode.INVALID_TRANSITION, ErrorCode.STARVED, ErrorCode.VERSION_CONFLICT],
   }),
@@ -133,7 +157,8 @@ export const COMMANDS = {
     fields: ConsumeCardBody.extend({ cardId: Ref }),
     result: CardResult,
     http: { method: 'post', path: '/cards/:id/consume', idField: 'cardId', created: false, reply: null },
-    roles: [],
+    roles: WORK,
+    station: (s, c) => cardConsumer(s, c.cardId),
     summary: "Use a full container: its card returns to the supplier's Requested",
     refusals: [ErrorCode.INVALID_TRANSITION, ErrorCode.VERSION_CONFLICT],
   }),
@@ -143,7 +168,8 @@ export const COMMANDS = {
     fields: ConsumeLoopBody.extend({ loopId: Ref }),
     result: CardResult,
     http: { method: 'post', path: '/loops/:id/consume', idField: 'loopId', created: false, reply: null },
-    roles: [],
+    roles: WORK,
+    station: (s, c) => loopConsumer(s, c.loopId),
     summary: "Use the loop's oldest full container",
     refusals: [ErrorCode.STARVED],
   }),
@@ -153,7 +179,8 @@ export const COMMANDS = {
     fields: RaiseAndonBody.extend({ stationId: Ref }),
     result: StationResult,
     http: { method: 'post', path: '/stations/:id/andon', idField: 'stationId', created: false, reply: 'station' },
-    roles: [],
+    roles: WORK,
+    station: (s, c) => (own(s.stations, c.stationId) ? c.stationId : null),
     summary: 'Raise an andon call (line stop, help, material) at a station; another kind replaces the one in force',
     refusals: [ErrorCode.INVALID_TRANSITION],
   }),
@@ -163,7 +190,8 @@ export const COMMANDS = {
     fields: ClearAndonBody.extend({ stationId: Ref }),
     result: StationResult,
     http: { method: 'post', path: '/stations/:id/andon/clear', idField: 'stationId', created: false, reply: 'station' },
-    roles: [],
+    roles: WORK,
+    station: (s, c) => (own(s.stations, c.stationId) ? c.stationId : null),
     summary: 'Clear the andon call in force; the event log records its duration',
     refusals: [ErrorCode.INVALID_TRANSITION],
   }),

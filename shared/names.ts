@@ -48,6 +48,12 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The server is shutting down (or cannot commit now): nothing changed, retry. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A name or badge already taken (a user, for instance). */
+  CONFLICT: 'CONFLICT',
+  /** A paired device polls before a lead approved its code. */
+  PAIRING_PENDING: 'PAIRING_PENDING',
+  /** Too many attempts (sign-in): wait and try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The screen speaks another protocol version than the server (it must reload). */
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   INTERNAL: 'INTERNAL',
@@ -95,6 +101,11 @@ export const Limits = {
   ACTOR: 64,
   ANDON_NOTE: 200,
   IDEMPOTENCY_KEY: 128,
+  USERNAME: 64,
+  PASSWORD_MIN: 8,
+  PASSWORD_MAX: 256,
+  BADGE: 128,
+  MAX_STATIONS_PER_ACCOUNT: 200,
   ID: 64,
   MAX_CARDS_PER_LOOP: 500,
   MAX_CONTAINER_QTY: 1_000_000,

@@ -18,13 +18,17 @@ import {
 } from './names.ts';
 import { rankBetween } from './ordering.ts';
 import type { Command, CommandOf, CommandResults, CommandType } from './commands.ts';
-import type { BoardEvent, Card, Loop, Station } from './schemas.ts';
+import type { Actor, BoardEvent, Card, Loop, Station } from './schemas.ts';
+import { authorize } from './access.ts';
 
 export interface CommandContext {
   /** ISO time stamped on every event of the command. */
   now: string;
-  actor: string;
+  /** Who runs the command; every event records it. */
+  actor: Actor;
   role: Role;
+  /** The stations an operator is bound to (the command table's station rule checks them). */
+  stationIds: readonly string[];
   /** Returns a fresh unique id with the given prefix. */
   newId: (prefix: 'st' | 'lp' | 'cd') => string;
 }
@@ -81,6 +85,8 @@ export function decide<K extends CommandType>(
   ctx: CommandContext,
   opts: DecideOptions = {},
 ): Decision<K> {
+  // Who may do it comes first: a refusal of the role changes nothing and reveals nothing.
+  authorize(state, command, ctx);
   const d = new Draft(state, ctx, opts.inPlace ?? false);
   let result: CommandResults[K];
   try {
@@ -546,7 +552,7 @@ function raiseAndon(d: Draft, c: CommandOf<'andon.raise'>): CommandResults['ando
       durationSeconds: secondsBetween(st.andon.raisedAt, d.ctx.now),
     });
   }
-  const andon = { kind: c.kind, note: c.note ?? '', raisedAt: d.ctx.now, raisedBy: d.ctx.actor };
+  const andon = { kind: c.kind, note: c.note ?? '', raisedAt: d.ctx.now, raisedBy: d.ctx.actor.name };
   d.emit({ type: EventType.ANDON_RAISED, stationId: st.id, andon });
   return { station: d.state.stations[st.id]! };
 }

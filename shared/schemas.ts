@@ -160,10 +160,18 @@ export const EventsQuery = z.object({
 
 // ---------------------------------------------------------------- events
 
+/** Who caused an event: a user, a paired device, an API token, or the system itself. */
+export const ActorSchema = z.object({
+  kind: z.enum(['user', 'device', 'token', 'system']),
+  id: z.string(),
+  name: z.string(),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
 const EventBase = {
   seq: z.number().int().min(1),
   at: Timestamp,
-  actor: z.string(),
+  actor: ActorSchema,
 };
 
 export const BoardEventSchema = z.discriminatedUnion('type', [

@@ -19,7 +19,8 @@ export function testContext(over: Partial<Omit<CommandContext, 'newId'>> = {}): 
   const counters = new Map<string, number>();
   return {
     now: T0,
-    actor: 'tester',
+    actor: { kind: 'user', id: 'us_tester', name: 'tester' },
+    stationIds: [],
     role: Role.LEAD,
     newId: (prefix) => {
       const n = (counters.get(prefix) ?? 0) + 1;
@@ -50,8 +51,10 @@ export class Plant {
   private readonly ctx = testContext();
 
   /** The context a command runs with (fixed clock, counter ids, the given role). */
-  context(role: Role = Role.LEAD): CommandContext {
-    return { ...this.ctx, now: this.now, role };
+  context(role: Role = Role.LEAD, stationIds?: readonly string[]): CommandContext {
+    // An operator works at every station of the test plant unless a test says otherwise.
+    const at = stationIds ?? (role === Role.OPERATOR ? Object.keys(this.state.stations) : []);
+    return { ...this.ctx, now: this.now, role, stationIds: at };
   }
 
   /** Runs one command and keeps its events and state. Throws the DomainError when refused. */

@@ -79,4 +79,65 @@ export const migrations: readonly string[] = [
   ALTER TABLE idempotency RENAME COLUMN status TO ok;
   UPDATE idempotency SET ok = CASE WHEN ok < 400 THEN 1 ELSE 0 END;
   `,
+  /* 5: accounts: users, their sessions, paired devices, pairing requests, API tokens.
+     Secrets are stored as hashes only (passwords and PINs with scrypt, random tokens
+     and badge ids with SHA-256). */ `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role          TEXT NOT NULL,
+    station_ids   TEXT NOT NULL,
+    password_hash TEXT,
+    badge_hash    TEXT UNIQUE,
+    pin_hash      TEXT,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash   TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    method       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    idle_minutes INTEGER
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE TABLE devices (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    station_ids  TEXT NOT NULL,
+    token_hash   TEXT UNIQUE,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    last_seen_at TEXT,
+    revoked_at   TEXT
+  );
+  CREATE TABLE pairings (
+    id          TEXT PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    device_id   TEXT REFERENCES devices (id),
+    delivered   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE api_tokens (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    station_ids  TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+  );
+  `,
+  /* 6: an event's actor is {kind, id, name} (JSON); the names recorded before accounts
+     existed were chosen by the client, so they become "legacy" actors */ `
+  UPDATE events SET actor = json_object('kind', 'system', 'id', 'legacy', 'name', actor)
+    WHERE CASE WHEN json_valid(actor) THEN json_type(actor) <> 'object' ELSE 1 END;
+  `,
 ];

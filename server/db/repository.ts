@@ -51,3 +51,108 @@ export interface BoardRepository {
   backup(file: string): Promise<BackupInfo>;
   close(): void;
 }
+
+// ---------------------------------------------------------------- accounts
+
+/** A user as stored (secrets as hashes; never leaves the server as such). */
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: string;
+  stationIds: string[];
+  passwordHash: string | null;
+  badgeHash: string | null;
+  pinHash: string | null;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionRecord {
+  tokenHash: string;
+  userId: string;
+  /** How the user signed in: 'password' or 'badge'. */
+  method: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  /** Signed out after this many idle minutes (badge sign-ins at a station), or null. */
+  idleMinutes: number | null;
+}
+
+export interface DeviceRecord {
+  id: string;
+  name: string;
+  role: string;
+  stationIds: string[];
+  tokenHash: string | null;
+  createdAt: string;
+  createdBy: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface PairingRecord {
+  id: string;
+  code: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set when a lead approved it. */
+  deviceId: string | null;
+  /** The device's token was handed out (a pairing gives its token once). */
+  delivered: boolean;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  role: string;
+  stationIds: string[];
+  tokenHash: string;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Storage of users, sessions, devices, pairings and API tokens (not part of the event log). */
+export interface AccountRepository {
+  countUsers(): number;
+  listUsers(): UserRecord[];
+  findUser(id: string): UserRecord | undefined;
+  findUserByName(username: string): UserRecord | undefined;
+  findUserByBadge(badgeHash: string): UserRecord | undefined;
+  insertUser(u: UserRecord): void;
+  updateUser(u: UserRecord): void;
+
+  insertSession(s: SessionRecord): void;
+  findSession(tokenHash: string): SessionRecord | undefined;
+  touchSession(tokenHash: string, lastSeenAt: string): void;
+  deleteSession(tokenHash: string): void;
+  /** The token hashes of a user's sessions (to cut their sockets when they end). */
+  listSessionHashes(userId: string): string[];
+  /** Ends every session of a user; returns how many. */
+  deleteUserSessions(userId: string): number;
+  deleteExpiredSessions(now: string): number;
+
+  insertDevice(d: DeviceRecord): void;
+  updateDevice(d: DeviceRecord): void;
+  findDevice(id: string): DeviceRecord | undefined;
+  findDeviceByToken(tokenHash: string): DeviceRecord | undefined;
+  listDevices(): DeviceRecord[];
+
+  insertPairing(p: PairingRecord): void;
+  updatePairing(p: PairingRecord): void;
+  findPairing(id: string): PairingRecord | undefined;
+  findPairingByCode(code: string): PairingRecord | undefined;
+  deleteExpiredPairings(now: string): number;
+
+  insertToken(t: ApiTokenRecord): void;
+  updateToken(t: ApiTokenRecord): void;
+  findToken(id: string): ApiTokenRecord | undefined;
+  findTokenByHash(tokenHash: string): ApiTokenRecord | undefined;
+  listTokens(): ApiTokenRecord[];
+
+  /** A value of the install (e.g. the pepper of badge hashes), created on first use. */
+  installSecret(name: string, create: () => string): string;
+}

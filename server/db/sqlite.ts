@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
+import { BoardEventSchema } from '../../shared/schemas.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
 import { backupConnection } from './backup.ts';
 import { openDatabase } from './connection.ts';
@@ -51,9 +52,15 @@ interface EventRow {
   data: string;
 }
 
-/** Event rows keep the envelope in columns and the rest as JSON. */
+/**
+ * Event rows keep the envelope in columns and the rest as JSON; the actor column holds
+ * the actor as JSON. A row is read back through the event schema, so what leaves the
+ * log is what the types say (a damaged row throws instead of travelling on).
+ */
 function eventFromRow(r: EventRow): BoardEvent {
-  return { ...(JSON.parse(r.data) as object), seq: r.seq, type: r.type, at: r.at, actor: r.actor } as BoardEvent;
+  const data: unknown = JSON.parse(r.data);
+  const fields = typeof data === 'object' && data !== null ? data : {};
+  return BoardEventSchema.parse({ ...fields, seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) });
 }
 
 export class SqliteRepository implements BoardRepository {
@@ -174,7 +181,7 @@ export class SqliteRepository implements BoardRepository {
       }
       for (const e of input.events) {
         const { seq, type, at, actor, ...data } = e;
-        this.stmts.insertEvent.run(seq, type, at, actor, JSON.stringify(data));
+        this.stmts.insertEvent.run(seq, type, at, JSON.stringify(actor), JSON.stringify(data));
         this.writeTouched(e, input.state);
       }
       for (const r of input.idempotency ?? []) this.insertIdempotency(r);

@@ -12,6 +12,9 @@ import { ErrorCode, Limits } from '../../shared/names.ts';
 import { EventsQuery, Id } from '../../shared/schemas.ts';
 import type { BoardService } from '../service.ts';
 import { buildOpenApi } from './openapi.ts';
+import { accountRouter, hostGuard, principalOfRequest, requireAuth } from './auth.ts';
+import type { HttpAuthOptions } from './auth.ts';
+import { actorOf } from '../auth/accounts.ts';
 import { sendError } from './errors.ts';
 
 const MAX_JSON_DEPTH = 32;
@@ -31,15 +34,6 @@ function idempotencyKey(req: Request): string | undefined {
     throw new DomainError(ErrorCode.VALIDATION_FAILED, `Idempotency-Key must be 1 to ${Limits.IDEMPOTENCY_KEY} characters`);
   }
   return key;
-}
-
-function actorOf(req: Request): string {
-  const a = req.get('X-Pullboard-Actor');
-  if (a === undefined || a.trim() === '') return 'api';
-  if (a.length > Limits.ACTOR) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `X-Pullboard-Actor is longer than ${Limits.ACTOR} characters`);
-  }
-  return a.trim();
 }
 
 /** Refuses bodies nested deeper than any request needs (cheap guard against abuse). */
@@ -99,20 +93,27 @@ function fieldsOf(req: Request, spec: AnySpec): unknown {
   return { ...body, [field]: pathId(req, spec) };
 }
 
-export function apiRouter(service: BoardService): Router {
+export function apiRouter(service: BoardService, auth: HttpAuthOptions): Router {
   const r = express.Router();
+  r.use(hostGuard(auth.allowedHosts));
   r.use(express.json({ limit: Limits.BODY_BYTES, strict: false, type: JSON_TYPES }));
 
+  // Without a credential: health, the OpenAPI document, sign-in and device pairing.
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  r.get('/openapi.json', (_req, res) => {
+    res.json(buildOpenApi());
+  });
+  const accounts = accountRouter(auth);
+  r.use(accounts.publicRoutes);
+
+  // Everything else needs a signed-in user, a paired device or an API token.
+  r.use(requireAuth(auth));
+  r.use(accounts.privateRoutes);
 
   r.get('/board', (_req, res) => {
     res.json(service.snapshot());
-  });
-
-  r.get('/openapi.json', (_req, res) => {
-    res.json(buildOpenApi());
   });
 
   r.get('/events', (req, res) => {
@@ -128,7 +129,8 @@ export function apiRouter(service: BoardService): Router {
       const fields = fieldsOf(req, spec);
       const parsed = parseCommand(type, fields);
       if (!parsed.success) throw validationError(parsed.error.issues);
-      const out = await service.submit(parsed.command, { actor: actorOf(req), idempotencyKey: key });
+      const p = principalOfRequest(req);
+      const out = await service.submit(parsed.command, { actor: actorOf(p), role: p.role, stationIds: p.stationIds, idempotencyKey: key });
       if (out.replayed) res.set('Idempotent-Replayed', 'true');
       if (!out.ok) return sendError(res, out.error);
       res.status(spec.http.created ? 201 : 200).json(httpReply(spec, out.result));

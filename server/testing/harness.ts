@@ -7,7 +7,7 @@ import path from 'node:path';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { Column, StationKind } from '../../shared/names.ts';
+import { Column, Role, StationKind } from '../../shared/names.ts';
 import { eventOf, parseAck } from '../../shared/protocol.ts';
 import type { Ack, ClientToServerEvents, CommandPayload, ServerToClientEvents, SubscribeResult } from '../../shared/protocol.ts';
 import type { CommandResults, CommandType } from '../../shared/commands.ts';
@@ -18,7 +18,7 @@ import {
   LoopSchema,
   StationSchema,
 } from '../../shared/schemas.ts';
-import type { BoardEvent, BoardSnapshot, Card, Loop, Station, WipLimits } from '../../shared/schemas.ts';
+import type { Actor, BoardEvent, BoardSnapshot, Card, Loop, Station, WipLimits } from '../../shared/schemas.ts';
 import { createApp } from '../app.ts';
 import type { App } from '../app.ts';
 import type { Logger } from '../logger.ts';
@@ -60,9 +60,17 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     problems.push(`${level}: ${msg}${extra instanceof Error ? ` ${extra.message}` : ''}`);
   };
   const logger: Logger = { info() {}, warn: record('warn'), error: record('error') };
-  const app = createApp({ dbFile, seed: opts.seed ?? 'none', staticDir: null, logger, protocolVersion: opts.protocolVersion });
+  const app = createApp({
+    dbFile,
+    seed: opts.seed ?? 'none',
+    staticDir: null,
+    logger,
+    protocolVersion: opts.protocolVersion,
+    adminPassword: TEST_ADMIN_PASSWORD,
+  });
   const address = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
+  await signIn(url);
   let stopped: Promise<void> | undefined;
   const server: TestServer = {
     url,
@@ -114,7 +122,7 @@ export function connectClient(url: string, actor = 'tester', auth: Record<string
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: { actor, ...auth },
+    auth: { actor, ...(tokens.has(url) ? { token: tokens.get(url) } : {}), ...auth },
   });
   clients.set(socket, url);
   return new Promise((resolve, reject) => {
@@ -225,11 +233,41 @@ export interface RequestOptions {
   /** Sent exactly as given (set Content-Type yourself through `headers`). */
   raw?: string | Uint8Array;
   headers?: Record<string, string>;
+  /** Sent without the test admin's credential. */
+  anonymous?: boolean;
+}
+
+// ---------------------------------------------------------------- credentials
+
+/** The password of the `admin` every test server starts with. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+/** Base URL -> the token the tests act with there (the admin's, unless a test signs in otherwise). */
+const tokens = new Map<string, string>();
+
+/** Signs in over HTTP and returns the session token (and, by default, acts with it for this URL). */
+export async function signIn(url: string, username = 'admin', password = TEST_ADMIN_PASSWORD, remember = true): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body: unknown = await res.json();
+  const token = z.object({ token: z.string() }).safeParse(body);
+  if (!token.success) throw new Error(`sign-in as ${username} failed: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+  if (remember) tokens.set(url, token.data.token);
+  return token.data.token;
+}
+
+/** The Authorization header the tests send to this server. */
+export function authHeader(url: string): Record<string, string> {
+  const token = tokens.get(url);
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
 /** One HTTP request; never throws for an error status. */
 export async function request(url: string, method: string, pathname: string, opts: RequestOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...opts.headers };
+  const given = Object.keys(opts.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  const headers: Record<string, string> = { ...(opts.anonymous || given ? {} : authHeader(url)), ...opts.headers };
   // A copy gives fetch the plain ArrayBuffer-backed bytes its types ask for.
   let body: string | Uint8Array<ArrayBuffer> | undefined =
     opts.raw === undefined || typeof opts.raw === 'string' ? opts.raw : new Uint8Array(opts.raw);
@@ -372,3 +410,30 @@ export async function buildPlant(api: Api) {
   return { steel, machining, assembly, blank, shaft, housing };
 }
 export type Plant = Awaited<ReturnType<typeof buildPlant>>;
+
+/** A team lead, for tests that run commands on the service directly. */
+export const AS_LEAD = { actor: { kind: 'user', id: 'us_test', name: 'tester' }, role: Role.LEAD } as const satisfies {
+  actor: Actor;
+  role: Role;
+};
+
+/** Creates a user (as the test admin) and signs them in; returns their session token. */
+export async function userToken(url: string, username: string, role: Role, stationIds: string[] = []): Promise<string> {
+  const password = `${username}-password`;
+  const r = await request(url, 'POST', '/api/users', { json: { username, password, role, stationIds } });
+  if (r.status !== 201) throw new Error(`creating user ${username}: ${r.status} ${r.text.slice(0, 200)}`);
+  return signIn(url, username, password, false);
+}
+
+/** Creates an API token (as the test admin); returns the token. */
+export async function apiToken(url: string, name: string, role: Role, stationIds: string[] = []): Promise<string> {
+  const r = await request(url, 'POST', '/api/tokens', { json: { name, role, stationIds } });
+  const body = z.object({ token: z.string() }).safeParse(r.body);
+  if (r.status !== 201 || !body.success) throw new Error(`creating token ${name}: ${r.status} ${r.text.slice(0, 200)}`);
+  return body.data.token;
+}
+
+/** The token the tests act with on this server (for raw Socket.IO clients). */
+export function tokenFor(url: string): string | undefined {
+  return tokens.get(url);
+}

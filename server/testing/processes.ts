@@ -11,6 +11,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { PID_DIR_ENV, processGone, startTimeOf } from './pids.ts';
 import type { PidRecord } from './pids.ts';
+import { signIn, TEST_ADMIN_PASSWORD } from './harness.ts';
 
 export { exists, processGone } from './pids.ts';
 
@@ -57,8 +58,9 @@ export function spawnTs(script: string, args: string[] = [], env: Record<string,
 
 /** Starts server/main.ts on a free port of 127.0.0.1 and resolves with it once it listens. */
 export async function startServer(env: Record<string, string>): Promise<Spawned & { url: string }> {
-  const s = spawnTs('server/main.ts', [], { PORT: '0', HOST: '127.0.0.1', ...env });
+  const s = spawnTs('server/main.ts', [], { PORT: '0', HOST: '127.0.0.1', PULLBOARD_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
   const url = await waitForOutput(s, /listening on (http:\/\/[^ ]+)/);
+  await signIn(url);
   return { ...s, url };
 }
 

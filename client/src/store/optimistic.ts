@@ -70,8 +70,11 @@ export function unanswered(pending: readonly PendingCommand[]): PendingCommand[]
   return pending.filter((p) => p.ackSeq === null);
 }
 
-function contextFor(p: PendingCommand, role: Role, actor: string): CommandContext {
-  return { now: p.issuedAt, actor, role, newId: noId };
+/** The rules' context on this screen: who it acts as (the server checks again, for real). */
+function localContext(state: BoardState, now: string, role: Role, actor: string): CommandContext {
+  const station = actor.startsWith('tablet:') ? actor.slice('tablet:'.length) : null;
+  const stationIds = station !== null && Object.hasOwn(state.stations, station) ? [station] : Object.keys(state.stations);
+  return { now, actor: { kind: 'user', id: actor, name: actor }, role, stationIds, newId: noId };
 }
 
 /** The card a command will act on in `state`, or null if it cannot be told. */
@@ -108,7 +111,7 @@ export function rebase(
       if (p.command.type === 'loop.consume' && targetCard(s, p.command) !== p.cardId) continue;
     }
     try {
-      s = decide(s, p.command, contextFor(p, role, actor)).state;
+      s = decide(s, p.command, localContext(s, p.issuedAt, role, actor)).state;
     } catch {
       // Refused locally: show nothing; the server's answer will say why.
     }
@@ -124,7 +127,7 @@ export function tryLocally(
   actor: string,
 ): { ok: true; state: BoardState } | { ok: false; error: unknown } {
   try {
-    const d = decide(state, command, { now: new Date().toISOString(), actor, role, newId: noId });
+    const d = decide(state, command, localContext(state, new Date().toISOString(), role, actor));
     return { ok: true, state: d.state };
   } catch (error) {
     return { ok: false, error };

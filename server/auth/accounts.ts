@@ -1,0 +1,490 @@
+// Who may use Pullboard, and as whom: users (password, or badge at a station), paired
+// devices (a TV, a station tablet) and API tokens (scanners, ERP/MES). Every credential
+// resolves to a Principal: the role and stations it acts with, and the actor the event
+// log records. Knows nothing of HTTP: the transports call it and map its refusals.
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { DomainError } from '../../shared/errors.ts';
+import { ErrorCode, Role } from '../../shared/names.ts';
+import type { Actor } from '../../shared/schemas.ts';
+import type { AccountRepository, DeviceRecord, UserRecord } from '../db/repository.ts';
+import { dummyHash, hashBadge, hashSecret, hashToken, newToken, verifySecret } from './secrets.ts';
+
+/** Who is asking: the role and stations a credential acts with, and how the log names it. */
+export interface Principal {
+  kind: 'user' | 'device' | 'token';
+  id: string;
+  name: string;
+  role: Role;
+  /** The stations an operator acts at (empty for the other roles). */
+  stationIds: string[];
+  /** The hash of the credential, so a sign-out or revocation finds its sockets. */
+  credential: string;
+}
+
+export const actorOf = (p: Principal): Actor => ({ kind: p.kind, id: p.id, name: p.name });
+
+/** A user as the API shows it: never a password, PIN or badge. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  role: Role;
+  stationIds: string[];
+  disabled: boolean;
+  hasBadge: boolean;
+  hasPassword: boolean;
+}
+
+export interface PublicDevice {
+  id: string;
+  name: string;
+  role: Role;
+  stationIds: string[];
+  createdAt: string;
+  createdBy: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AccountOptions {
+  /** How long a password sign-in lasts. */
+  sessionHours: number;
+  /** A badge sign-in at a station ends after this many minutes without use. */
+  badgeIdleMinutes: number;
+  /** Whether a badge sign-in also needs the user's PIN. */
+  badgePin: boolean;
+  /** How long a pairing code can be approved. */
+  pairingMinutes: number;
+}
+
+export const defaultAccountOptions: AccountOptions = {
+  sessionHours: 12,
+  badgeIdleMinutes: 15,
+  badgePin: false,
+  pairingMinutes: 10,
+};
+
+/** Something that must end now: the sockets authenticated with these credentials. */
+export type RevokeListener = (credentials: ReadonlySet<string>) => void;
+
+const asRole = (r: string): Role => {
+  for (const role of Object.values(Role)) if (role === r) return role;
+  return Role.VIEWER;
+};
+
+const unauthenticated = (message = 'Sign in first') => new DomainError(ErrorCode.UNAUTHENTICATED, message);
+const badSignIn = () => unauthenticated('Wrong username or password');
+
+/** Pairing codes: 8 letters and digits without look-alikes (0/O, 1/I/L), shown as XXXX-XXXX. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+function pairingCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
+}
+/** A code as people type it: case, spaces and dashes do not matter. */
+export function normalizeCode(code: string): string {
+  const c = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return c.length === 8 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
+}
+
+export class AccountService {
+  private readonly opts: AccountOptions;
+  private readonly revokeListeners = new Set<RevokeListener>();
+  private readonly pepper: string;
+  /** The one-time setup token while no user exists (printed on the console, never stored). */
+  private setupToken: string | null = null;
+
+  constructor(
+    private readonly repo: AccountRepository,
+    opts: Partial<AccountOptions> = {},
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.opts = { ...defaultAccountOptions, ...opts };
+    this.pepper = repo.installSecret('badge-pepper', () => randomBytes(32).toString('base64url'));
+  }
+
+  get options(): AccountOptions {
+    return this.opts;
+  }
+
+  /** Calls `fn` with the credentials that must stop working at once (their sockets are cut). */
+  onRevoke(fn: RevokeListener): () => void {
+    this.revokeListeners.add(fn);
+    return () => this.revokeListeners.delete(fn);
+  }
+
+  private revoke(credentials: string[]): void {
+    if (credentials.length === 0) return;
+    const set = new Set(credentials);
+    for (const fn of this.revokeListeners) fn(set);
+  }
+
+  // ------------------------------------------------------------ first run
+
+  /** Whether any user exists (until then, only the setup link works). */
+  hasUsers(): boolean {
+    return this.repo.countUsers() > 0;
+  }
+
+  /** A new one-time setup token when no user exists (the console prints its link), else null. */
+  beginSetup(): string | null {
+    if (this.hasUsers()) return null;
+    this.setupToken = newToken('setup');
+    return this.setupToken;
+  }
+
+  /** Creates the first admin with the setup token; the token then stops working. */
+  async completeSetup(token: string, username: string, password: string): Promise<{ user: PublicUser; token: string }> {
+    if (this.setupToken === null || this.hasUsers() || !safeEqual(token, this.setupToken)) {
+      throw unauthenticated('This setup link is no longer valid (an admin already exists, or the server restarted)');
+    }
+    this.setupToken = null;
+    await this.createUser({ username, password, role: Role.ADMIN, stationIds: [] });
+    return this.login(username, password);
+  }
+
+  /** Creates or resets `admin` with this password (PULLBOARD_ADMIN_PASSWORD). */
+  async ensureAdmin(password: string): Promise<void> {
+    const existing = this.repo.findUserByName('admin');
+    if (!existing) {
+      await this.createUser({ username: 'admin', password, role: Role.ADMIN, stationIds: [] });
+      return;
+    }
+    if (existing.passwordHash && (await verifySecret(password, existing.passwordHash)) && existing.role === Role.ADMIN && !existing.disabled) return;
+    this.repo.updateUser({
+      ...existing,
+      role: Role.ADMIN,
+      disabled: false,
+      passwordHash: await hashSecret(password),
+      updatedAt: this.now().toISOString(),
+    });
+    this.endSessions(existing.id);
+  }
+
+  // ------------------------------------------------------------ users
+
+  listUsers(): PublicUser[] {
+    return this.repo.listUsers().map(publicUser);
+  }
+
+  async createUser(input: {
+    username: string;
+    password?: string | undefined;
+    badge?: string | undefined;
+    pin?: string | undefined;
+    role: Role;
+    stationIds?: string[] | undefined;
+  }): Promise<PublicUser> {
+    if (this.repo.findUserByName(input.username)) {
+      throw new DomainError(ErrorCode.CONFLICT, `A user named "${input.username}" already exists`, { username: input.username });
+    }
+    const badgeHash = input.badge ? this.badgeHash(input.badge) : null;
+    if (badgeHash && this.repo.findUserByBadge(badgeHash)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'That badge is already given to another user');
+    }
+    const at = this.now().toISOString();
+    const u: UserRecord = {
+      id: `us_${randomBytes(9).toString('base64url')}`,
+      username: input.username,
+      role: input.role,
+      stationIds: input.role === Role.OPERATOR ? [...new Set(input.stationIds ?? [])] : [],
+      passwordHash: input.password ? await hashSecret(input.password) : null,
+      badgeHash,
+      pinHash: input.pin ? await hashSecret(input.pin) : null,
+      disabled: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.repo.insertUser(u);
+    return publicUser(u);
+  }
+
+  async updateUser(
+    id: string,
+    patch: {
+      role?: Role | undefined;
+      stationIds?: string[] | undefined;
+      password?: string | undefined;
+      badge?: string | null | undefined;
+      pin?: string | null | undefined;
+      disabled?: boolean | undefined;
+    },
+  ): Promise<PublicUser> {
+    const u = this.repo.findUser(id);
+    if (!u) throw new DomainError(ErrorCode.NOT_FOUND, `No user with id "${id.slice(0, 80)}"`, { userId: id });
+    const role = patch.role ?? asRole(u.role);
+    let badgeHash = u.badgeHash;
+    if (patch.badge !== undefined) {
+      badgeHash = patch.badge === null ? null : this.badgeHash(patch.badge);
+      const holder = badgeHash ? this.repo.findUserByBadge(badgeHash) : undefined;
+      if (holder && holder.id !== u.id) throw new DomainError(ErrorCode.CONFLICT, 'That badge is already given to another user');
+    }
+    const next: UserRecord = {
+      ...u,
+      role,
+      stationIds: role === Role.OPERATOR ? [...new Set(patch.stationIds ?? u.stationIds)] : [],
+      passwordHash: patch.password !== undefined ? await hashSecret(patch.password) : u.passwordHash,
+      badgeHash,
+      pinHash: patch.pin === undefined ? u.pinHash : patch.pin === null ? null : await hashSecret(patch.pin),
+      disabled: patch.disabled ?? u.disabled,
+      updatedAt: this.now().toISOString(),
+    };
+    this.repo.updateUser(next);
+    // A new password, a new role or stations, or a disabled account: every session of the
+    // user ends now (they sign in again with what is true now).
+    const changedWho = next.role !== u.role || JSON.stringify(next.stationIds) !== JSON.stringify(u.stationIds);
+    if (patch.password !== undefined || next.disabled || changedWho || patch.badge !== undefined) this.endSessions(u.id);
+    return publicUser(next);
+  }
+
+  // ------------------------------------------------------------ sessions
+
+  /** Signs in with username and password. */
+  async login(username: string, password: string): Promise<{ user: PublicUser; token: string }> {
+    const u = this.repo.findUserByName(username);
+    // The same work whether or not the user exists, so timing does not tell.
+    const ok = await verifySecret(password, u?.passwordHash ?? (await dummyHash()));
+    if (!u || !u.passwordHash || !ok || u.disabled) throw badSignIn();
+    return { user: publicUser(u), token: this.openSession(u, 'password', null) };
+  }
+
+  /** Signs an operator in with a badge (and PIN when the plant requires one). */
+  async badgeLogin(badge: string, pin: string | undefined): Promise<{ user: PublicUser; token: string }> {
+    const u = this.repo.findUserByBadge(this.badgeHash(badge));
+    const pinOk = this.opts.badgePin ? await verifySecret(pin ?? '', u?.pinHash ?? (await dummyHash())) : true;
+    if (!u || u.disabled || !pinOk || (this.opts.badgePin && !u.pinHash)) {
+      throw unauthenticated(this.opts.badgePin ? 'Unknown badge or wrong PIN' : 'Unknown badge');
+    }
+    return { user: publicUser(u), token: this.openSession(u, 'badge', this.opts.badgeIdleMinutes) };
+  }
+
+  private openSession(u: UserRecord, method: string, idleMinutes: number | null): string {
+    const token = newToken('session');
+    const now = this.now();
+    this.repo.insertSession({
+      tokenHash: hashToken(token),
+      userId: u.id,
+      method,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.opts.sessionHours * 3_600_000).toISOString(),
+      lastSeenAt: now.toISOString(),
+      idleMinutes,
+    });
+    return token;
+  }
+
+  /** Ends the session of this token (sign-out); its sockets are cut. */
+  logout(token: string): void {
+    const h = hashToken(token);
+    this.repo.deleteSession(h);
+    this.revoke([h]);
+  }
+
+  private endSessions(userId: string): void {
+    // The hashes are needed to cut the sockets; the table is small per user.
+    const hashes = this.repo.listSessionHashes(userId);
+    this.repo.deleteUserSessions(userId);
+    this.revoke(hashes);
+  }
+
+  // ------------------------------------------------------------ any credential
+
+  /**
+   * The principal of a bearer token (session, device or API token), or null when it is
+   * unknown, expired, idle too long, disabled or revoked. Marks it as used.
+   */
+  authenticate(token: string, opts: { touch?: boolean } = {}): Principal | null {
+    const touch = opts.touch ?? true;
+    const h = hashToken(token);
+    const nowDate = this.now();
+    const now = nowDate.toISOString();
+    if (token.startsWith('pbs_')) {
+      const s = this.repo.findSession(h);
+      if (!s) return null;
+      const idleEnd = s.idleMinutes === null ? Infinity : Date.parse(s.lastSeenAt) + s.idleMinutes * 60_000;
+      if (s.expiresAt <= now || idleEnd <= nowDate.getTime()) {
+        this.repo.deleteSession(h);
+        return null;
+      }
+      const u = this.repo.findUser(s.userId);
+      if (!u || u.disabled) return null;
+      if (touch) this.repo.touchSession(h, now);
+      return { kind: 'user', id: u.id, name: u.username, role: asRole(u.role), stationIds: u.stationIds, credential: h };
+    }
+    if (token.startsWith('pbd_')) {
+      const d = this.repo.findDeviceByToken(h);
+      if (!d || d.revokedAt !== null) return null;
+      if (touch) this.repo.updateDevice({ ...d, lastSeenAt: now });
+      return { kind: 'device', id: d.id, name: d.name, role: asRole(d.role), stationIds: d.stationIds, credential: h };
+    }
+    if (token.startsWith('pbt_')) {
+      const t = this.repo.findTokenByHash(h);
+      if (!t || t.revokedAt !== null) return null;
+      if (touch) this.repo.updateToken({ ...t, lastUsedAt: now });
+      return { kind: 'token', id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, credential: h };
+    }
+    return null;
+  }
+
+  /** The user of a principal, for GET /auth/me. */
+  userOf(p: Principal): PublicUser | null {
+    if (p.kind !== 'user') return null;
+    const u = this.repo.findUser(p.id);
+    return u ? publicUser(u) : null;
+  }
+
+  // ------------------------------------------------------------ devices (RFC 8628-style pairing)
+
+  /** A device asks to be paired: it shows the code (and a QR of the approval page). */
+  startPairing(): { pairingId: string; code: string; expiresAt: string } {
+    const now = this.now();
+    this.repo.deleteExpiredPairings(now.toISOString());
+    let code = pairingCode();
+    while (this.repo.findPairingByCode(code)) code = pairingCode();
+    const p = {
+      id: `pr_${randomUUID()}`,
+      code,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.opts.pairingMinutes * 60_000).toISOString(),
+      deviceId: null,
+      delivered: false,
+    };
+    this.repo.insertPairing(p);
+    return { pairingId: p.id, code: p.code, expiresAt: p.expiresAt };
+  }
+
+  /** A lead approves a code: the device it belongs to becomes a viewer or an operator device. */
+  approvePairing(
+    code: string,
+    input: { name: string; role: Role; stationIds: string[] },
+    by: Principal,
+  ): PublicDevice {
+    const p = this.repo.findPairingByCode(normalizeCode(code));
+    if (!p || p.expiresAt <= this.now().toISOString() || p.deviceId !== null) {
+      throw new DomainError(ErrorCode.NOT_FOUND, 'No device is waiting with this code (it may have expired or been used)');
+    }
+    const d: DeviceRecord = {
+      id: `dv_${randomBytes(9).toString('base64url')}`,
+      name: input.name,
+      role: input.role,
+      stationIds: input.role === Role.OPERATOR ? [...new Set(input.stationIds)] : [],
+      tokenHash: null,
+      createdAt: this.now().toISOString(),
+      createdBy: by.name,
+      lastSeenAt: null,
+      revokedAt: null,
+    };
+    this.repo.insertDevice(d);
+    this.repo.updatePairing({ ...p, deviceId: d.id });
+    return publicDevice(d);
+  }
+
+  /**
+   * The device polls: PAIRING_PENDING until approved, then its token, once. An unknown,
+   * expired or already delivered pairing is NOT_FOUND.
+   */
+  pollPairing(pairingId: string): { token: string; device: PublicDevice } {
+    const p = this.repo.findPairing(pairingId);
+    const gone = () => new DomainError(ErrorCode.NOT_FOUND, 'This pairing is unknown, expired or already completed');
+    if (!p || p.delivered) throw gone();
+    if (p.deviceId === null) {
+      if (p.expiresAt <= this.now().toISOString()) throw gone();
+      throw new DomainError(ErrorCode.PAIRING_PENDING, 'Waiting for a team lead to approve this code');
+    }
+    const d = this.repo.findDevice(p.deviceId);
+    if (!d || d.revokedAt !== null) throw gone();
+    // The token is made now and handed out once: only its hash is ever stored.
+    const token = newToken('device');
+    this.repo.updateDevice({ ...d, tokenHash: hashToken(token) });
+    this.repo.updatePairing({ ...p, delivered: true });
+    return { token, device: publicDevice(d) };
+  }
+
+  listDevices(): PublicDevice[] {
+    return this.repo.listDevices().filter((d) => d.revokedAt === null).map(publicDevice);
+  }
+
+  /** Revokes a device: its token is refused from now on and its sockets are cut. */
+  revokeDevice(id: string): PublicDevice {
+    const d = this.repo.findDevice(id);
+    if (!d || d.revokedAt !== null) throw new DomainError(ErrorCode.NOT_FOUND, `No device with id "${id.slice(0, 80)}"`, { deviceId: id });
+    const next = { ...d, revokedAt: this.now().toISOString() };
+    this.repo.updateDevice(next);
+    if (d.tokenHash) this.revoke([d.tokenHash]);
+    return publicDevice(next);
+  }
+
+  // ------------------------------------------------------------ API tokens
+
+  createToken(input: { name: string; role: Role; stationIds: string[] }, by: Principal): { id: string; token: string } {
+    const token = newToken('api');
+    const id = `tk_${randomBytes(9).toString('base64url')}`;
+    this.repo.insertToken({
+      id,
+      name: input.name,
+      role: input.role,
+      stationIds: input.role === Role.OPERATOR ? [...new Set(input.stationIds)] : [],
+      tokenHash: hashToken(token),
+      createdAt: this.now().toISOString(),
+      createdBy: by.name,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    return { id, token };
+  }
+
+  listTokens(): Array<{ id: string; name: string; role: Role; stationIds: string[]; createdAt: string; createdBy: string; lastUsedAt: string | null }> {
+    return this.repo
+      .listTokens()
+      .filter((t) => t.revokedAt === null)
+      .map((t) => ({ id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, createdAt: t.createdAt, createdBy: t.createdBy, lastUsedAt: t.lastUsedAt }));
+  }
+
+  revokeToken(id: string): void {
+    const t = this.repo.findToken(id);
+    if (!t || t.revokedAt !== null) throw new DomainError(ErrorCode.NOT_FOUND, `No token with id "${id.slice(0, 80)}"`, { tokenId: id });
+    this.repo.updateToken({ ...t, revokedAt: this.now().toISOString() });
+    this.revoke([t.tokenHash]);
+  }
+
+  // ------------------------------------------------------------ housekeeping
+
+  prune(): { sessions: number; pairings: number } {
+    const now = this.now().toISOString();
+    return { sessions: this.repo.deleteExpiredSessions(now), pairings: this.repo.deleteExpiredPairings(now) };
+  }
+
+  private badgeHash(badge: string): string {
+    return hashBadge(badge, this.pepper);
+  }
+}
+
+function publicUser(u: UserRecord): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    role: asRole(u.role),
+    stationIds: u.stationIds,
+    disabled: u.disabled,
+    hasBadge: u.badgeHash !== null,
+    hasPassword: u.passwordHash !== null,
+  };
+}
+
+function publicDevice(d: DeviceRecord): PublicDevice {
+  return {
+    id: d.id,
+    name: d.name,
+    role: asRole(d.role),
+    stationIds: d.stationIds,
+    createdAt: d.createdAt,
+    createdBy: d.createdBy,
+    lastSeenAt: d.lastSeenAt,
+    revokedAt: d.revokedAt,
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  return a.length === b.length && hashToken(a) === hashToken(b);
+}
+
