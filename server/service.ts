@@ -118,6 +118,12 @@ export class BoardService {
     return replayLimit(Object.keys(this.state.cards).length);
   }
 
+  /** What happened to a card, newest first (who moved or used it, when); null for an unknown card. */
+  cardHistory(cardId: string, limit = 200): BoardEvent[] | null {
+    if (!Object.hasOwn(this.state.cards, cardId)) return null;
+    return this.repo.cardHistory(cardId, limit);
+  }
+
   eventsPage(after: number, limit: number): { events: BoardEvent[]; lastSeq: number } {
     return { events: this.repo.eventsAfter(after, limit), lastSeq: this.state.seq };
   }

@@ -140,4 +140,8 @@ export const migrations: readonly string[] = [
   UPDATE events SET actor = json_object('kind', 'system', 'id', 'legacy', 'name', actor)
     WHERE CASE WHEN json_valid(actor) THEN json_type(actor) <> 'object' ELSE 1 END;
   `,
+  /* 7: a card's history (who moved it, when) by an index on the card an event names */ `
+  ALTER TABLE events ADD COLUMN card_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.cardId')) VIRTUAL;
+  CREATE INDEX events_by_card ON events (card_id, seq);
+  `,
 ];

@@ -38,6 +38,8 @@ export interface BoardRepository {
   findIdempotency(key: string): IdempotencyRecord | undefined;
   /** Events with seq > after, oldest first, at most `limit`. */
   eventsAfter(after: number, limit: number): BoardEvent[];
+  /** The newest events that name this card (moves, uses, returns), newest first. */
+  cardHistory(cardId: string, limit: number): BoardEvent[];
   /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
   firstSeq(): number | null;
   lastSeq(): number;

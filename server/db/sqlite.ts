@@ -75,6 +75,7 @@ export class SqliteRepository implements BoardRepository {
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
       firstSeq: db.prepare('SELECT MIN(seq) AS seq FROM events'),
       eventsAfter: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      cardHistory: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE card_id = ? ORDER BY seq DESC LIMIT ?'),
       upsertStation: db.prepare(`INSERT INTO stations
           (id, name, kind, position, wip_in_progress, wip_done, soft_in_progress, soft_done, andon)
           VALUES (@id, @name, @kind, @position, @wip_in_progress, @wip_done, @soft_in_progress, @soft_done, @andon)
@@ -272,6 +273,10 @@ export class SqliteRepository implements BoardRepository {
       | { key: string; fingerprint: string; ok: number; body: string }
       | undefined;
     return r && { key: r.key, fingerprint: r.fingerprint, ok: r.ok === 1, body: JSON.parse(r.body) };
+  }
+
+  cardHistory(cardId: string, limit: number): BoardEvent[] {
+    return (this.stmts.cardHistory.all(cardId, limit) as EventRow[]).map(eventFromRow);
   }
 
   eventsAfter(after: number, limit: number): BoardEvent[] {

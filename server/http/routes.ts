@@ -116,6 +116,13 @@ export function apiRouter(service: BoardService, auth: HttpAuthOptions): Router 
     res.json(service.snapshot());
   });
 
+  r.get('/cards/:id/history', (req, res) => {
+    const id = String(req.params.id ?? '');
+    const events = service.cardHistory(id);
+    if (events === null) throw new DomainError(ErrorCode.NOT_FOUND, `No card with id "${id.slice(0, 80)}"`, { cardId: id.slice(0, 80) });
+    res.json({ cardId: id, events });
+  });
+
   r.get('/events', (req, res) => {
     const q = parse(EventsQuery, req.query);
     res.json(service.eventsPage(q.after, q.limit));
