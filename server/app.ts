@@ -107,6 +107,11 @@ export function createApp(opts: AppOptions): App {
     pingInterval: 10_000,
     pingTimeout: 10_000,
     connectionStateRecovery: undefined,
+    // The Host guard of the HTTP routes, for the socket's handshake too.
+    allowRequest: (req, callback) => {
+      const host = (req.headers.host ?? '').toLowerCase();
+      callback(null, allowedHosts === null || allowedHosts.includes(host) || allowedHosts.includes(host.replace(/:\d+$/, '')));
+    },
   });
   const detachSocket = attachBoardSocket(io, service, log, {
     accounts,

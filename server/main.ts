@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     try {
       const r = app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
       if (r.events + r.keys > 0) log.info(`housekeeping: ${r.events} old event(s), ${r.keys} expired idempotency key(s) removed`);
+      const a = app.accounts.prune();
+      if (a.sessions + a.pairings > 0) log.info(`housekeeping: ${a.sessions} expired session(s), ${a.pairings} expired pairing code(s) removed`);
     } catch (err) {
       log.error('housekeeping failed', err instanceof Error ? err.message : err);
     }
