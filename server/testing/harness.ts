@@ -158,14 +158,17 @@ export async function sendCommand<K extends CommandType>(
 }
 
 /** Emits anything at all, as a misbehaving client would, and resolves with the ack. */
-export function sendRaw(socket: Client, event: string, ...args: unknown[]): Promise<unknown> {
-  const raw = socket as unknown as Socket;
-  return raw.timeout(WAIT_MS).emitWithAck(event, ...args) as Promise<unknown>;
+export async function sendRaw(socket: Client, event: string, ...args: unknown[]): Promise<unknown> {
+  // The typed maps refuse unknown events and payloads, which is the point here: call
+  // the untyped method as such.
+  const timed = socket.timeout(WAIT_MS);
+  const answer: unknown = await Reflect.apply(timed.emitWithAck, timed, [event, ...args]);
+  return answer;
 }
 
 /** Emits without an acknowledgement callback. */
 export function emitWithoutAck(socket: Client, event: string, ...args: unknown[]): void {
-  (socket as unknown as Socket).emit(event, ...args);
+  Reflect.apply(socket.emit, socket, [event, ...args]);
 }
 
 /** Everything a client received as `board:events`, in arrival order. */
