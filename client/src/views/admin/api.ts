@@ -1,0 +1,227 @@
+// Typed calls to the account routes (users, API tokens, devices, pairing) for the admin
+// pages. Every answer is parsed with a zod schema: a server that answers something else
+// is an error here, not a crash three components further. The session cookie goes
+// along by itself; a paired device's token (localStorage) goes as a bearer token.
+import { z } from 'zod';
+import { MeSchema, PublicUserSchema, RoleSchema } from '../../../../shared/accounts.ts';
+import type { ApprovePairingBody, CreateTokenBody, CreateUserBody, Me, PublicUser, UpdateUserBody } from '../../../../shared/accounts.ts';
+import { Role } from '../../../../shared/names.ts';
+import { StationKindSchema } from '../../../../shared/schemas.ts';
+
+/** Where a paired device keeps its token. */
+export const DEVICE_TOKEN_KEY = 'pullboard.device.v1';
+
+/**
+ * The device token kept by this browser, if any: the stored value is either the token
+ * itself or a JSON object with a `token` field.
+ */
+export function readDeviceToken(raw: string | null): string | null {
+  if (raw === null) return null;
+  const text = raw.trim();
+  if (text === '') return null;
+  if (text.startsWith('{') || text.startsWith('"')) {
+    try {
+      const v: unknown = JSON.parse(text);
+      if (typeof v === 'string') return v.trim() || null;
+      if (typeof v === 'object' && v !== null && 'token' in v && typeof v.token === 'string') return v.token.trim() || null;
+      return null;
+    } catch {
+      return null;
+    }
+  }
+  return text;
+}
+
+/** Request headers carrying this browser's device token, if it has one. */
+export function authHeaders(): Record<string, string> {
+  let raw: string | null = null;
+  try {
+    raw = window.localStorage.getItem(DEVICE_TOKEN_KEY);
+  } catch {
+    raw = null; // storage blocked: the session cookie alone
+  }
+  const token = readDeviceToken(raw);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/** A refusal or failure, with the server's error code (or NETWORK / BAD_ANSWER). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const ErrorAnswer = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+/** Calls `path` under /api and parses the answer with `schema`. Throws ApiError. */
+export async function request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError('NETWORK', 'The server cannot be reached. Check the network and try again.', 0);
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const e = ErrorAnswer.safeParse(json);
+    if (e.success) throw new ApiError(e.data.error.code, e.data.error.message, res.status, e.data.error.details);
+    throw new ApiError('HTTP', `The server answered ${res.status} ${res.statusText}`.trim(), res.status);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError('BAD_ANSWER', 'The server sent an answer this page does not understand. Reload the page.', res.status);
+  return parsed.data;
+}
+
+/** A readable sentence for an error thrown by these calls (or anything else). */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+// ---------------------------------------------------------------- answers
+
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+
+export const DeviceInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastSeenAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+
+export const StationInfoSchema = z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, position: z.number() });
+export type StationInfo = z.infer<typeof StationInfoSchema>;
+
+const Ok = z.unknown();
+
+// ---------------------------------------------------------------- calls
+
+export const fetchMe = (): Promise<Me> => request('GET', '/auth/me', MeSchema);
+
+export async function fetchStations(): Promise<StationInfo[]> {
+  const board = await request('GET', '/board', z.object({ stations: z.array(StationInfoSchema) }));
+  return [...board.stations].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+}
+
+export async function listUsers(): Promise<PublicUser[]> {
+  return (await request('GET', '/users', z.object({ users: z.array(PublicUserSchema) }))).users;
+}
+export const createUser = (body: z.input<typeof CreateUserBody>): Promise<PublicUser> => request('POST', '/users', PublicUserSchema, body);
+export const updateUser = (id: string, patch: z.input<typeof UpdateUserBody>): Promise<PublicUser> =>
+  request('PATCH', `/users/${encodeURIComponent(id)}`, PublicUserSchema, patch);
+
+export async function listTokens(): Promise<TokenInfo[]> {
+  return (await request('GET', '/tokens', z.object({ tokens: z.array(TokenInfoSchema) }))).tokens;
+}
+export const createToken = (body: z.input<typeof CreateTokenBody>): Promise<{ id: string; token: string }> =>
+  request('POST', '/tokens', z.object({ id: z.string(), token: z.string() }), body);
+export const revokeToken = async (id: string): Promise<void> => {
+  await request('DELETE', `/tokens/${encodeURIComponent(id)}`, Ok);
+};
+
+export async function listDevices(): Promise<DeviceInfo[]> {
+  return (await request('GET', '/devices', z.object({ devices: z.array(DeviceInfoSchema) }))).devices;
+}
+export const revokeDevice = async (id: string): Promise<void> => {
+  await request('DELETE', `/devices/${encodeURIComponent(id)}`, Ok);
+};
+export async function approvePairing(body: z.input<typeof ApprovePairingBody>): Promise<DeviceInfo> {
+  return (await request('POST', '/devices/pairings/approve', z.object({ device: DeviceInfoSchema }), body)).device;
+}
+
+// ---------------------------------------------------------------- display helpers (pure)
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Admin',
+  lead: 'Team lead',
+  operator: 'Operator',
+  viewer: 'Viewer',
+};
+export const ROLE_HINTS: Record<Role, string> = {
+  admin: 'Everything, including users and API tokens',
+  lead: 'Runs the board, steps cards back, pairs devices',
+  operator: 'Works cards at the chosen stations',
+  viewer: 'Sees the board, changes nothing',
+};
+export const ROLES: readonly Role[] = [Role.ADMIN, Role.LEAD, Role.OPERATOR, Role.VIEWER];
+
+/** Whether a role acts at chosen stations (only operators do). */
+export const hasStations = (role: Role): boolean => role === Role.OPERATOR;
+
+/**
+ * A pairing code as typed, tidied for the field: upper case, letters and digits only,
+ * a dash after the fourth ("abcd ef" -> "ABCD-EF"), at most 8 characters.
+ */
+export function formatPairingCode(input: string): string {
+  const c = input.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8);
+  return c.length > 4 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
+}
+
+/** Whether a tidied code is complete (XXXX-XXXX). */
+export const pairingCodeComplete = (code: string): boolean => /^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code);
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago"; "never" for null. */
+export function relativeTime(iso: string | null, nowMs: number): string {
+  if (iso === null) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'unknown';
+  const s = Math.round((nowMs - t) / 1000);
+  if (s < 0) return s > -60 ? 'just now' : 'in the future';
+  if (s < 60) return 'just now';
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return `${d} days ago`;
+}
+
+/** "30 Nov 2026, 14:02" in the screen's locale (the absolute time next to a relative one). */
+export function absoluteTime(iso: string | null): string {
+  if (iso === null) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Station names for a list of ids, in board order; ids no longer on the board are kept. */
+export function stationList(ids: readonly string[], stations: readonly StationInfo[]): string {
+  if (ids.length === 0) return '';
+  const known = stations.filter((s) => ids.includes(s.id)).map((s) => s.name);
+  const unknown = ids.filter((id) => !stations.some((s) => s.id === id));
+  return [...known, ...unknown.map((id) => `(${id})`)].join(', ');
+}
