@@ -19,7 +19,6 @@
 import { boardObjectCount, changeSetOf, ENTITY_KINDS, forEachTouched, noChanges, smallerThanSnapshot } from '../shared/changes.ts';
 import type { BoardChanges, EntityKind } from '../shared/changes.ts';
 import type { BoardState } from '../shared/board.ts';
-import { Limits } from '../shared/names.ts';
 import type { BoardEvent } from '../shared/schemas.ts';
 
 export interface CatchUpLog {
@@ -32,12 +31,20 @@ export interface CatchUpLog {
 // ---------------------------------------------------------------- replay (no opt-in)
 
 /**
+ * A subscriber further behind than max(REPLAY_MIN_EVENTS, half the board's cards), and
+ * never more than REPLAY_MAX_EVENTS, gets a snapshot instead of a replay (server only:
+ * clients just take what they are sent).
+ */
+const REPLAY_MIN_EVENTS = 200;
+const REPLAY_MAX_EVENTS = 20_000;
+
+/**
  * How many missed events a subscriber may be sent before a snapshot is cheaper: an event
  * carries about one card, so past about half the board's cards the snapshot wins
  * (measured by the benchmark's catch-up figure).
  */
 export function replayLimit(cardCount: number): number {
-  return Math.min(Limits.REPLAY_MAX_EVENTS, Math.max(Limits.REPLAY_MIN_EVENTS, Math.ceil(cardCount / 2)));
+  return Math.min(REPLAY_MAX_EVENTS, Math.max(REPLAY_MIN_EVENTS, Math.ceil(cardCount / 2)));
 }
 
 /** Whether the events after `after` should be replayed (else: a snapshot, or nothing when up to date). */

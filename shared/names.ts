@@ -98,7 +98,6 @@ export const Limits = {
   NAME: 80,
   PART_NUMBER: 40,
   PART_NAME: 120,
-  ACTOR: 64,
   ANDON_NOTE: 200,
   IDEMPOTENCY_KEY: 128,
   USERNAME: 64,
@@ -113,10 +112,4 @@ export const Limits = {
   MAX_WIP_LIMIT: 10_000,
   MAX_INPUT_LOOPS: 32,
   BODY_BYTES: 1024 * 1024,
-  /**
-   * A subscriber further behind than max(REPLAY_MIN_EVENTS, half the board's cards),
-   * and never more than REPLAY_MAX_EVENTS, gets a snapshot instead of a replay.
-   */
-  REPLAY_MIN_EVENTS: 200,
-  REPLAY_MAX_EVENTS: 20_000,
 } as const;

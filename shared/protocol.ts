@@ -70,12 +70,13 @@ export interface ServerToClientEvents {
  * change would make an older screen misread the server or send commands it no longer
  * means: a screen that sends another version is refused at the handshake
  * (PROTOCOL_MISMATCH) and reloads itself to get the matching client.
+ * 2: the command table; 3: events name their actor as {kind, id, name}, sockets need a
+ * credential, and catch-up may answer a change set.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Handshake `auth` the client may send. */
 export const HandshakeAuth = z.object({
-  actor: z.string().trim().min(1).max(Limits.ACTOR).optional(),
   token: z.string().max(512).optional(),
   /**
    * The protocol version the client speaks. Pullboard's own screens always send it;
