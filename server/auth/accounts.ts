@@ -308,19 +308,22 @@ export class AccountService {
       }
       const u = this.repo.findUser(s.userId);
       if (!u || u.disabled) return null;
-      if (touch) this.repo.touchSession(h, now);
+      // A write per command would cost an fsync each: note use at most every so often
+      // (a quarter of the idle time, at most a minute), which is all the idle rule needs.
+      const every = Math.min(60_000, s.idleMinutes === null ? 60_000 : (s.idleMinutes * 60_000) / 4);
+      if (touch && nowDate.getTime() - Date.parse(s.lastSeenAt) >= every) this.repo.touchSession(h, now);
       return { kind: 'user', id: u.id, name: u.username, role: asRole(u.role), stationIds: u.stationIds, credential: h };
     }
     if (token.startsWith('pbd_')) {
       const d = this.repo.findDeviceByToken(h);
       if (!d || d.revokedAt !== null) return null;
-      if (touch) this.repo.updateDevice({ ...d, lastSeenAt: now });
+      if (touch && stale(d.lastSeenAt, nowDate)) this.repo.updateDevice({ ...d, lastSeenAt: now });
       return { kind: 'device', id: d.id, name: d.name, role: asRole(d.role), stationIds: d.stationIds, credential: h };
     }
     if (token.startsWith('pbt_')) {
       const t = this.repo.findTokenByHash(h);
       if (!t || t.revokedAt !== null) return null;
-      if (touch) this.repo.updateToken({ ...t, lastUsedAt: now });
+      if (touch && stale(t.lastUsedAt, nowDate)) this.repo.updateToken({ ...t, lastUsedAt: now });
       return { kind: 'token', id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, credential: h };
     }
     return null;
@@ -482,6 +485,11 @@ function publicDevice(d: DeviceRecord): PublicDevice {
     lastSeenAt: d.lastSeenAt,
     revokedAt: d.revokedAt,
   };
+}
+
+/** Whether a last-seen time is old enough to be written again (once a minute is plenty). */
+function stale(at: string | null, now: Date): boolean {
+  return at === null || now.getTime() - Date.parse(at) >= 60_000;
 }
 
 function safeEqual(a: string, b: string): boolean {
