@@ -179,6 +179,13 @@ export const ROLE_HINTS: Record<Role, string> = {
 };
 export const ROLES: readonly Role[] = [Role.ADMIN, Role.LEAD, Role.OPERATOR, Role.VIEWER];
 
+/** What a device is, by its role: viewers are wall TVs, operators station tablets. */
+export function deviceKind(role: Role): string {
+  if (role === Role.VIEWER) return 'Wall TV';
+  if (role === Role.OPERATOR) return 'Station tablet';
+  return ROLE_LABELS[role];
+}
+
 /** Whether a role acts at chosen stations (only operators do). */
 export const hasStations = (role: Role): boolean => role === Role.OPERATOR;
 

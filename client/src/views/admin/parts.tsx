@@ -1,0 +1,192 @@
+// Pieces the admin page and the pairing approval page share: the page frame, station
+// checkboxes, a two-step confirm for destructive actions, and times shown both ways.
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { onLinkClick } from '../../router.ts';
+import { Icon } from '../../components/Icon.tsx';
+import { absoluteTime, errorText, relativeTime } from './api.ts';
+import type { StationInfo } from './api.ts';
+
+/** The admin pages' frame: the brand bar, a title and links back to the board. */
+export function AdminFrame({ title, children, links }: { title: string; children: ReactNode; links?: ReactNode }) {
+  useEffect(() => {
+    document.title = `Pullboard — ${title}`;
+  }, [title]);
+  return (
+    <div className="admin-screen">
+      <header className="topbar admin-topbar">
+        <a href="/" className="brand" onClick={onLinkClick}>
+          Pullboard
+        </a>
+        <h1 className="topbar-title">{title}</h1>
+        <nav className="topbar-tools admin-links" aria-label="Pages">
+          {links}
+          <a href="/" className="btn" onClick={onLinkClick}>
+            Board
+          </a>
+        </nav>
+      </header>
+      <main className="admin">{children}</main>
+    </div>
+  );
+}
+
+/** Checkboxes for the stations an operator (user, device or token) works at. */
+export function StationChecks({
+  stations,
+  value,
+  onChange,
+  legend = 'Stations',
+  hint,
+}: {
+  stations: readonly StationInfo[];
+  value: readonly string[];
+  onChange: (ids: string[]) => void;
+  legend?: string;
+  hint?: string;
+}) {
+  return (
+    <fieldset className="station-checks">
+      <legend>{legend}</legend>
+      {hint ? <p className="muted small">{hint}</p> : null}
+      {stations.length === 0 ? (
+        <p className="muted">There are no stations on the board yet. Add stations on the lead board first.</p>
+      ) : (
+        <div className="station-check-list">
+          {stations.map((s) => (
+            <label key={s.id} className="check station-check">
+              <input
+                type="checkbox"
+                checked={value.includes(s.id)}
+                onChange={(e) => onChange(e.target.checked ? [...value, s.id] : value.filter((id) => id !== s.id))}
+              />
+              <span>
+                {s.name}
+                {s.kind !== 'process' ? <span className="muted small"> ({s.kind === 'supplier' ? 'supplier' : 'customer'})</span> : null}
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/**
+ * A destructive action in two steps: the button, then a question with the real button
+ * and Cancel (focus goes to Cancel, so a double tap does nothing harmful).
+ */
+export function ConfirmAction({
+  label,
+  question,
+  confirmLabel,
+  onConfirm,
+  danger = true,
+}: {
+  label: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  danger?: boolean;
+}) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const openRef = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  const questionId = useId();
+
+  useEffect(() => {
+    if (asking) cancelRef.current?.focus();
+    else if (wasAsking.current) openRef.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+
+  if (!asking) {
+    return (
+      <button ref={openRef} type="button" className={`btn ${danger ? 'btn-danger-quiet' : ''}`} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      setBusy(false);
+      setAsking(false);
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="confirm" role="group" aria-labelledby={questionId}>
+      <p id={questionId} className="confirm-question">
+        <Icon name="warning" /> {question}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="confirm-actions">
+        <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy} onClick={() => void confirm()}>
+          {busy ? 'Working…' : confirmLabel}
+        </button>
+        <button ref={cancelRef} type="button" className="btn" disabled={busy} onClick={() => setAsking(false)}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** "5 min ago" with the date and time beside it (and in the tooltip). */
+export function When({ iso, nowMs, never = 'never' }: { iso: string | null; nowMs: number; never?: string }) {
+  if (iso === null) return <span className="muted">{never}</span>;
+  const abs = absoluteTime(iso);
+  return (
+    <time dateTime={iso} title={abs} className="when">
+      {relativeTime(iso, nowMs)} <span className="muted small">({abs})</span>
+    </time>
+  );
+}
+
+/** The current time, refreshed every `everyMs` (relative times stay true). */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
+/** A short success line that screen readers announce. */
+export function Notice({ text, onDismiss }: { text: string | null; onDismiss: () => void }) {
+  return (
+    <div className="admin-notice-slot" aria-live="polite">
+      {text ? (
+        <p className="admin-notice">
+          <Icon name="check" /> <span>{text}</span>
+          <button type="button" className="btn btn-quiet" onClick={onDismiss} aria-label="Dismiss message">
+            <Icon name="close" />
+          </button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A page that cannot be used: not signed in, or not allowed. */
+export function Refusal({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="admin-refusal" role="alert">
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
