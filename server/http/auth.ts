@@ -85,6 +85,14 @@ function requestOrigin(req: Request): string | null {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Whether a browser request comes from our own origin or an allowed one (no Origin: no). */
+function fromAllowedOrigin(req: Request, allowed: readonly string[]): boolean {
+  const origin = requestOrigin(req);
+  return origin !== null && originAllowed(origin, ownOrigin(req), allowed);
+}
+
+const crossSite = () => new DomainError(ErrorCode.FORBIDDEN, 'Refused: this change was sent from another site');
+
 /** Refuses requests for a Host not on the list (when a list is set). */
 export function hostGuard(allowedHosts: readonly string[] | null) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -107,11 +115,8 @@ export function requireAuth(opts: HttpAuthOptions) {
     if (!cred || !p) {
       return sendError(res, new DomainError(ErrorCode.UNAUTHENTICATED, cred ? 'Signed out (the session ended or the credential was revoked)' : 'Sign in first'));
     }
-    if (cred.via === 'cookie' && !SAFE.has(req.method)) {
-      const origin = requestOrigin(req);
-      if (origin === null || !originAllowed(origin, ownOrigin(req), opts.allowedOrigins)) {
-        return sendError(res, new DomainError(ErrorCode.FORBIDDEN, 'Refused: this change was sent from another site'));
-      }
+    if (cred.via === 'cookie' && !SAFE.has(req.method) && !fromAllowedOrigin(req, opts.allowedOrigins)) {
+      return sendError(res, crossSite());
     }
     principals.set(req, p);
     next();
@@ -221,19 +226,26 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
     const body = parse(BadgeBody, req.body);
     const address = req.ip ?? 'unknown';
     // A badge is a name and a secret at once: limit by address (a reader sits at one tablet).
-    await limiter.check('badge', address);
+    // The key cannot be a username (':' is not allowed in one), so failed password
+    // sign-ins as a user called "badge" cannot lock every badge reader out.
+    const reader = `badge:${address}`;
+    await limiter.check(reader, address);
     try {
       const out = await accounts.badgeLogin(body.badge, body.pin);
       setSessionCookie(req, res, out.token, accounts.options.sessionHours);
       res.json(out);
     } catch (err) {
-      if (err instanceof DomainError && err.code === ErrorCode.UNAUTHENTICATED) await limiter.failed(`badge:${address}`, address);
+      if (err instanceof DomainError && err.code === ErrorCode.UNAUTHENTICATED) await limiter.failed(reader, address);
       throw err;
     }
   });
 
   pub.post('/auth/logout', (req, res) => {
     const cred = credentialOf({ authorization: req.get('authorization'), cookie: req.get('cookie') });
+    // Like any write carried by the cookie: another site may not sign the browser out.
+    if (cred?.via === 'cookie' && !fromAllowedOrigin(req, opts.allowedOrigins)) {
+      return sendError(res, crossSite());
+    }
     if (cred) accounts.logout(cred.token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
