@@ -1,20 +1,28 @@
-import { Component, useEffect } from 'react';
+import { Component, Suspense, lazy, useEffect } from 'react';
 import type { ErrorInfo, ReactNode } from 'react';
 import { parseRoute, usePathname, onLinkClick } from './router.ts';
 import type { Route } from './router.ts';
-import { connect } from './app/runtime.ts';
+import { startSession, useAuth } from './app/session.ts';
 import { RELOADED_FOR_KEY, useUpgrade } from './app/upgrade.ts';
-import type { Actor } from './net/socket.ts';
 import { LeadBoard } from './views/LeadBoard.tsx';
 import { StationPicker, StationTablet } from './views/StationTablet.tsx';
 import { WallTv } from './views/WallTv.tsx';
+import { NoAdminYet, SetupScreen, SignInScreen, Starting } from './views/SignIn.tsx';
+import { BadgeReader } from './components/Identity.tsx';
 
-/** Who a screen acts as, for the handshake. */
-export function actorFor(route: Route): Actor {
-  if (route.name === 'tv') return 'tv';
-  if (route.name === 'station' && route.stationId) return `tablet:${route.stationId}`;
-  return 'lead';
-}
+// Loaded on demand: the wall TV and the tablets never download the admin pages.
+const AdminPage = lazy(() => import('./views/admin/AdminPage.tsx'));
+const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
+
+const TITLES: Record<Route['name'], string> = {
+  lead: 'Lead board',
+  tv: 'Wall TV',
+  station: 'Station',
+  setup: 'Set up',
+  admin: 'Admin',
+  'pair-approve': 'Pair a device',
+  'not-found': 'Not found',
+};
 
 /** Reloads for a fresh attempt (forgetting the one-reload guard of this tab). */
 function reloadAgain(): void {
@@ -58,16 +66,37 @@ export function App() {
 
 function Screen() {
   const route = parseRoute(usePathname());
-  const actor = actorFor(route);
+  const phase = useAuth((s) => s.phase);
   useEffect(() => {
-    connect(actor);
-  }, [actor]);
+    startSession();
+  }, []);
   useEffect(() => {
     document.documentElement.dataset.screen = route.name;
-    document.title =
-      route.name === 'tv' ? 'Pullboard — Wall TV' : route.name === 'station' ? 'Pullboard — Station' : 'Pullboard — Lead board';
+    document.title = `Pullboard — ${TITLES[route.name]}`;
   }, [route.name]);
+  // A station tablet signs operators in by badge whether or not it is signed in itself.
+  const badgeReader = route.name === 'station' && route.stationId !== null ? <BadgeReader /> : null;
 
+  if (route.name === 'setup') return <SetupScreen />;
+  if (phase === 'loading') return <Starting />;
+  if (phase === 'setup') return <NoAdminYet />;
+  if (phase === 'signed-out') {
+    return (
+      <>
+        {badgeReader}
+        <SignInScreen route={route} />
+      </>
+    );
+  }
+  return (
+    <>
+      {badgeReader}
+      <SignedInScreen route={route} />
+    </>
+  );
+}
+
+function SignedInScreen({ route }: { route: Route }) {
   switch (route.name) {
     case 'lead':
       return <LeadBoard />;
@@ -75,12 +104,26 @@ function Screen() {
       return <WallTv />;
     case 'station':
       return route.stationId ? <StationTablet key={route.stationId} stationId={route.stationId} /> : <StationPicker />;
+    case 'setup':
+      return <SetupScreen />;
+    case 'admin':
+      return (
+        <Suspense fallback={<Starting />}>
+          <AdminPage />
+        </Suspense>
+      );
+    case 'pair-approve':
+      return (
+        <Suspense fallback={<Starting />}>
+          <ApprovePairing />
+        </Suspense>
+      );
     case 'not-found':
       return (
         <main className="picker">
           <h1>Page not found</h1>
           <p>
-            Nothing at {route.path}.{' '}
+            Nothing at {window.location.pathname}.{' '}
             <a href="/" onClick={onLinkClick}>
               Go to the lead board
             </a>

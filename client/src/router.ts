@@ -3,12 +3,18 @@
 //   /tv             wall TV
 //   /station        station picker for tablets
 //   /station/:id    station tablet
+//   /setup          first run: create the admin (the console's link, #token=...)
+//   /admin          users, API tokens and devices (admin, lead; loaded on demand)
+//   /pair/approve   approve a device's pairing code (?code=..., admin, lead; on demand)
 import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { name: 'lead' }
   | { name: 'tv' }
   | { name: 'station'; stationId: string | null }
+  | { name: 'setup' }
+  | { name: 'admin' }
+  | { name: 'pair-approve' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -16,6 +22,9 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { name: 'lead' };
   if (path === '/tv') return { name: 'tv' };
   if (path === '/station') return { name: 'station', stationId: null };
+  if (path === '/setup') return { name: 'setup' };
+  if (path === '/admin') return { name: 'admin' };
+  if (path === '/pair/approve') return { name: 'pair-approve' };
   const m = /^\/station\/([^/]+)$/.exec(path);
   if (m?.[1]) return { name: 'station', stationId: decodeURIComponent(m[1]) };
   return { name: 'not-found', path };

@@ -9,33 +9,38 @@
 import { ANDON_LABELS, COLUMN_LABELS, ErrorCode, MoveKind } from '../../../shared/names.ts';
 import type { AndonKind, Column } from '../../../shared/names.ts';
 import { canStepBack, moveKind } from '../../../shared/rules.ts';
-import { Role } from '../../../shared/names.ts';
 import type { Ack, CommandPayload } from '../../../shared/protocol.ts';
 import type { CommandResults } from '../../../shared/commands.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { store } from '../store/hooks.ts';
 import { BoardSync } from '../net/sync.ts';
-import { createSocket, setSocketActor, socketTransport } from '../net/socket.ts';
-import type { Actor, PullboardSocket } from '../net/socket.ts';
+import { closeSocket, createSocket, setSocketToken, socketTransport } from '../net/socket.ts';
+import type { PullboardSocket } from '../net/socket.ts';
+import { api } from '../net/api.ts';
 import { ClientErrorCode, refusalMessage } from '../store/messages.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
 import { attachOutboxStorage } from '../store/outbox.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
+import { refusalOf } from './access.ts';
 
 let socket: PullboardSocket | null = null;
 let sync: BoardSync | null = null;
 
-export function roleOf(actor: Actor): Role {
-  if (actor === 'lead') return Role.LEAD;
-  if (actor === 'tv') return Role.VIEWER;
-  return Role.OPERATOR;
+export interface ConnectionHooks {
+  /** The server refused the socket's credential (signed out, expired, revoked). */
+  onUnauthenticated: () => void;
 }
+let hooks: ConnectionHooks = { onUnauthenticated: () => {} };
 
-/** Starts (once) or re-identifies the connection for the screen's actor. */
-export function connect(actor: Actor): void {
-  store.getState().setIdentity(actor, roleOf(actor));
+/**
+ * Starts (once) the board's connection, or reconnects it with another credential:
+ * `token` is a device token (sent as auth.token), null for the session cookie. Called by
+ * app/session.ts whenever who the screen is changes.
+ */
+export function openConnection(token: string | null, h: ConnectionHooks): void {
+  hooks = h;
   if (socket && sync) {
-    setSocketActor(socket, actor);
+    setSocketToken(socket, token);
     return;
   }
   // The device's outbox and last board come back before the first subscribe, so moves
@@ -52,14 +57,19 @@ export function connect(actor: Actor): void {
       if (document.visibilityState === 'hidden') kept.flush();
     });
   }
-  socket = createSocket(actor);
-  sync = new BoardSync(store, socketTransport(socket), { fetchLastSeq });
+  socket = createSocket(token);
+  sync = new BoardSync(store, socketTransport(socket, { onUnauthenticated: () => hooks.onUnauthenticated() }), { fetchLastSeq });
   sync.sendOutbox();
   sync.start();
   // The browser's network events are hints; the socket's state decides.
   window.addEventListener('offline', () => sync?.hintOffline());
   window.addEventListener('online', () => sync?.hintOnline());
   setInterval(() => store.getState().tick(Date.now()), 5_000);
+}
+
+/** Signed out: the socket closes and stays closed until `openConnection` again. */
+export function closeConnection(): void {
+  if (socket) closeSocket(socket);
 }
 
 /** localStorage, or null where the browser blocks it (then the outbox lives in memory). */
@@ -77,10 +87,8 @@ function deviceStorage(): KeyValueStorage | null {
 }
 
 async function fetchLastSeq(): Promise<number | null> {
-  const res = await fetch(`/api/events?after=${store.getState().confirmed.seq}&limit=1`);
-  if (!res.ok) return null;
-  const body = (await res.json()) as { lastSeq?: unknown };
-  return typeof body.lastSeq === 'number' ? body.lastSeq : null;
+  const res = await api<{ lastSeq?: unknown }>('GET', `/events?after=${store.getState().confirmed.seq}&limit=1`);
+  return res.ok && typeof res.body.lastSeq === 'number' ? res.body.lastSeq : null;
 }
 
 /** A key no other command of any screen will use (works on plain-HTTP origins too). */
@@ -125,7 +133,15 @@ export function moveLabel(board: BoardState, cardId: string, to: Column): string
  * stored and sent cannot differ.
  */
 async function runOptimistic(command: OptimisticCommand, label: string): Promise<Ack<{ seq?: number }>> {
-  const origin = { actor: store.getState().actor, screen: window.location.pathname };
+  const { identity, board } = store.getState();
+  // Who may do it is known here: a refusal of the role or station needs no server.
+  const forbidden = refusalOf(board, identity, command);
+  if (forbidden !== null) {
+    const error = { code: ErrorCode.FORBIDDEN, message: forbidden };
+    store.getState().pushAlert('refusal', refusalMessage(label, error, board));
+    return { ok: false, error };
+  }
+  const origin = { actor: identity.name, screen: window.location.pathname };
   const p = store.getState().beginCommand(newKey(), command, label, origin);
   return requireSync().sendPending(p);
 }
@@ -147,9 +163,9 @@ async function runOptimistic(command: OptimisticCommand, label: string): Promise
 
 /** Moves a card (start, finish, step back, or reorder with `beforeCardId`). */
 export function moveCard(cardId: string, to: Column, beforeCardId: string | null = null) {
-  const { board, role } = store.getState();
+  const { board, identity } = store.getState();
   const card = board.cards[cardId];
-  if (card && moveKind(card.column, to) === MoveKind.STEP_BACK && !canStepBack(role)) {
+  if (card && moveKind(card.column, to) === MoveKind.STEP_BACK && !canStepBack(identity.role)) {
     // A rule of the role, not of the board's state: no need to ask the server.
     const error = { code: ErrorCode.INVALID_TRANSITION, message: 'Only a team lead may step a card back.' };
     store.getState().pushAlert('refusal', refusalMessage(moveLabel(board, cardId, to), error, board));

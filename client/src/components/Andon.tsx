@@ -5,6 +5,7 @@ import { memo, useState } from 'react';
 import { ANDON_LABELS, AndonKind } from '../../../shared/names.ts';
 import { orderedStations } from '../../../shared/board.ts';
 import { clearAndon, raiseAndon } from '../app/runtime.ts';
+import { andonRefusal } from '../app/access.ts';
 import { duration, sinceTime } from '../format.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { Icon } from './Icon.tsx';
@@ -53,6 +54,7 @@ const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) 
 /** The station's own andon: raise a call, escalate it, or clear it (tablet and lead board). */
 export function AndonControls({ stationId, compact = false }: { stationId: string; compact?: boolean }) {
   const andon = useBoardStore((s) => s.board.stations[stationId]?.andon ?? null);
+  const may = useBoardStore((s) => andonRefusal(s.board, s.identity, stationId) === null);
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -66,6 +68,9 @@ export function AndonControls({ stationId, compact = false }: { stationId: strin
   const verbs: Record<AndonKind, string> = { stop: 'Stop line', help: 'Call help', material: 'Call material' };
   // The lead board only offers to clear a call; raising one is the station's job.
   if (compact && !andon) return null;
+  // Who may not raise or clear calls here (a viewer, another station's operator) sees
+  // the banner only.
+  if (!may) return null;
   return (
     <div className={`andon-controls${compact ? ' compact' : ''}`} data-testid={`andon-controls-${stationId}`}>
       {andon ? (

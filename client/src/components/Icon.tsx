@@ -15,7 +15,10 @@ export type IconName =
   | 'edit'
   | 'plus'
   | 'close'
-  | 'box';
+  | 'box'
+  | 'history'
+  | 'user'
+  | 'badge';
 
 const PATHS: Record<IconName, string> = {
   check: 'M4 12.5l5 5L20 6.5',
@@ -33,6 +36,9 @@ const PATHS: Record<IconName, string> = {
   plus: 'M12 5v14M5 12h14',
   close: 'M6 6l12 12M18 6L6 18',
   box: 'M3 7l9-4 9 4v10l-9 4-9-4V7zM3 7l9 4 9-4M12 11v10',
+  history: 'M3.5 12a8.5 8.5 0 1 0 2.5-6M3 4v4.5h4.5M12 7.5V12l3 2',
+  user: 'M12 4a4 4 0 1 0 0 8a4 4 0 1 0 0-8zM4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5',
+  badge: 'M5 3h14v18H5zM9 3v3h6V3M12 10a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5zM8.5 18.5c.6-1.6 2-2.5 3.5-2.5s2.9.9 3.5 2.5',
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

@@ -4,6 +4,7 @@ import { memo } from 'react';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { fullCount, inboundLoopIds, starvedInputIds } from '../store/selectors.ts';
 import { consumeLoop } from '../app/runtime.ts';
+import { loopUseRefusal } from '../app/access.ts';
 import { Icon } from './Icon.tsx';
 
 export const InboundLoop = memo(function InboundLoop({
@@ -18,6 +19,7 @@ export const InboundLoop = memo(function InboundLoop({
   const loop = useBoardStore((s) => s.board.loops[loopId]);
   const full = useBoardStore((s) => fullCount(s.board, loopId));
   const supplier = useBoardStore((s) => (loop ? s.board.stations[loop.supplierStationId]?.name : undefined));
+  const mayUse = useBoardStore((s) => loopUseRefusal(s.board, s.identity, loopId) === null);
   // Uses of this part not answered by the server yet (made offline, or on their way).
   const pendingUses = useBoardStore((s) =>
     s.pending.reduce((n, p) => (p.ackSeq === null && p.command.type === 'loop.consume' && p.command.loopId === loopId ? n + 1 : n), 0),
@@ -57,15 +59,17 @@ export const InboundLoop = memo(function InboundLoop({
           </div>
         ) : null}
       </div>
-      <button
-        type="button"
-        className={`btn btn-use${big ? ' btn-big' : ' btn-small'}`}
-        onClick={() => void consumeLoop(loopId)}
-        disabled={empty}
-        aria-label={`Use ${loop.partNumber}`}
-      >
-        <Icon name="use" /> Use
-      </button>
+      {mayUse ? (
+        <button
+          type="button"
+          className={`btn btn-use${big ? ' btn-big' : ' btn-small'}`}
+          onClick={() => void consumeLoop(loopId)}
+          disabled={empty}
+          aria-label={`Use ${loop.partNumber}`}
+        >
+          <Icon name="use" /> Use
+        </button>
+      ) : null}
     </li>
   );
 });

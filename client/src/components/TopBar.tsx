@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { onLinkClick } from '../router.ts';
 import { Clock, ConnectionStatus, OutboxStatus } from './Status.tsx';
+import { WhoAmI } from './Identity.tsx';
 
 export function TopBar({ title, children }: { title: ReactNode; children?: ReactNode }) {
   return (
@@ -13,6 +14,7 @@ export function TopBar({ title, children }: { title: ReactNode; children?: React
       <Clock />
       <OutboxStatus />
       <ConnectionStatus />
+      <WhoAmI />
     </header>
   );
 }

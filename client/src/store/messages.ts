@@ -43,7 +43,7 @@ export function refusalReason(error: ApiError, board: BoardState): string {
     case ErrorCode.VERSION_CONFLICT:
       return 'Conflict: the card was changed on another screen first. The board now shows where it really is.';
     case ErrorCode.FORBIDDEN:
-      return `Not allowed here: ${error.message}`;
+      return `Not allowed: ${error.message}`;
     case ClientErrorCode.NO_ANSWER:
       return 'No answer from the server (connection lost): it may or may not have been saved. Check the board once it is live again; saving again is safe.';
     case ClientErrorCode.OLD_VERSION:

@@ -4,13 +4,13 @@
 // Dropping a pending command therefore *is* the rollback: nothing has to be undone.
 import { decide } from '../../../shared/rules.ts';
 import type { CommandContext } from '../../../shared/rules.ts';
-import type { Role } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { fullContainers } from '../../../shared/board.ts';
 import type { Command } from '../../../shared/commands.ts';
 import { eventOf } from '../../../shared/protocol.ts';
 import type { CommandPayload } from '../../../shared/protocol.ts';
 import type { SocketCommandEvent } from '../../../shared/commands.ts';
+import type { Identity } from './store.ts';
 
 /** Commands the client shows before the server confirms them. */
 export type OptimisticCommand = Extract<
@@ -21,7 +21,7 @@ export type OptimisticCommand = Extract<
 export type OptimisticType = OptimisticCommand['type'];
 export type OptimisticPayload = CommandPayload<OptimisticType> & { idempotencyKey: string };
 
-/** Where a command was made: the screen's actor ('tablet:<stationId>', 'lead') and page. */
+/** Where a command was made: who made it (their name) and on which page. */
 export interface CommandOrigin {
   actor: string;
   screen: string;
@@ -71,10 +71,14 @@ export function unanswered(pending: readonly PendingCommand[]): PendingCommand[]
 }
 
 /** The rules' context on this screen: who it acts as (the server checks again, for real). */
-function localContext(state: BoardState, now: string, role: Role, actor: string): CommandContext {
-  const station = actor.startsWith('tablet:') ? actor.slice('tablet:'.length) : null;
-  const stationIds = station !== null && Object.hasOwn(state.stations, station) ? [station] : Object.keys(state.stations);
-  return { now, actor: { kind: 'user', id: actor, name: actor }, role, stationIds, newId: noId };
+function localContext(now: string, who: Identity): CommandContext {
+  return {
+    now,
+    actor: { kind: who.kind, id: who.id, name: who.name },
+    role: who.role,
+    stationIds: who.stationIds,
+    newId: noId,
+  };
 }
 
 /** The card a command will act on in `state`, or null if it cannot be told. */
@@ -98,8 +102,7 @@ export function targetCard(state: BoardState, command: OptimisticCommand): strin
 export function rebase(
   confirmed: BoardState,
   pending: readonly PendingCommand[],
-  role: Role,
-  actor: string,
+  who: Identity,
 ): BoardState {
   let s = confirmed;
   for (const p of pending) {
@@ -111,7 +114,7 @@ export function rebase(
       if (p.command.type === 'loop.consume' && targetCard(s, p.command) !== p.cardId) continue;
     }
     try {
-      s = decide(s, p.command, localContext(s, p.issuedAt, role, actor)).state;
+      s = decide(s, p.command, localContext(p.issuedAt, who)).state;
     } catch {
       // Refused locally: show nothing; the server's answer will say why.
     }
@@ -123,11 +126,10 @@ export function rebase(
 export function tryLocally(
   state: BoardState,
   command: OptimisticCommand,
-  role: Role,
-  actor: string,
+  who: Identity,
 ): { ok: true; state: BoardState } | { ok: false; error: unknown } {
   try {
-    const d = decide(state, command, localContext(state, new Date().toISOString(), role, actor));
+    const d = decide(state, command, localContext(new Date().toISOString(), who));
     return { ok: true, state: d.state };
   } catch (error) {
     return { ok: false, error };

@@ -21,7 +21,8 @@ let screens = 0;
 /** One screen on the device: store, kept outbox, socket stand-in, sync (as runtime wires them). */
 function screen(storage: MemoryStorage, build = BUILD) {
   const store = createPullboardStore();
-  store.getState().setIdentity('tablet:machining', Role.OPERATOR);
+  // A lead: these tests are about keeping and replaying moves, not about who may make them.
+  store.getState().setIdentity({ kind: 'user', id: 'us_lead', name: 'lead', role: Role.LEAD, stationIds: [] });
   const onError = vi.fn();
   const kept = attachOutboxStorage(store, storage, { build, boardDelayMs: 500, onError });
   const transport = new FakeTransport();
@@ -166,9 +167,9 @@ describe('outbox: kept on the device', () => {
 
     const again = screen(storage);
     again.transport.open();
-    expect(again.transport.lastSubscribe().payload).toEqual({ afterSeq: seqAtCache });
+    expect(again.transport.lastSubscribe().payload).toEqual({ afterSeq: seqAtCache, changes: true });
     expect(again.transport.commands).toHaveLength(0);
-    again.transport.lastSubscribe().answer(w.server.subscribe({ afterSeq: seqAtCache }));
+    again.transport.lastSubscribe().answer(w.server.subscribe({ afterSeq: seqAtCache, changes: true }));
     expect(again.store.getState().confirmed.seq).toBe(w.plant.state.seq);
     const sent: string[] = [];
     while (again.transport.inFlight().length > 0) {

@@ -13,7 +13,9 @@ import { columnCardIds } from './selectors.ts';
 /** A live client store loaded with the server plant's current snapshot, acting as a lead. */
 function clientOf(plant: Plant, role: Role = Role.LEAD): PullboardStore {
   const store = createPullboardStore();
-  store.getState().setIdentity(role === Role.LEAD ? 'lead' : 'tablet:x', role);
+  // An operator here works at every station: these tests are about the pull rules.
+  const stationIds = role === Role.OPERATOR ? Object.keys(plant.state.stations) : [];
+  store.getState().setIdentity({ kind: 'user', id: `us_${role}`, name: role, role, stationIds });
   store.getState().loadSnapshot(snapshotOf(plant.state));
   store.getState().setConnection({ status: 'live', since: null });
   return store;

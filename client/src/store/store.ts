@@ -59,14 +59,30 @@ export interface BoardSlice {
 
 export type ReceiveResult = { applied: number; gap: null | { expected: number; got: number } };
 
+/** Who a screen acts as: what GET /api/auth/me says (without the user record). */
+export interface Identity {
+  kind: 'user' | 'device' | 'token';
+  id: string;
+  name: string;
+  role: Role;
+  /** The stations an operator works at (empty for the other roles). */
+  stationIds: readonly string[];
+}
+
+/** Before anyone signed in: a viewer that can do nothing. */
+export const NOBODY: Identity = { kind: 'user', id: '', name: '', role: Role.VIEWER, stationIds: [] };
+
 // ---------------------------------------------------------------- pending
 
 export interface PendingSlice {
   pending: PendingCommand[];
-  /** Who this screen acts as, for the local replay of the pull rules. */
-  role: Role;
-  actor: string;
-  setIdentity(actor: string, role: Role): void;
+  /**
+   * Who this screen acts as (GET /api/auth/me: the signed-in user, the paired device or
+   * the badge session), for the local replay of the pull rules and to show or hide
+   * controls. The server checks again, for real.
+   */
+  identity: Identity;
+  setIdentity(identity: Identity): void;
   /** Shows a command at once; returns what to send (with the version it was issued at). */
   beginCommand(key: string, command: OptimisticCommand, label: string, origin?: CommandOrigin): PendingCommand;
   /**
@@ -188,8 +204,8 @@ const MAX_ALERTS = 3;
 const MAX_REFUSED = 200;
 
 /** The board screens should show after `confirmed` or `pending` changed. */
-function visible(confirmed: BoardState, pending: PendingCommand[], role: Role, actor: string): BoardState {
-  return pending.length === 0 ? confirmed : rebase(confirmed, pending, role, actor);
+function visible(confirmed: BoardState, pending: PendingCommand[], identity: Identity): BoardState {
+  return pending.length === 0 ? confirmed : rebase(confirmed, pending, identity);
 }
 
 const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
@@ -197,12 +213,12 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
   board: emptyBoard,
   hasBoard: false,
   loadSnapshot(snapshot) {
-    const { role, actor } = get();
+    const { identity } = get();
     // Objects that did not change keep their identity, so a resync re-renders only
     // the cards that really moved while this screen was away.
     const confirmed = keepIdentity(get().confirmed, boardFromSnapshot(snapshot));
     const pending = settle(confirmed.seq, get().pending);
-    set({ confirmed, pending, hasBoard: true, board: visible(confirmed, pending, role, actor) });
+    set({ confirmed, pending, hasBoard: true, board: visible(confirmed, pending, identity) });
   },
   restoreBoard(snapshot, syncedAt) {
     if (get().hasBoard) return; // the server's own board is already here
@@ -231,9 +247,9 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
     }
     const confirmed: BoardState = applied > 0 ? writer.state : start;
     if (confirmed !== start) {
-      const { role, actor } = get();
+      const { identity } = get();
       const pending = settle(confirmed.seq, get().pending);
-      set({ confirmed, pending, board: visible(confirmed, pending, role, actor) });
+      set({ confirmed, pending, board: visible(confirmed, pending, identity) });
     }
     return { applied, gap };
   },
@@ -242,23 +258,22 @@ const boardSlice = (set: SetState, get: GetState): BoardSlice => ({
     if (changes.fromSeq > start.seq) return { applied: 0, gap: { expected: start.seq + 1, got: changes.fromSeq + 1 } };
     if (changes.seq <= start.seq) return { applied: 0, gap: null };
     const confirmed = applyChanges(start, changes);
-    const { role, actor } = get();
+    const { identity } = get();
     const pending = settle(confirmed.seq, get().pending);
-    set({ confirmed, pending, board: visible(confirmed, pending, role, actor) });
+    set({ confirmed, pending, board: visible(confirmed, pending, identity) });
     return { applied: confirmed.seq - start.seq, gap: null };
   },
 });
 
 const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
   pending: [],
-  role: Role.VIEWER,
-  actor: 'tv',
-  setIdentity(actor, role) {
+  identity: NOBODY,
+  setIdentity(identity) {
     const { confirmed, pending } = get();
-    set({ actor, role, board: visible(confirmed, pending, role, actor) });
+    set({ identity, board: visible(confirmed, pending, identity) });
   },
   beginCommand(key, command, label, origin) {
-    const { board, confirmed, role, actor, connection } = get();
+    const { board, confirmed, identity, connection } = get();
     const cardId = targetCard(board, command);
     const p: PendingCommand = {
       key,
@@ -269,15 +284,15 @@ const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
       baseVersion: cardId === null ? null : (board.cards[cardId]?.version ?? null),
       issuedAt: new Date().toISOString(),
       ackSeq: null,
-      origin: origin ?? { actor, screen: '' },
+      origin: origin ?? { actor: identity.name, screen: '' },
       deferred: connection.status !== ConnectionStatus.LIVE,
     };
     const pending = [...get().pending, p];
-    set({ pending, board: visible(confirmed, pending, role, actor) });
+    set({ pending, board: visible(confirmed, pending, identity) });
     return p;
   },
   settleCommand(key, ack) {
-    const { confirmed, role, actor } = get();
+    const { confirmed, identity } = get();
     const p = get().pending.find((x) => x.key === key);
     if (!p) return;
     let pending: PendingCommand[];
@@ -292,7 +307,7 @@ const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
     } else {
       pending = get().pending.filter((x) => x.key !== key);
     }
-    set({ pending, board: visible(confirmed, pending, role, actor) });
+    set({ pending, board: visible(confirmed, pending, identity) });
     if (ack.ok) return;
     const board = get().board;
     if (!p.deferred) {
@@ -312,14 +327,14 @@ const pendingSlice = (set: SetState, get: GetState): PendingSlice => ({
     ]);
   },
   restoreOutbox(commands, refused) {
-    const { confirmed, role, actor } = get();
+    const { confirmed, identity } = get();
     const current = get().pending;
     const have = new Set(current.map((p) => p.key));
     const restored = commands
       .filter((p) => !have.has(p.key))
       .map((p) => ({ ...p, ackSeq: null, deferred: true }));
     const pending = [...restored, ...current];
-    set({ pending, board: visible(confirmed, pending, role, actor) });
+    set({ pending, board: visible(confirmed, pending, identity) });
     get().addRefused(refused);
   },
 });

@@ -14,6 +14,9 @@ import { LoopsDialog } from '../components/LoopsDialog.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick } from '../router.ts';
+import { AccessNotice } from '../components/AccessNotice.tsx';
+import { useRoleMay } from '../app/access.ts';
+import { isLead } from '../app/session.ts';
 
 type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | null;
 
@@ -21,20 +24,31 @@ export function LeadBoard() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
   const ids = useShallowStore((s) => stationIds(s.board));
   const [editing, setEditing] = useState<Editing>(null);
+  const lead = useBoardStore((s) => isLead(s.identity.role));
+  const mayEditLoops = useRoleMay('loop.update');
+  const mayAddStation = useRoleMay('station.create');
+  const mayEditStation = useRoleMay('station.update');
   return (
     <div className="screen screen-lead">
       <TopBar title="Lead board">
         <nav className="nav" aria-label="Screens">
           <NavLink href="/station">Station tablets</NavLink>
           <NavLink href="/tv">Wall TV</NavLink>
+          {lead ? <NavLink href="/admin">Admin</NavLink> : null}
+          {lead ? <NavLink href="/pair/approve">Pair a device</NavLink> : null}
         </nav>
-        <button type="button" className="btn" onClick={() => setEditing({ kind: 'loops' })}>
-          <Icon name="edit" /> Loops
-        </button>
-        <button type="button" className="btn" onClick={() => setEditing({ kind: 'station', id: null })}>
-          <Icon name="plus" /> Add station
-        </button>
+        {mayEditLoops ? (
+          <button type="button" className="btn" onClick={() => setEditing({ kind: 'loops' })}>
+            <Icon name="edit" /> Loops
+          </button>
+        ) : null}
+        {mayAddStation ? (
+          <button type="button" className="btn" onClick={() => setEditing({ kind: 'station', id: null })}>
+            <Icon name="plus" /> Add station
+          </button>
+        ) : null}
       </TopBar>
+      <AccessNotice />
       <AlertRegion />
       <AndonBanner />
       <RefusedMoves />
@@ -51,14 +65,14 @@ export function LeadBoard() {
               <span>Inbound (used here)</span>
             </div>
             {ids.map((id) => (
-              <StationLane key={id} stationId={id} onEdit={() => setEditing({ kind: 'station', id })} />
+              <StationLane key={id} stationId={id} onEdit={mayEditStation ? () => setEditing({ kind: 'station', id }) : null} />
             ))}
             {ids.length === 0 ? <p className="muted">No stations yet. Add one to start.</p> : null}
           </main>
         </BoardDnd>
       )}
-      {editing?.kind === 'station' ? <StationDialog stationId={editing.id} onClose={() => setEditing(null)} /> : null}
-      {editing?.kind === 'loops' ? <LoopsDialog onClose={() => setEditing(null)} /> : null}
+      {editing?.kind === 'station' && mayEditStation ? <StationDialog stationId={editing.id} onClose={() => setEditing(null)} /> : null}
+      {editing?.kind === 'loops' && mayEditLoops ? <LoopsDialog onClose={() => setEditing(null)} /> : null}
     </div>
   );
 }
@@ -69,7 +83,7 @@ const KIND_LABEL: Record<StationKind, string> = {
   customer: 'Customer end',
 };
 
-const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId: string; onEdit: () => void }) {
+const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId: string; onEdit: (() => void) | null }) {
   const name = useBoardStore((s) => s.board.stations[stationId]?.name ?? '');
   const kind = useBoardStore((s) => s.board.stations[stationId]?.kind ?? StationKind.PROCESS);
   const supplies = useBoardStore((s) => outboundLoopIds(s.board, stationId).length > 0);
@@ -99,9 +113,11 @@ const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId
           ) : null}
         </div>
         <div className="lane-actions">
-          <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit station ${name}`}>
-            <Icon name="edit" /> Edit
-          </button>
+          {onEdit ? (
+            <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit station ${name}`}>
+              <Icon name="edit" /> Edit
+            </button>
+          ) : null}
           <a className="btn btn-small btn-quiet" href={`/station/${encodeURIComponent(stationId)}`} onClick={onLinkClick}>
             Tablet view
           </a>

@@ -12,6 +12,8 @@ import { TopBar } from '../components/TopBar.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick } from '../router.ts';
+import { AccessNotice } from '../components/AccessNotice.tsx';
+import { BadgeBar } from '../components/Identity.tsx';
 
 export function StationTablet({ stationId }: { stationId: string }) {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -46,6 +48,8 @@ export function StationTablet({ stationId }: { stationId: string }) {
           Stations
         </a>
       </TopBar>
+      <BadgeBar />
+      <AccessNotice stationId={stationId} />
       <AlertRegion />
       <RefusedMoves />
       <AndonBanner />

@@ -26,6 +26,7 @@ import { clockTime, sinceTime } from '../format.ts';
 import { Clock, ConnectionStatus, Loading } from '../components/Status.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { AndonBanner } from '../components/Andon.tsx';
+import { WhoAmI } from '../components/Identity.tsx';
 
 /** Layout for n stations: rows fill the height; type scales down for larger plants. */
 function layoutFor(n: number): { columns: number; rows: number; scale: number } {
@@ -52,6 +53,7 @@ export function WallTv() {
         <div className="tv-clock">
           <Clock />
         </div>
+        <WhoAmI compact />
       </header>
       <StaleBanner />
       <AndonBanner large />

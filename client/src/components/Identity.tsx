@@ -1,0 +1,211 @@
+// Who is signed in, on every screen: the header's name, role and Sign out (Unpair for a
+// paired device); on a station tablet the badge reader (a keyboard wedge that types the
+// badge id and Enter very fast), the PIN prompt when the plant asks for one, and the big
+// "Signed in: <name> — Sign out" bar of a badge session with its idle countdown.
+import { useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
+import { useBoardStore } from '../store/hooks.ts';
+import { auth, badgeSignIn, signOut, useAuth } from '../app/session.ts';
+import { Dialog } from './Dialog.tsx';
+import { Icon } from './Icon.tsx';
+
+const ROLE_LABEL: Record<string, string> = { admin: 'Admin', lead: 'Team lead', operator: 'Operator', viewer: 'Viewer' };
+export const roleLabel = (role: string) => ROLE_LABEL[role] ?? role;
+
+/** Name and role, and Sign out (a person) or Unpair (a paired device). */
+export function WhoAmI({ compact = false }: { compact?: boolean }) {
+  const who = useBoardStore((s) => s.identity);
+  const via = useAuth((s) => s.via);
+  const phase = useAuth((s) => s.phase);
+  if (phase !== 'signed-in' || who.id === '') return null;
+  const device = via === 'device';
+  return (
+    <span className={`whoami${compact ? ' whoami-compact' : ''}`} data-testid="whoami" data-role={who.role} data-via={via ?? ''}>
+      <span className="whoami-name">
+        <span className="sr-only">Signed in as </span>
+        {device ? <Icon name="live" className="whoami-device" /> : null}
+        <strong>{who.name}</strong> <span className="whoami-role">{roleLabel(who.role)}</span>
+      </span>
+      {via === 'badge' ? null : (
+        <button
+          type="button"
+          className="btn btn-quiet whoami-out"
+          onClick={() => {
+            if (device && !window.confirm('Unpair this device? It forgets its pairing and needs a new code to show the board again.')) return;
+            void signOut();
+          }}
+        >
+          {device ? 'Unpair' : 'Sign out'}
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** The badge session on a tablet: whose it is, Sign out, and the idle countdown. */
+export function BadgeBar() {
+  const via = useAuth((s) => s.via);
+  const deadline = useAuth((s) => s.idleDeadline);
+  const name = useBoardStore((s) => s.identity.name);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (via !== 'badge') return;
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [via]);
+  if (via !== 'badge') return null;
+  const left = deadline === null ? null : Math.max(0, Math.ceil((deadline - now) / 1000));
+  return (
+    <div className="badge-bar" data-testid="badge-bar" role="status">
+      <Icon name="check" />
+      <span className="badge-bar-who">
+        Signed in: <strong>{name}</strong>
+      </span>
+      {left !== null && left <= 60 ? (
+        <span className="badge-bar-idle" data-testid="idle-countdown">
+          <Icon name="clock" /> Signing out in {left} s — touch the screen to stay
+        </span>
+      ) : null}
+      <button type="button" className="btn btn-big badge-bar-out" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- badge reader
+
+/** Keystrokes of a badge reader come faster than any person types. */
+const MAX_GAP_MS = 50;
+const MIN_BADGE = 4;
+
+const useBadgeUi = create<{ pinFor: string | null; busy: boolean; error: string | null }>(() => ({
+  pinFor: null,
+  busy: false,
+  error: null,
+}));
+
+async function scanned(badge: string, pin?: string): Promise<void> {
+  useBadgeUi.setState({ busy: true, error: null });
+  const r = await badgeSignIn(badge, pin);
+  if (r.ok) {
+    useBadgeUi.setState({ busy: false, pinFor: null, error: null });
+    return;
+  }
+  if (r.code === 'PIN_REQUIRED') {
+    useBadgeUi.setState({ busy: false, pinFor: badge, error: null });
+    return;
+  }
+  useBadgeUi.setState({ busy: false, error: r.message, pinFor: pin !== undefined ? badge : null });
+}
+
+function isTextField(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable) return true;
+  if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
+  return t instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(t.type);
+}
+
+/**
+ * Listens for a badge on the whole page (while no text field has the focus): printable
+ * keys arriving less than 50 ms apart, ending with Enter, at least 4 long. The Enter of a
+ * scan is swallowed, so it never presses a focused button.
+ */
+export function BadgeReader() {
+  const buf = useRef({ chars: '', last: 0 });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const b = buf.current;
+      if (isTextField(e.target) || useBadgeUi.getState().pinFor !== null) {
+        b.chars = '';
+        return;
+      }
+      const now = performance.now();
+      const fast = now - b.last < MAX_GAP_MS;
+      if (e.key === 'Enter') {
+        const badge = b.chars;
+        b.chars = '';
+        if (fast && badge.length >= MIN_BADGE) {
+          e.preventDefault();
+          e.stopPropagation();
+          void scanned(badge);
+        }
+        return;
+      }
+      if (e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) {
+        b.chars = '';
+        return;
+      }
+      if (!fast) b.chars = '';
+      b.chars += e.key;
+      b.last = now;
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
+  return <BadgePrompt />;
+}
+
+/** The PIN prompt after a scan (plants that require one), and a failed scan's message. */
+function BadgePrompt() {
+  const { pinFor, busy, error } = useBadgeUi();
+  const [pin, setPin] = useState('');
+  const signedInByBadge = useAuth((s) => s.via === 'badge');
+  useEffect(() => {
+    if (signedInByBadge) useBadgeUi.setState({ error: null });
+  }, [signedInByBadge]);
+  if (pinFor !== null) {
+    return (
+      <Dialog title="Enter your PIN" onClose={() => useBadgeUi.setState({ pinFor: null, error: null })}>
+        <form
+          className="form badge-pin"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void scanned(pinFor, pin).then(() => setPin(''));
+          }}
+        >
+          <label className="field">
+            <span>PIN</span>
+            <input
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              pattern="[0-9]*"
+              maxLength={8}
+              value={pin}
+              autoFocus
+              onChange={(e) => setPin(e.target.value)}
+            />
+          </label>
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary btn-big" disabled={busy || pin.length < 4}>
+              {busy ? 'Checking…' : 'Sign in'}
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    );
+  }
+  if (!error) return null;
+  return (
+    <div className="badge-error" role="alert" data-testid="badge-error">
+      <Icon name="stop" />
+      <span>Badge not accepted: {error}</span>
+      <button type="button" className="btn btn-big" onClick={() => useBadgeUi.setState({ error: null })}>
+        OK
+      </button>
+    </div>
+  );
+}
+
+/** For the sign-in screen: whether a scan is being checked. */
+export function useBadgeBusy(): boolean {
+  return useBadgeUi((s) => s.busy);
+}
+
+export { auth };
