@@ -1,6 +1,6 @@
 // Figures 2 and 4 share one Pullboard server (the 1,000-card plant):
 //
-// 2. Write throughput. A client takes a snapshot (seq S0) and leaves. Then 8 socket
+// 2. Write throughput. After figure 4a's moves, 8 socket
 //    clients, each subscribed like a screen and owning its own cards, send moves the way
 //    the real client does (expectedVersion + idempotencyKey), one outstanding each, until
 //    exactly 10,000 moves were sent, in 4 rounds. Every move is validated, decided by the
@@ -11,17 +11,30 @@
 //    and core, run before every round and once after the last (the mean is the
 //    baseline), so drift of the shared disk hits both alike.
 //
-// 4. Catch-up. The client that left at S0 comes back: `board:subscribe {afterSeq: S0}`
-//    returns the 10,000 missed events, which it applies with the shared reducer exactly
-//    as the client store does (one BoardWriter for the batch). The server may instead
-//    answer with a snapshot when the gap outweighs the board (its replay limit is
-//    max(200, cards / 2)); `answeredWith` records which. Against: `board:subscribe {}`
-//    returning a snapshot of the same board, loaded with boardFromSnapshot. Both timed
-//    from the emit to the state being ready, alternating, median of several runs.
+// 4. Catch-up, as Pullboard's screens do it: `board:subscribe {afterSeq, logId,
+//    changes: true}`, answered with the change set since afterSeq (shared/changes.ts)
+//    or, when that would not be smaller, a snapshot; applied by the client's own store
+//    (receiveChanges / loadSnapshot) holding the screen's old board. Against:
+//    `board:subscribe {}`, a snapshot of the same board loaded by the same store
+//    (loadSnapshot). Both are timed from the emit until the store holds the new board,
+//    alternating, median of several runs; the bytes are those of the answer (its JSON),
+//    and the end states must be equal. The shared reducer's apply alone (applyChanges /
+//    boardFromSnapshot) and the round trip of an up-to-date screen are recorded too.
+//    4a. After 100 missed events, each a move of a different card (no compaction at all:
+//        the worst case for 100 events). Measured before figure 2's moves.
+//    4b. After figure 2's 10,000 moves (8 senders x 6 cards: 48 cards touched, a line
+//        working the same cards over and over).
+//    4b worst case. Then every card of the board is moved once (about 1,000 events), and
+//        a screen that missed the last 10,000 events catches up: every card touched.
+//    For comparison, each also records once what a caller that does not opt in gets for
+//    the same afterSeq (the missed events, or a snapshot past the replay limit).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { applyEvents, boardFromSnapshot } from '../../shared/board.ts';
+import { applyEvents, boardFromSnapshot, snapshotOf } from '../../shared/board.ts';
 import type { BoardState } from '../../shared/board.ts';
+import { applyChanges } from '../../shared/changes.ts';
+import type { BoardChanges } from '../../shared/changes.ts';
+import { createPullboardStore } from '../../client/src/store/store.ts';
 import type { BoardEvent, BoardSnapshot } from '../../shared/schemas.ts';
 import { closeAll, connectManySio, connectSio, emitAck } from '../lib/clients.ts';
 import type { AnySocket } from '../lib/clients.ts';
@@ -51,24 +64,36 @@ export interface ThroughputResult {
 }
 
 export interface CatchUpResult {
+  /** '4a', '4b' or '4b-worst'. */
+  figure: string;
+  what: string;
   events: number;
   cards: number;
+  /** Distinct cards the missed events touched. */
+  touchedCards: number;
   runs: number;
-  replayMs: number;
-  replayAckMs: number;
-  replayApplyMs: number;
-  replayBytes: number;
+  /** What the server answered the opted-in catch-up with. */
+  answeredWith?: 'changes' | 'snapshot';
+  /** Objects in the change set (cards, stations, loops, removed ids). */
+  changeObjects?: number;
+  catchUpMs: number;
+  catchUpAckMs: number;
+  catchUpApplyMs: number;
+  catchUpBytes: number;
   snapshotMs: number;
   snapshotAckMs: number;
   snapshotApplyMs: number;
   snapshotBytes: number;
-  /** Diagnostic only: applying the same events with one copy of the card map per batch. */
-  batchedApplyMs: number;
-  /** What the server answered the catch-up subscribe with. */
-  answeredWith?: 'events' | 'snapshot';
-  /** Gap below which a replay is cheaper than a snapshot (today / with a batched apply). */
-  breakEvenEvents?: number;
-  breakEvenEventsBatched?: number;
+  /** Once, for comparison: what a caller that does not opt in gets for the same afterSeq. */
+  legacy?: { answeredWith: 'events' | 'snapshot'; bytes: number; ms: number };
+  /** The floor: the same catch-up by a screen already up to date (an empty change set), median. */
+  upToDateMs?: number;
+  /**
+   * The apply with the shared reducer alone (applyChanges / boardFromSnapshot), without
+   * the store's bookkeeping; the figure's apply is the store's (receiveChanges /
+   * loadSnapshot, which also keeps unchanged objects' identity).
+   */
+  reducerApplyMs?: { catchUp: number; snapshot: number };
   error?: string;
 }
 
@@ -149,33 +174,169 @@ async function moveDriver(server: ServerProc, board: BoardSnapshot, senders: num
   };
 }
 
-/** As the client store applies a batch: one BoardWriter, each map copied once. */
-function applyOneByOne(base: BoardState, events: readonly BoardEvent[]): BoardState {
-  return applyEvents(base, events.filter((e) => e.seq > base.seq));
-}
+type SubscribeAck = { ok: boolean; logId?: string; snapshot?: BoardSnapshot; changes?: BoardChanges; events?: BoardEvent[] };
 
-/** Diagnostic: the same end state with one copy of the card map for the whole batch. */
-function applyBatched(base: BoardState, events: readonly BoardEvent[]): BoardState {
-  const cards = { ...base.cards };
-  let seq = base.seq;
-  for (const e of events) {
-    if (e.type === 'card.moved' || e.type === 'card.consumed') cards[e.card.id] = e.card;
-    seq = e.seq;
+/**
+ * Figure 4's measurement for one gap: the screen whose board is `base` catches up
+ * (`changes: true`), alternating with a snapshot load, `runs` times each.
+ */
+async function measureCatchUp(
+  client: AnySocket,
+  figure: string,
+  what: string,
+  base: BoardState,
+  logId: string | undefined,
+  runs: number,
+  log: (msg: string) => void,
+): Promise<CatchUpResult> {
+  const r: CatchUpResult = {
+    figure, what, events: 0, cards: Object.keys(base.cards).length, touchedCards: 0, runs: 0,
+    catchUpMs: NaN, catchUpAckMs: NaN, catchUpApplyMs: NaN, catchUpBytes: 0,
+    snapshotMs: NaN, snapshotAckMs: NaN, snapshotApplyMs: NaN, snapshotBytes: 0,
+  };
+  try {
+    const payload = { afterSeq: base.seq, ...(logId ? { logId } : {}) };
+    const baseSnapshot = snapshotOf(base);
+    /** A screen's store holding `base` (made outside the timed part). */
+    const screenAt = () => {
+      const store = createPullboardStore();
+      store.getState().loadSnapshot(baseSnapshot);
+      return store;
+    };
+    const catchUp: { total: number; ack: number; apply: number; reducer: number }[] = [];
+    const snap: { total: number; ack: number; apply: number; reducer: number }[] = [];
+    const floor: number[] = [];
+    let caughtUp: BoardState | null = null;
+    let loaded: BoardState | null = null;
+    // Unmeasured rounds first: the first calls of each path in the server and in this
+    // process run cold (not yet compiled by the JIT); a screen meets a warm server.
+    for (let i = 0; i < 10; i++) {
+      const res = await emitAck<SubscribeAck>(client, 'board:subscribe', { ...payload, changes: true }, 60_000);
+      if (res.changes) screenAt().getState().receiveChanges(res.changes);
+      screenAt().getState().loadSnapshot((await emitAck<SubscribeAck>(client, 'board:subscribe', {}, 60_000)).snapshot!);
+    }
+    for (let i = 0; i < runs; i++) {
+      {
+        const store = screenAt();
+        const a = performance.now();
+        const res = await emitAck<SubscribeAck>(client, 'board:subscribe', { ...payload, changes: true }, 60_000);
+        const b = performance.now();
+        if (!res.ok) throw new Error('the catch-up subscribe was refused');
+        if (res.changes) {
+          if (store.getState().receiveChanges(res.changes).gap) throw new Error(`${figure}: the change set does not follow the screen's board`);
+        } else {
+          store.getState().loadSnapshot(res.snapshot!);
+        }
+        const c = performance.now();
+        caughtUp = store.getState().confirmed;
+        // The shared reducer alone on the same answer (without the store's bookkeeping).
+        const d = performance.now();
+        if (res.changes) applyChanges(base, res.changes);
+        else boardFromSnapshot(res.snapshot!);
+        catchUp.push({ total: c - a, ack: b - a, apply: c - b, reducer: performance.now() - d });
+        if (i === 0) {
+          r.answeredWith = res.changes ? 'changes' : 'snapshot';
+          r.catchUpBytes = Buffer.byteLength(JSON.stringify(res));
+          if (res.changes) {
+            const ch = res.changes;
+            r.changeObjects = ch.stations.length + ch.loops.length + ch.cards.length +
+              ch.removed.stations.length + ch.removed.loops.length + ch.removed.cards.length;
+          }
+        }
+      }
+      await sleep(20);
+      {
+        const store = screenAt();
+        const a = performance.now();
+        const res = await emitAck<SubscribeAck>(client, 'board:subscribe', {}, 60_000);
+        const b = performance.now();
+        if (!res.ok || !res.snapshot) throw new Error('snapshot subscribe failed');
+        store.getState().loadSnapshot(res.snapshot);
+        const c = performance.now();
+        loaded = store.getState().confirmed;
+        const d = performance.now();
+        boardFromSnapshot(res.snapshot);
+        snap.push({ total: c - a, ack: b - a, apply: c - b, reducer: performance.now() - d });
+        if (i === 0) r.snapshotBytes = Buffer.byteLength(JSON.stringify(res));
+      }
+      await sleep(20);
+      {
+        const a = performance.now();
+        const res = await emitAck<SubscribeAck>(client, 'board:subscribe', { afterSeq: loaded.seq, ...(logId ? { logId } : {}), changes: true }, 60_000);
+        if (!res.ok || !res.changes) throw new Error('an up-to-date catch-up was not answered with changes');
+        applyChanges(loaded, res.changes);
+        floor.push(performance.now() - a);
+      }
+      await sleep(20);
+    }
+    if (!caughtUp || !loaded || JSON.stringify(snapshotOf(caughtUp)) !== JSON.stringify(snapshotOf(loaded))) {
+      throw new Error(`${figure}: the caught-up board is not the snapshot's board`);
+    }
+    r.events = loaded.seq - base.seq;
+    r.touchedCards = Object.keys(loaded.cards).filter((id) => loaded!.cards[id]!.version !== base.cards[id]?.version).length;
+    r.runs = catchUp.length;
+    r.catchUpMs = round(median(catchUp.map((x) => x.total)));
+    r.catchUpAckMs = round(median(catchUp.map((x) => x.ack)));
+    r.catchUpApplyMs = round(median(catchUp.map((x) => x.apply)));
+    r.snapshotMs = round(median(snap.map((x) => x.total)));
+    r.snapshotAckMs = round(median(snap.map((x) => x.ack)));
+    r.snapshotApplyMs = round(median(snap.map((x) => x.apply)));
+    r.upToDateMs = round(median(floor));
+    r.reducerApplyMs = { catchUp: round(median(catchUp.map((x) => x.reducer)), 3), snapshot: round(median(snap.map((x) => x.reducer)), 3) };
+    // What an outside tool gets for the same gap (it does not opt in).
+    const a = performance.now();
+    const res = await emitAck<SubscribeAck>(client, 'board:subscribe', payload, 60_000);
+    const legacyEnd = res.events ? applyEvents(base, res.events) : boardFromSnapshot(res.snapshot!);
+    r.legacy = {
+      answeredWith: res.events ? 'events' : 'snapshot',
+      bytes: Buffer.byteLength(JSON.stringify(res)),
+      ms: round(performance.now() - a),
+    };
+    if (legacyEnd.seq !== loaded.seq) throw new Error(`${figure}: the replay ended at seq ${legacyEnd.seq}, not ${loaded.seq}`);
+    log(
+      `  ${figure} catch-up of ${r.events} events (${r.touchedCards} cards touched): ${r.answeredWith} ${r.catchUpMs} ms, ` +
+        `${round(r.catchUpBytes / 1024, 1)} KB; snapshot ${r.snapshotMs} ms, ${round(r.snapshotBytes / 1024, 1)} KB`,
+    );
+  } catch (err) {
+    r.error = err instanceof Error ? err.message : String(err);
+    log(`  ${figure} catch-up failed: ${r.error}`);
   }
-  return { ...base, seq, cards };
+  return r;
 }
 
-export async function measureWrites(opts: WritesOptions): Promise<{ throughput: ThroughputResult; catchUp: CatchUpResult }> {
+/** The board at `seq`: `from` with the logged events up to `seq` applied (GET /api/events). */
+async function boardAt(http: Http, from: BoardState, seq: number): Promise<BoardState> {
+  let board = from;
+  while (board.seq < seq) {
+    const page = await http.request<{ events: BoardEvent[] }>('GET', `/events?after=${board.seq}&limit=${Math.min(1000, seq - board.seq)}`);
+    if (page.events.length === 0) throw new Error(`the log has no events after ${board.seq}`);
+    board = applyEvents(board, page.events);
+  }
+  return board;
+}
+
+/** Moves every card of the board once, over HTTP (consume a full one, start or finish the others). */
+async function touchEveryCard(http: Http): Promise<number> {
+  const board = await http.board();
+  for (const c of board.cards) {
+    if (c.column === 'done') await http.request('POST', `/cards/${c.id}/consume`, {});
+    else await http.request('POST', `/cards/${c.id}/move`, { to: c.column === 'requested' ? 'in_progress' : 'done' });
+  }
+  return board.cards.length;
+}
+
+export async function measureWrites(opts: WritesOptions): Promise<{ throughput: ThroughputResult; catchUp: CatchUpResult[] }> {
   const db = path.join(opts.workDir, 'writes', 'board.db');
   copyDatabase(opts.plantDb, db);
   const throughput: ThroughputResult = {
     movesSent: 0, movesAcked: 0, refused: 0, seconds: 0, movesPerSecond: NaN, roundRates: [], senders: opts.senders,
     baselineInsertsPerSecond: NaN, commitLatency: [], serverCpuMsPerMove: null,
   };
-  const catchUp: CatchUpResult = {
-    events: 0, cards: 0, runs: 0, replayMs: NaN, replayAckMs: NaN, replayApplyMs: NaN, replayBytes: 0,
-    snapshotMs: NaN, snapshotAckMs: NaN, snapshotApplyMs: NaN, snapshotBytes: 0, batchedApplyMs: NaN,
-  };
+  const catchUp: CatchUpResult[] = [];
+  const failed = (figure: string, what: string, error: string): CatchUpResult => ({
+    figure, what, events: 0, cards: 0, touchedCards: 0, runs: 0, catchUpMs: NaN, catchUpAckMs: NaN, catchUpApplyMs: NaN,
+    catchUpBytes: 0, snapshotMs: NaN, snapshotAckMs: NaN, snapshotApplyMs: NaN, snapshotBytes: 0, error,
+  });
 
   const baselines: number[] = [];
   let server: ServerProc | undefined;
@@ -184,16 +345,30 @@ export async function measureWrites(opts: WritesOptions): Promise<{ throughput: 
     server = await startServer({ name: 'pullboard', script: 'server/main.ts', env: { PULLBOARD_DB: db, PULLBOARD_SEED: 'none' }, pin: opts.pin });
     const http = new Http(server.url);
 
-    // The client that will miss the events: subscribes, keeps its snapshot, leaves.
+    // The screen that will miss the events: subscribes, keeps its snapshot, leaves.
     const first = await connectSio(server.url, 'tv-away');
-    const sub0 = await emitAck<{ ok: boolean; snapshot: BoardSnapshot }>(first, 'board:subscribe', {});
+    const sub0 = await emitAck<{ ok: boolean; snapshot: BoardSnapshot; logId?: string }>(first, 'board:subscribe', {});
     first.close();
     const s0 = sub0.snapshot;
-    catchUp.cards = s0.cards.length;
+    const logId = sub0.logId;
+    const back = await connectSio(server.url, 'tv-back');
+    sockets.push(back);
+
+    // ---- figure 4a: 100 moves, each of a different card, then the catch-up.
+    try {
+      const mover = await connectSio(server.url, 'mover');
+      sockets.push(mover);
+      let key = 0;
+      for (const t of pickTogglers(s0, 100)) afterMove(t, await emitAck(mover, 'card:move', movePayload(t, `c-${key++}`)));
+      catchUp.push(await measureCatchUp(back, '4a', '100 missed events, 100 cards', boardFromSnapshot(s0), logId, opts.catchUpRuns, opts.log));
+    } catch (err) {
+      catchUp.push(failed('4a', '100 missed events, 100 cards', err instanceof Error ? err.message : String(err)));
+    }
+    const s1 = await http.board();
 
     // ---- figure 2: rounds of moves interleaved with rounds of the raw-insert baseline
     // (B P B P B P B P B), so that drift of the shared disk hits both alike.
-    const driver = await moveDriver(server, s0, opts.senders);
+    const driver = await moveDriver(server, s1, opts.senders);
     sockets.push(...driver.sockets);
     const deadline = performance.now() + opts.budgetMs;
     const perRound = Math.ceil(opts.totalMoves / opts.rounds);
@@ -227,76 +402,28 @@ export async function measureWrites(opts: WritesOptions): Promise<{ throughput: 
     }
     opts.log(`  pullboard: ${throughput.movesAcked} moves acked, sustained ${throughput.movesPerSecond}/s`);
 
-    // ---- figure 4
-    const page = await http.request<{ lastSeq: number }>('GET', `/events?after=${s0.seq}&limit=1`);
-    catchUp.events = page.lastSeq - s0.seq;
-    const base = boardFromSnapshot(s0);
-    const client = await connectSio(server.url, 'tv-back');
-    sockets.push(client);
-    const replay: { total: number; ack: number; apply: number }[] = [];
-    const snap: { total: number; ack: number; apply: number }[] = [];
-    const batched: number[] = [];
-    let replayEnd: BoardState | null = null;
-    let snapEnd: BoardState | null = null;
-    for (let r = 0; r < opts.catchUpRuns; r++) {
-      {
-        const a = performance.now();
-        const res = await emitAck<{ ok: boolean; events?: BoardEvent[]; snapshot?: BoardSnapshot }>(
-          client, 'board:subscribe', { afterSeq: s0.seq }, 60_000,
-        );
-        const b = performance.now();
-        if (!res.ok) throw new Error('the catch-up subscribe was refused');
-        // The server may answer a far-behind client with a snapshot instead (its choice).
-        catchUp.answeredWith = res.events ? 'events' : 'snapshot';
-        replayEnd = res.events ? applyOneByOne(base, res.events) : boardFromSnapshot(res.snapshot!);
-        const c = performance.now();
-        replay.push({ total: c - a, ack: b - a, apply: c - b });
-        if (r === 0) catchUp.replayBytes = Buffer.byteLength(JSON.stringify(res));
-        if (res.events) {
-          const d = performance.now();
-          applyBatched(base, res.events);
-          batched.push(performance.now() - d);
-        }
-      }
-      await sleep(50);
-      {
-        const a = performance.now();
-        const res = await emitAck<{ ok: boolean; snapshot?: BoardSnapshot }>(client, 'board:subscribe', {}, 60_000);
-        const b = performance.now();
-        if (!res.ok || !res.snapshot) throw new Error('snapshot subscribe failed');
-        snapEnd = boardFromSnapshot(res.snapshot);
-        const c = performance.now();
-        snap.push({ total: c - a, ack: b - a, apply: c - b });
-        if (r === 0) catchUp.snapshotBytes = Buffer.byteLength(JSON.stringify(res));
-      }
-      await sleep(50);
+    // ---- figure 4b: the screen that left before figure 2's moves catches up.
+    const b1 = boardFromSnapshot(s1);
+    const gap = (await http.request<{ lastSeq: number }>('GET', `/events?after=${s1.seq}&limit=1`)).lastSeq - s1.seq;
+    catchUp.push(await measureCatchUp(back, '4b', `${gap} missed events (figure 2's moves)`, b1, logId, opts.catchUpRuns, opts.log));
+
+    // ---- figure 4b, worst case: every card moved once, and a screen that missed the
+    // last `gap` events (so every card is touched) catches up.
+    try {
+      const moved = await touchEveryCard(http);
+      const last = (await http.request<{ lastSeq: number }>('GET', `/events?after=0&limit=1`)).lastSeq;
+      const base = await boardAt(http, b1, last - gap);
+      catchUp.push(
+        await measureCatchUp(back, '4b-worst', `${gap} missed events, every card touched (${moved} moved once)`, base, logId, opts.catchUpRuns, opts.log),
+      );
+    } catch (err) {
+      catchUp.push(failed('4b-worst', 'every card touched', err instanceof Error ? err.message : String(err)));
     }
-    if (replayEnd && snapEnd && (replayEnd.seq !== snapEnd.seq || Object.keys(replayEnd.cards).length !== Object.keys(snapEnd.cards).length)) {
-      throw new Error(`replay ended at seq ${replayEnd.seq}, snapshot at ${snapEnd.seq}: not the same board`);
-    }
-    catchUp.runs = replay.length;
-    catchUp.replayMs = round(median(replay.map((x) => x.total)));
-    catchUp.replayAckMs = round(median(replay.map((x) => x.ack)));
-    catchUp.replayApplyMs = round(median(replay.map((x) => x.apply)));
-    catchUp.snapshotMs = round(median(snap.map((x) => x.total)));
-    catchUp.snapshotAckMs = round(median(snap.map((x) => x.ack)));
-    catchUp.snapshotApplyMs = round(median(snap.map((x) => x.apply)));
-    catchUp.batchedApplyMs = round(median(batched));
-    if (catchUp.answeredWith === 'events' && catchUp.events > 0) {
-      // Gap (in events) at which a replay costs as much as a snapshot, at the measured
-      // per-event costs: as the client applies events today, and with a batched apply.
-      const perEvent = median(replay.map((x) => x.total)) / catchUp.events;
-      const perEventBatched = (median(replay.map((x) => x.ack)) + median(batched)) / catchUp.events;
-      const snapMs = median(snap.map((x) => x.total));
-      catchUp.breakEvenEvents = Math.round(snapMs / perEvent);
-      catchUp.breakEvenEventsBatched = Math.round(snapMs / perEventBatched);
-    }
-    opts.log(`  catch-up of ${catchUp.events} events: ${catchUp.replayMs} ms (answer ${catchUp.replayAckMs} + apply ${catchUp.replayApplyMs}); snapshot ${catchUp.snapshotMs} ms`);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     opts.log(`  writes/catch-up failed: ${msg}`);
     if (Number.isNaN(throughput.movesPerSecond)) throughput.error = msg;
-    catchUp.error = msg;
+    for (const f of ['4a', '4b', '4b-worst']) if (!catchUp.some((c) => c.figure === f)) catchUp.push(failed(f, '', msg));
   } finally {
     closeAll(sockets);
     await server?.stop();
