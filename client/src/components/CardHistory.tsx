@@ -79,8 +79,13 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
       }}
       onClick={(e) => {
         // A click on the backdrop (the dialog element itself, outside its content) closes.
+        e.stopPropagation();
         if (e.target === e.currentTarget) onClose();
       }}
+      // The dialog sits inside a card in the React tree: its presses and keys must not
+      // reach the card's drag handling.
+      onPointerDown={(e) => e.stopPropagation()}
+      onKeyDown={(e) => e.stopPropagation()}
     >
       <div className="history-body">
         <header className="dialog-head">

@@ -283,6 +283,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 const PASSWORD_RULE = `at least ${Limits.PASSWORD_MIN} characters`;
+const PASSWORD_RULE_START = `At least ${Limits.PASSWORD_MIN} characters`;
 
 // ---------------------------------------------------------------- users
 
@@ -577,7 +578,7 @@ function PasswordForm({ user, onChanged }: { user: PublicUser; onChanged: (u: Pu
       <label>
         New password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" maxLength={Limits.PASSWORD_MAX} />
-        <span className="muted small">{PASSWORD_RULE}. Tell it to the user; they are signed out everywhere.</span>
+        <span className="muted small">{PASSWORD_RULE_START}. Tell it to the user; they are signed out everywhere.</span>
       </label>
       {error ? (
         <p className="form-error" role="alert">
@@ -803,7 +804,7 @@ function TokenOnce({ name, token, onDone }: { name: string; token: string; onDon
       </p>
       <div className="form-actions">
         <button type="button" className="btn" onClick={() => void copy()}>
-          <Icon name={copied === 'yes' ? 'check' : 'box'} /> {copied === 'yes' ? 'Copied' : 'Copy token'}
+          {copied === 'yes' ? <Icon name="check" /> : null} {copied === 'yes' ? 'Copied' : 'Copy token'}
         </button>
         <button type="button" className="btn btn-primary" onClick={onDone}>
           I have copied it

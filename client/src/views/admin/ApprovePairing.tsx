@@ -1,7 +1,7 @@
 // /pair/approve?code=XXXX-XXXX: a team lead approves the code a TV or station tablet shows
 // (often by scanning its QR code with a phone). The device then picks up its token by
 // itself and starts; nothing is typed on the device.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApprovePairingBody } from '../../../../shared/accounts.ts';
 import { Limits, Role } from '../../../../shared/names.ts';
@@ -144,7 +144,7 @@ function ApproveForm({
           onChange={(e) => setName(e.target.value)}
           maxLength={Limits.NAME}
           autoComplete="off"
-          placeholder={role === Role.VIEWER ? 'Weld line TV' : 'Weld tablet'}
+          placeholder={role === Role.VIEWER ? 'For example: Weld line TV' : 'For example: Weld tablet'}
           autoFocus={prefilled}
         />
       </label>
@@ -187,17 +187,20 @@ function ApproveForm({
 
 function Approved({ device, stations, onAnother }: { device: DeviceInfo; stations: StationInfo[]; onAnother: () => void }) {
   const where = device.role === Role.OPERATOR ? stationList(device.stationIds, stations) : '';
+  const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // The code is used: a reload must not show it again as if it were waiting.
     if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
+    // The Approve button is gone: focus the result, so a screen reader reads it.
+    headingRef.current?.focus();
   }, []);
   return (
     <section className="pair-done" role="status">
-      <h2>
+      <h2 ref={headingRef} tabIndex={-1}>
         <Icon name="check" /> Approved
       </h2>
       <p>
-        <strong>{device.name}</strong> is paired as a {deviceKind(device.role).toLowerCase()}
+        <strong>{device.name}</strong> is paired as {device.role === Role.OPERATOR ? 'a station tablet' : `a ${deviceKind(device.role)}`}
         {where ? ` for ${where}` : ''}. It starts by itself within a few seconds.
       </p>
       <div className="form-actions form-actions-start">

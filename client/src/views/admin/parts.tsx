@@ -60,10 +60,7 @@ export function StationChecks({
                 checked={value.includes(s.id)}
                 onChange={(e) => onChange(e.target.checked ? [...value, s.id] : value.filter((id) => id !== s.id))}
               />
-              <span>
-                {s.name}
-                {s.kind !== 'process' ? <span className="muted small"> ({s.kind === 'supplier' ? 'supplier' : 'customer'})</span> : null}
-              </span>
+              <span>{s.name}</span>
             </label>
           ))}
         </div>
