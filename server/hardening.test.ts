@@ -301,6 +301,18 @@ describe('with PULLBOARD_ALLOWED_HOSTS set', () => {
     expect(await new Api(s.url).boardText()).toBe(before);
   });
 
+  it('refuses the socket handshake under a rebinding Host name, even with a valid credential', async () => {
+    const handshake = (host: string) =>
+      withHost(s.port, host, 'GET', '/socket.io/?EIO=4&transport=polling', { origin: `http://${host}`, cookie: `pullboard_session=${bearer}` });
+    const rebound = await handshake(`rebind.evil.example:${s.port}`);
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).not.toMatch(/"sid"/);
+    // Under our own name the same handshake is answered (Engine.IO's open packet, with a session id).
+    const own = await handshake(`${OWN_NAME}:${s.port}`);
+    expect(own.status).toBe(200);
+    expect(own.text).toMatch(/"sid"/);
+  });
+
   it('answers the host names on the list, with or without the port', async () => {
     for (const host of [`127.0.0.1:${s.port}`, `${OWN_NAME}:${s.port}`, OWN_NAME]) {
       const page = await withHost(s.port, host, 'GET', '/');
