@@ -10,7 +10,7 @@ import { COMMAND_TYPES, COMMANDS } from '../shared/commands.ts';
 import type { CommandType } from '../shared/commands.ts';
 import { AndonKind, Column, ErrorCode, StationKind } from '../shared/names.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { CardResultSchema, LoopCreatedSchema, request, startServer, stopAllServers } from './testing/harness.ts';
+import { Api, CardResultSchema, LoopCreatedSchema, TEST_ADMIN_PASSWORD, buildPlant, request, startServer, stopAllServers } from './testing/harness.ts';
 import type { Reply, TestServer } from './testing/harness.ts';
 
 type Json = Record<string, unknown>;
@@ -224,5 +224,109 @@ describe('the answers of the running server fit its OpenAPI document', () => {
     expect(r.status).toBe(404);
     expect((r.body as { error: { code: string } }).error.code).toBe(ErrorCode.NOT_FOUND);
     expectFits(jsonSchema(operationOf(doc, 'card.move').responses?.['404']), r.body, 'card.move 404 answer');
+  });
+});
+
+describe('the account routes in the OpenAPI document', () => {
+  let server: TestServer;
+  let doc: Document;
+  let compile: (schema: Json) => ValidateFunction;
+  beforeAll(async () => {
+    server = await startServer();
+    doc = (await request(server.url, 'GET', '/api/openapi.json')).body as Document;
+    compile = schemaCompiler(doc);
+  });
+  afterAll(() => stopAllServers());
+
+  /** The routes that answer without a credential (docs/security.md). */
+  const PUBLIC = [
+    'get /health',
+    'get /openapi.json',
+    'get /auth/status',
+    'post /auth/setup',
+    'post /auth/login',
+    'post /auth/badge',
+    'post /auth/logout',
+    'post /devices/pairings',
+    'post /devices/pairings/{pairingId}/token',
+  ];
+
+  it('declares the bearer and cookie schemes, needs one by default, and waives it exactly for the public routes', () => {
+    const raw = doc as unknown as { security?: unknown; components: { securitySchemes?: Record<string, Json> } };
+    expect(raw.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(raw.components.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(raw.components.securitySchemes?.cookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'pullboard_session' });
+    const open: string[] = [];
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const security = (op as { security?: unknown } | undefined)?.security;
+        if (Array.isArray(security) && security.length === 0) open.push(`${method} ${p}`);
+        else expect(op?.responses?.['401'], `${method} ${p} documents 401`).toBeDefined();
+      }
+    }
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+  });
+
+  it('documents no X-Pullboard-Actor header (the actor is the credential)', () => {
+    expect(JSON.stringify(doc)).not.toContain('X-Pullboard-Actor');
+  });
+
+  it('gets answers from the running server that fit the documented status and schema', async () => {
+    const checked: string[] = [];
+    const fits = (route: string, method: string, reply: Reply) => {
+      const op = doc.paths[route]?.[method];
+      expect(op, `${method} ${route} is documented`).toBeDefined();
+      const schema = jsonSchema(op?.responses?.[String(reply.status)]);
+      expect(schema, `${method} ${route} documents ${reply.status} (${reply.text.slice(0, 200)})`).toBeDefined();
+      const validate = compile(schema!);
+      const ok = validate(reply.body);
+      expect(validate.errors ?? [], `${method} ${route} ${reply.status}`).toEqual([]);
+      expect(ok).toBe(true);
+      checked.push(`${method} ${route} ${reply.status}`);
+      return reply.body as Record<string, unknown>;
+    };
+    const anon = { anonymous: true } as const;
+    const u = server.url;
+
+    fits('/auth/status', 'get', await request(u, 'GET', '/api/auth/status', anon));
+    fits('/auth/login', 'post', await request(u, 'POST', '/api/auth/login', { ...anon, json: { username: 'admin', password: 'wrong-password' } }));
+    fits('/auth/login', 'post', await request(u, 'POST', '/api/auth/login', { ...anon, json: { username: 'admin', password: TEST_ADMIN_PASSWORD } }));
+    fits('/auth/me', 'get', await request(u, 'GET', '/api/auth/me'));
+    const user = fits('/users', 'post', await request(u, 'POST', '/api/users', { json: { username: 'ola', badge: 'B-1', role: 'operator', stationIds: [] } }));
+    fits('/users', 'post', await request(u, 'POST', '/api/users', { json: { username: 'ola', role: 'viewer' } }));
+    fits('/users', 'get', await request(u, 'GET', '/api/users'));
+    fits('/users/{id}', 'patch', await request(u, 'PATCH', `/api/users/${String(user.id)}`, { json: { role: 'lead' } }));
+    fits('/auth/badge', 'post', await request(u, 'POST', '/api/auth/badge', { ...anon, json: { badge: 'B-1' } }));
+    fits('/auth/badge', 'post', await request(u, 'POST', '/api/auth/badge', { ...anon, json: { badge: 'B-2' } }));
+    const token = fits('/tokens', 'post', await request(u, 'POST', '/api/tokens', { json: { name: 'scanner', role: 'viewer' } }));
+    fits('/tokens', 'get', await request(u, 'GET', '/api/tokens'));
+    fits('/auth/me', 'get', await request(u, 'GET', '/api/auth/me', { headers: { authorization: `Bearer ${String(token.token)}` } }));
+    fits('/users', 'get', await request(u, 'GET', '/api/users', { headers: { authorization: `Bearer ${String(token.token)}` } }));
+    fits('/tokens/{id}', 'delete', await request(u, 'DELETE', `/api/tokens/${String(token.id)}`));
+    fits('/tokens/{id}', 'delete', await request(u, 'DELETE', `/api/tokens/${String(token.id)}`));
+    const pairing = fits('/devices/pairings', 'post', await request(u, 'POST', '/api/devices/pairings', anon));
+    const pollPath = `/api/devices/pairings/${String(pairing.pairingId)}/token`;
+    fits('/devices/pairings/{pairingId}/token', 'post', await request(u, 'POST', pollPath, anon));
+    const approved = fits('/devices/pairings/approve', 'post', await request(u, 'POST', '/api/devices/pairings/approve', { json: { code: pairing.code, name: 'TV', role: 'viewer' } }));
+    fits('/devices/pairings/approve', 'post', await request(u, 'POST', '/api/devices/pairings/approve', { json: { code: pairing.code, name: 'TV', role: 'viewer' } }));
+    fits('/devices/pairings/{pairingId}/token', 'post', await request(u, 'POST', pollPath, anon));
+    fits('/devices/pairings/{pairingId}/token', 'post', await request(u, 'POST', pollPath, anon));
+    fits('/devices', 'get', await request(u, 'GET', '/api/devices'));
+    const device = (approved.device as { id: string }).id;
+    fits('/devices/{id}', 'delete', await request(u, 'DELETE', `/api/devices/${device}`));
+    fits('/devices/{id}', 'delete', await request(u, 'DELETE', `/api/devices/${device}`));
+
+    const plant = await buildPlant(new Api(u));
+    const card = plant.blank.cards[0]!;
+    await request(u, 'POST', `/api/cards/${card.id}/consume`);
+    fits('/cards/{id}/history', 'get', await request(u, 'GET', `/api/cards/${card.id}/history`));
+    fits('/cards/{id}/history', 'get', await request(u, 'GET', '/api/cards/cd_nothing/history'));
+    fits('/board', 'get', await request(u, 'GET', '/api/board', anon));
+    fits('/stations', 'post', await request(u, 'POST', '/api/stations', { ...anon, json: { name: 'X' } }));
+    fits('/auth/logout', 'post', await request(u, 'POST', '/api/auth/logout'));
+
+    expect(checked).toContain('post /auth/login 401');
+    expect(checked).toContain('post /devices/pairings/{pairingId}/token 428');
+    expect(checked).toContain('post /devices/pairings/{pairingId}/token 404');
   });
 });

@@ -4,9 +4,46 @@ import { z } from 'zod';
 import { COMMAND_TYPES, COMMANDS } from '../../shared/commands.ts';
 import type { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, Limits } from '../../shared/names.ts';
+import {
+  ApprovePairingBody,
+  AuthStatusSchema,
+  BadgeBody,
+  CreateTokenBody,
+  CreateUserBody,
+  LoginBody,
+  MeSchema,
+  PublicUserSchema,
+  RoleSchema,
+  SetupBody,
+  UpdateUserBody,
+} from '../../shared/accounts.ts';
 import { ApiErrorSchema, BoardEventSchema, BoardSnapshotSchema, CardSchema, LoopSchema, StationSchema } from '../../shared/schemas.ts';
 
 type Json = Record<string, unknown>;
+
+/** A paired device as the API shows it (never its token). */
+const DeviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastSeenAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+/** An API token as GET /tokens lists it (never the token). */
+const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+const SignedInSchema = z.object({ user: PublicUserSchema, token: z.string() });
+const PairingSchema = z.object({ pairingId: z.string(), code: z.string(), expiresAt: z.string() });
 
 const components: Record<string, z.ZodType> = {
   Station: StationSchema,
@@ -14,6 +51,20 @@ const components: Record<string, z.ZodType> = {
   Card: CardSchema,
   Event: BoardEventSchema,
   Board: BoardSnapshotSchema,
+  User: PublicUserSchema,
+  Me: MeSchema,
+  AuthStatus: AuthStatusSchema,
+  SignedIn: SignedInSchema,
+  Device: DeviceSchema,
+  TokenInfo: TokenInfoSchema,
+  Pairing: PairingSchema,
+  LoginBody,
+  BadgeBody,
+  SetupBody,
+  CreateUserBody,
+  UpdateUserBody,
+  ApprovePairingBody,
+  CreateTokenBody,
 };
 
 /** The named schemas the document refers to, so a result reuses `Station`, `Card`... */
@@ -39,15 +90,12 @@ const idemHeader: Json = {
   schema: { type: 'string', minLength: 1, maxLength: 128 },
   description: 'The same key again returns the first answer and changes nothing',
 };
-const actorHeader: Json = {
-  name: 'X-Pullboard-Actor',
-  in: 'header',
-  required: false,
-  schema: { type: 'string', maxLength: 64 },
-  description: 'Who issues the command (recorded as the event actor); default "api"',
-};
-
 const bad = errorResponse([ErrorCode.VALIDATION_FAILED]);
+const unauthenticated = errorResponse([ErrorCode.UNAUTHENTICATED]);
+const forbidden = errorResponse([ErrorCode.FORBIDDEN]);
+/** What every route behind a credential can answer besides its own outcomes. */
+const signedIn = { 401: unauthenticated, 403: forbidden };
+const ok = json({ type: 'object', required: ['ok'], properties: { ok: { const: true } } });
 const tooLarge = errorResponse([ErrorCode.PAYLOAD_TOO_LARGE]);
 const missing = errorResponse([ErrorCode.NOT_FOUND]);
 const unavailable = errorResponse([ErrorCode.SERVICE_UNAVAILABLE]);
@@ -102,11 +150,13 @@ function operation(type: CommandType): Json {
     operationId: type,
     summary: spec.summary,
     description: `Also over Socket.IO as \`${spec.event}\` (payload: the body${spec.http.idField ? ` with \`${spec.http.idField}\`` : ''} and an optional \`idempotencyKey\`).`,
-    parameters: [...(spec.http.idField ? [idParam(spec.http.idField.replace(/Id$/, ''))] : []), idemHeader, actorHeader],
+    parameters: [...(spec.http.idField ? [idParam(spec.http.idField.replace(/Id$/, ''))] : []), idemHeader],
     requestBody: { required: body.required, ...json(ref(bodyName(type))) },
     responses: {
       [spec.http.created ? '201' : '200']: { description: 'Done', ...json(replySchema(type)) },
       400: bad,
+      401: unauthenticated,
+      403: errorResponse([ErrorCode.FORBIDDEN, 'the role, or an operator away from its stations (docs/security.md)']),
       404: missing,
       ...(spec.refusals.length > 0 && { 409: errorResponse([...spec.refusals]) }),
       413: tooLarge,
@@ -127,6 +177,115 @@ function commandPaths(): Record<string, Json> {
     paths[path] = { ...paths[path], [spec.http.method]: operation(type) };
   }
   return paths;
+}
+
+/** A JSON request body of a named component. */
+const body = (name: string): Json => ({ required: true, ...json(ref(name)) });
+const pathParam = (name: string, description: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+/** An operation anyone may call, without a credential. */
+const open = (op: Json): Json => ({ security: [], ...op });
+
+/** Sign-in, users, device pairing and API tokens (docs/security.md). */
+function accountPaths(): Record<string, Json> {
+  const limited = errorResponse([ErrorCode.RATE_LIMITED]);
+  return {
+    '/auth/status': {
+      get: open({ summary: 'Before signing in: whether the first admin is still to be made, and the badge settings', responses: { 200: { description: 'Status', ...json(ref('AuthStatus')) } } }),
+    },
+    '/auth/setup': {
+      post: open({
+        summary: 'Make the first admin with the one-time setup token the server printed (only while no user exists)',
+        requestBody: body('SetupBody'),
+        responses: { 201: { description: 'Signed in as the new admin; also sets the session cookie', ...json(ref('SignedIn')) }, 400: bad, 401: unauthenticated },
+      }),
+    },
+    '/auth/login': {
+      post: open({
+        summary: 'Sign in with username and password',
+        description: 'The token works as a bearer token and as `auth.token` in the Socket.IO handshake; the answer also sets the `pullboard_session` cookie.',
+        requestBody: body('LoginBody'),
+        responses: { 200: { description: 'Signed in', ...json(ref('SignedIn')) }, 400: bad, 401: unauthenticated, 429: limited },
+      }),
+    },
+    '/auth/badge': {
+      post: open({
+        summary: 'Sign in at a station with a badge (and PIN when required); the session ends after the idle time',
+        requestBody: body('BadgeBody'),
+        responses: { 200: { description: 'Signed in', ...json(ref('SignedIn')) }, 400: bad, 401: unauthenticated, 429: limited },
+      }),
+    },
+    '/auth/logout': {
+      post: open({
+        summary: 'End the session of the credential sent (its sockets are cut) and clear the cookie',
+        responses: { 200: { description: 'Signed out', ...ok }, 403: errorResponse([ErrorCode.FORBIDDEN, 'cookie from another origin']) },
+      }),
+    },
+    '/auth/me': {
+      get: { summary: 'Who the credential is: a user, a paired device or an API token', responses: { 200: { description: 'The caller', ...json(ref('Me')) }, 401: unauthenticated } },
+    },
+    '/users': {
+      get: { summary: 'List users (admin)', responses: { 200: { description: 'Users', ...json({ type: 'object', required: ['users'], properties: { users: { type: 'array', items: ref('User') } } }) }, ...signedIn } },
+      post: {
+        summary: 'Create a user (admin); the answer never carries the password, badge or PIN',
+        requestBody: body('CreateUserBody'),
+        responses: { 201: { description: 'Created', ...json(ref('User')) }, 400: bad, ...signedIn, 409: errorResponse([ErrorCode.CONFLICT]) },
+      },
+    },
+    '/users/{id}': {
+      patch: {
+        summary: "Change a user (admin); a new password, role, stations or badge, or disabling, ends the user's sessions",
+        parameters: [pathParam('id', 'user id')],
+        requestBody: body('UpdateUserBody'),
+        responses: { 200: { description: 'Changed', ...json(ref('User')) }, 400: bad, ...signedIn, 404: missing, 409: errorResponse([ErrorCode.CONFLICT]) },
+      },
+    },
+    '/devices': {
+      get: { summary: 'List paired devices that are not revoked (lead)', responses: { 200: { description: 'Devices', ...json({ type: 'object', required: ['devices'], properties: { devices: { type: 'array', items: ref('Device') } } }) }, ...signedIn } },
+    },
+    '/devices/{id}': {
+      delete: {
+        summary: 'Revoke a device (lead): its token is refused and its sockets are cut at once',
+        parameters: [pathParam('id', 'device id')],
+        responses: { 200: { description: 'Revoked', ...json({ type: 'object', required: ['device'], properties: { device: ref('Device') } }) }, ...signedIn, 404: missing },
+      },
+    },
+    '/devices/pairings': {
+      post: open({ summary: 'A device asks to be paired: it shows the code for a lead to approve', responses: { 201: { description: 'Pairing started', ...json(ref('Pairing')) } } }),
+    },
+    '/devices/pairings/approve': {
+      post: {
+        summary: 'Approve a pairing code (lead): the device becomes a viewer or an operator device',
+        requestBody: body('ApprovePairingBody'),
+        responses: { 201: { description: 'Approved', ...json({ type: 'object', required: ['device'], properties: { device: ref('Device') } }) }, 400: bad, ...signedIn, 404: errorResponse([ErrorCode.NOT_FOUND, 'unknown, expired or used code']) },
+      },
+    },
+    '/devices/pairings/{pairingId}/token': {
+      post: open({
+        summary: "The device polls for its token: 428 until approved, then the token once, then 404",
+        parameters: [pathParam('pairingId', 'the pairing id from POST /devices/pairings')],
+        responses: {
+          200: { description: 'The device token (shown once)', ...json({ type: 'object', required: ['token', 'device'], properties: { token: { type: 'string' }, device: ref('Device') } }) },
+          404: errorResponse([ErrorCode.NOT_FOUND, 'unknown, expired or already delivered']),
+          428: errorResponse([ErrorCode.PAIRING_PENDING]),
+        },
+      }),
+    },
+    '/tokens': {
+      get: { summary: 'List API tokens that are not revoked (admin), without the tokens', responses: { 200: { description: 'Tokens', ...json({ type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: ref('TokenInfo') } } }) }, ...signedIn } },
+      post: {
+        summary: 'Create an API token (admin); the answer is the only time the token is shown',
+        requestBody: body('CreateTokenBody'),
+        responses: { 201: { description: 'Created', ...json({ type: 'object', required: ['id', 'token'], properties: { id: { type: 'string' }, token: { type: 'string' } } }) }, 400: bad, ...signedIn },
+      },
+    },
+    '/tokens/{id}': {
+      delete: {
+        summary: 'Revoke an API token (admin): refused from now on, its sockets cut',
+        parameters: [pathParam('id', 'token id')],
+        responses: { 200: { description: 'Revoked', ...ok }, ...signedIn, 404: missing },
+      },
+    },
+  };
 }
 
 let cached: Json | undefined;
@@ -154,13 +313,28 @@ export function buildOpenApi(): Json {
       version: '1.0.0',
       description:
         'Real-time electronic kanban. Errors are {"error": {code, message, details?}}. ' +
-        'Live updates: Socket.IO on the same origin, `board:subscribe` and `board:events` (see README).',
+        'Live updates: Socket.IO on the same origin, `board:subscribe` and `board:events` (see README). ' +
+        'Every route but the few marked with no security needs a credential: a bearer token (session, device or API token) ' +
+        'or the session cookie; a change carried by the cookie must come from an allowed origin. Roles: docs/security.md.',
     },
     servers: [{ url: '/api' }],
+    security: [{ bearer: [] }, { cookie: [] }],
     paths: {
-      '/health': { get: { summary: 'Liveness', responses: { 200: { description: 'ok', ...json({ type: 'object', properties: { status: { const: 'ok' } } }) } } } },
-      '/board': { get: { summary: 'Snapshot of the whole board', responses: { 200: { description: 'Board', ...json(ref('Board')) } } } },
-      '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
+      '/health': { get: open({ summary: 'Liveness', responses: { 200: { description: 'ok', ...json({ type: 'object', properties: { status: { const: 'ok' } } }) } } }) },
+      '/board': { get: { summary: 'Snapshot of the whole board', responses: { 200: { description: 'Board', ...json(ref('Board')) }, 401: unauthenticated } } },
+      '/openapi.json': { get: open({ summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } }) },
+      '/cards/{id}/history': {
+        get: {
+          summary: "A card's history from the event log, newest first, each event with its actor",
+          parameters: [pathParam('id', 'card id')],
+          responses: {
+            200: { description: 'History', ...json({ type: 'object', required: ['cardId', 'events'], properties: { cardId: { type: 'string' }, events: { type: 'array', items: ref('Event') } } }) },
+            401: unauthenticated,
+            404: missing,
+          },
+        },
+      },
+      ...accountPaths(),
       '/events': {
         get: {
           summary: 'Event log page, oldest first',
@@ -174,12 +348,28 @@ export function buildOpenApi(): Json {
               ...json({ type: 'object', required: ['events', 'lastSeq'], properties: { events: { type: 'array', items: ref('Event') }, lastSeq: { type: 'integer' } } }),
             },
             400: bad,
+            401: unauthenticated,
           },
         },
       },
       ...commandPaths(),
     },
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A session token (pbs_, from sign-in), a device token (pbd_, from pairing) or an API token (pbt_)',
+        },
+        cookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pullboard_session',
+          description: "The browser's session cookie, set by sign-in; writes with it must come from an allowed Origin",
+        },
+      },
+    },
   };
   return cached;
 }
