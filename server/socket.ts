@@ -11,7 +11,7 @@ import { HandshakeAuth, IdempotencyKey, SubscribePayload } from '../shared/proto
 import { actorOf } from './auth/accounts.ts';
 import type { AccountService, Principal } from './auth/accounts.ts';
 import { credentialOf, originAllowed } from './http/auth.ts';
-import type { AckFn, ClientToServerEvents, ServerToClientEvents, SubscribeAnswer } from '../shared/protocol.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
 import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
 import type { BoardService } from './service.ts';
@@ -141,12 +141,9 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
         const behind = afterSeq !== undefined && sameLog;
         void socket.join(ROOM);
         if (optedIn) {
-          // The event map types the answer for callers that do not opt in; this one asked
-          // for changes (SubscribeAnswer in shared/protocol.ts).
-          const answer = ack as AckFn<SubscribeAnswer>;
           const changes = behind ? service.changesSince(afterSeq) : null;
-          if (changes === null) answer({ ok: true, snapshot: service.snapshot(), logId });
-          else answer({ ok: true, changes, logId });
+          if (changes === null) ack({ ok: true, snapshot: service.snapshot(), logId });
+          else ack({ ok: true, changes, logId });
           return;
         }
         const events = behind ? service.eventsSince(afterSeq) : null;

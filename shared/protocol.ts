@@ -40,8 +40,8 @@ export type SubscribeResult = ({ snapshot: BoardSnapshot } | { events: BoardEven
 /** The answer with `changes: true`: a snapshot, or changes (empty when up to date). */
 export type SubscribeChangesResult = ({ snapshot: BoardSnapshot } | { changes: BoardChanges }) & { logId?: string };
 /**
- * Any answer to `board:subscribe`. The typed event map below says `SubscribeResult`, what
- * callers that do not opt in receive; one that sends `changes: true` reads this.
+ * Any answer to `board:subscribe`: `SubscribeResult` for callers that do not opt in,
+ * `SubscribeChangesResult` for one that sends `changes: true`.
  */
 export type SubscribeAnswer = SubscribeResult | SubscribeChangesResult;
 
@@ -57,7 +57,7 @@ export type CommandPayload<K extends CommandType> = CommandInput[K] & { idempote
 type CommandEmit = (payload: object, ack: (res: unknown) => void) => void;
 
 export type ClientToServerEvents = {
-  'board:subscribe': (payload: SubscribePayload, ack: AckFn<SubscribeResult>) => void;
+  'board:subscribe': (payload: SubscribePayload, ack: AckFn<SubscribeAnswer>) => void;
 } & { [E in SocketCommandEvent]: CommandEmit };
 
 export interface ServerToClientEvents {
