@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
-import type { Browser, BrowserContextOptions, Page, TestInfo } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, TestInfo } from '@playwright/test';
 import { createApp } from '../server/app.ts';
-import type { App } from '../server/app.ts';
+import type { App, AppOptions } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
 import type { Column } from '../shared/names.ts';
 import type { BoardSnapshot, Card, Loop, Station } from '../shared/schemas.ts';
@@ -24,6 +24,11 @@ const clientDir = process.env.PULLBOARD_E2E_CLIENT_DIR
   ? path.resolve(process.env.PULLBOARD_E2E_CLIENT_DIR)
   : path.resolve(import.meta.dirname, '..', 'dist', 'client');
 
+/** The password of the `admin` the test server starts with. */
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+/** The session cookie (server/http/auth.ts). */
+export const SESSION_COOKIE = 'pullboard_session';
+
 export interface TestServer {
   url: string;
   port: number;
@@ -31,8 +36,17 @@ export interface TestServer {
   app: App;
   /** GET /api/board. */
   board(): Promise<BoardSnapshot>;
-  /** POST/PATCH JSON to /api; returns status and parsed body. */
-  api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /**
+   * JSON to /api as the admin (bearer token of the admin's session; `as` calls with
+   * another token, null with none); returns status and parsed body.
+   */
+  api(method: string, route: string, body?: unknown, as?: string | null): Promise<{ status: number; body: any }>;
+  /** Signs in by password (POST /api/auth/login) and returns the session token. */
+  login(username: string, password: string): Promise<string>;
+  /** The admin's session token (null when the server started without an admin). */
+  adminToken: string | null;
+  /** Gives a browser context this session cookie (the admin's by default) before its pages open. */
+  signIn(context: BrowserContext, token?: string): Promise<void>;
   stop(): Promise<void>;
   /**
    * Starts again on the same port and database file (after stop, or stopping first);
@@ -41,37 +55,73 @@ export interface TestServer {
   restart(opts?: { protocolVersion?: number }): Promise<void>;
 }
 
-export async function startServer(opts: { seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  seed?: 'demo' | 'none';
+  /** The admin's password; null starts a server with no user (first run). */
+  adminPassword?: string | null;
+  accountOptions?: AppOptions['accountOptions'];
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(clientDir, 'index.html'))) {
     throw new Error(`${clientDir} has no index.html: run \`npm run build\` before the browser tests`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-e2e-'));
   const dbFile = path.join(dir, 'board.db');
+  const adminPassword = opts.adminPassword === null ? undefined : (opts.adminPassword ?? ADMIN_PASSWORD);
   const make = (protocolVersion?: number) =>
-    createApp({ dbFile, seed: opts.seed ?? 'demo', staticDir: clientDir, logger: silentLogger, protocolVersion });
+    createApp({
+      dbFile,
+      seed: opts.seed ?? 'demo',
+      staticDir: clientDir,
+      logger: silentLogger,
+      protocolVersion,
+      adminPassword,
+      ...(opts.accountOptions ? { accountOptions: opts.accountOptions } : {}),
+    });
   let app = make();
   let running = true;
   const addr = await app.listen(0, '127.0.0.1');
   const port = addr.port;
   const url = `http://127.0.0.1:${port}`;
+  const call = async (method: string, route: string, body: unknown, token: string | null) => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}/api${route}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const login = async (username: string, password: string) => {
+    const res = await call('POST', '/auth/login', { username, password }, null);
+    if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token as string;
+  };
+  const adminToken = adminPassword ? await login('admin', adminPassword) : null;
   const server: TestServer = {
     url,
     port,
     dbFile,
+    adminToken,
     get app() {
       return app;
     },
     async board() {
-      const res = await fetch(`${url}/api/board`);
-      return (await res.json()) as BoardSnapshot;
+      const res = await call('GET', '/board', undefined, server.adminToken);
+      if (res.status !== 200) throw new Error(`GET /api/board: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as BoardSnapshot;
     },
-    async api(method, route, body) {
-      const res = await fetch(`${url}/api${route}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
+    api(method, route, body, as) {
+      return call(method, route, body, as === undefined ? server.adminToken : as);
+    },
+    login,
+    async signIn(context, token) {
+      const value = token ?? server.adminToken;
+      if (!value) throw new Error('this server has no admin to sign in as');
+      await context.addCookies([{ name: SESSION_COOKIE, value, url }]);
     },
     async stop() {
       if (!running) return;
@@ -134,15 +184,17 @@ export const LEAD_VIEWPORT = { width: 1920, height: 1080 };
 export const TV_VIEWPORT = { width: 1920, height: 1080 };
 export const TABLET_VIEWPORT = { width: 1024, height: 768 };
 
-/** A screen in a browser context of its own, as a second device on the shop floor. */
+/** A screen in a browser context of its own, as a second device on the shop floor (signed in as the admin). */
 async function ownScreen<S>(
   browser: Browser,
+  server: TestServer,
   options: BrowserContextOptions,
   make: (page: Page) => S,
   use: (screen: S) => Promise<void>,
 ): Promise<void> {
   const context = await browser.newContext(options);
   try {
+    await server.signIn(context);
     await use(make(await context.newPage()));
   } finally {
     await context.close();
@@ -150,6 +202,8 @@ async function ownScreen<S>(
 }
 
 export interface Fixtures {
+  /** Options of the test's server (`test.use({ serverOptions: {...} })`). */
+  serverOptions: ServerOptions;
   server: TestServer;
   /** The demo plant as seeded, read from the server before the test runs. */
   plant: Plant;
@@ -162,10 +216,16 @@ export interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  server: async ({}, use) => {
-    const server = await startServer();
+  serverOptions: [{}, { option: true }],
+  server: async ({ serverOptions }, use) => {
+    const server = await startServer(serverOptions);
     await use(server);
     await server.stop();
+  },
+  // The test's own page is signed in as the admin (when the server has one).
+  context: async ({ context, server }, use) => {
+    if (server.adminToken) await server.signIn(context);
+    await use(context);
   },
   plant: async ({ server }, use) => {
     await use(new Plant(await server.board()));
@@ -175,11 +235,12 @@ export const test = base.extend<Fixtures>({
     await use(new LeadBoardPage(page, server.url));
   },
   tv: async ({ browser, server }, use) => {
-    await ownScreen(browser, { viewport: TV_VIEWPORT }, (p) => new WallTvPage(p, server.url), use);
+    await ownScreen(browser, server, { viewport: TV_VIEWPORT }, (p) => new WallTvPage(p, server.url), use);
   },
   tablet: async ({ browser, server }, use) => {
     await ownScreen(
       browser,
+      server,
       { viewport: TABLET_VIEWPORT, hasTouch: true },
       (p) => new StationTabletPage(p, server.url),
       use,

@@ -144,7 +144,7 @@ test('moves made offline survive a reload, then land once or are listed as refus
   // What the page sent: a resubscribe from the cached board's seq (not a full snapshot),
   // then the three moves in the order they were made, one each, with their keys.
   const sent = sentEvents(socket.sent);
-  expect(sent[0]).toEqual(['board:subscribe', { afterSeq: before.seq, logId: expect.any(String) }]);
+  expect(sent[0]).toEqual(['board:subscribe', { afterSeq: before.seq, logId: expect.any(String), changes: true }]);
   const commands = sent.filter(([n]) => n !== 'board:subscribe');
   expect(commands.map(([n]) => n)).toEqual(['card:move', 'card:move', 'loop:consume']);
   expect(commands[0]![1]).toMatchObject({ cardId: toStart.id, to: 'in_progress', expectedVersion: toStart.version });
@@ -203,7 +203,7 @@ test('a tablet cut from the server catches up by replay from its last seq, then 
   await expect(page.locator('[data-pending="true"]')).toHaveCount(0);
   // It resubscribed from the last seq it had applied, and got the event it missed.
   const sent = sentEvents(socket.sent);
-  expect(sent[0]).toEqual(['board:subscribe', { afterSeq: before.seq, logId: expect.any(String) }]);
+  expect(sent[0]).toEqual(['board:subscribe', { afterSeq: before.seq, logId: expect.any(String), changes: true }]);
   await expect(page.getByTestId(`card-${signal.id}`)).toHaveAttribute('data-column', 'requested');
   // Then its move went, once.
   expect(sent.filter(([n]) => n === 'card:move')).toHaveLength(1);

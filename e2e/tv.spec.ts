@@ -184,6 +184,6 @@ test.describe('wall TV', () => {
     const subscribe = (from: number) =>
       link.sent.slice(from).filter((e) => e.name === 'board:subscribe').map((e) => e.args[0]);
     expect(subscribe(0)[0]).toEqual({});
-    expect(subscribe(sentBeforeRestart)[0]).toEqual({ afterSeq: seenSeq, logId: expect.any(String) });
+    expect(subscribe(sentBeforeRestart)[0]).toEqual({ afterSeq: seenSeq, logId: expect.any(String), changes: true });
   });
 });
