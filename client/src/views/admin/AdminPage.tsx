@@ -252,10 +252,11 @@ function RoleSelect({ value, onChange, roles = ROLES }: { value: Role; onChange:
       <select value={value} onChange={(e) => onChange(roles.find((r) => r === e.target.value) ?? value)}>
         {roles.map((r) => (
           <option key={r} value={r}>
-            {ROLE_LABELS[r]} — {ROLE_HINTS[r]}
+            {ROLE_LABELS[r]}
           </option>
         ))}
       </select>
+      <span className="muted small">{ROLE_HINTS[value]}</span>
     </label>
   );
 }
@@ -510,8 +511,13 @@ function EditUser({
 
 /** Runs a PATCH for a sub-form: busy flag, error line, answer to the parent. */
 function usePatch(user: PublicUser, onChanged: (u: PublicUser, text: string) => void) {
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorState] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const setError = (text: string | null) => {
+    setErrorState(text);
+    if (text) setSaved(null);
+  };
   async function run(patch: unknown, text: string): Promise<boolean> {
     const checked = UpdateUserBody.safeParse(patch);
     if (!checked.success) {
@@ -520,9 +526,11 @@ function usePatch(user: PublicUser, onChanged: (u: PublicUser, text: string) => 
     }
     setBusy(true);
     setError(null);
+    setSaved(null);
     try {
       const u = await updateUser(user.id, checked.data);
       setBusy(false);
+      setSaved(text);
       onChanged(u, text);
       return true;
     } catch (err) {
@@ -531,14 +539,35 @@ function usePatch(user: PublicUser, onChanged: (u: PublicUser, text: string) => 
       return false;
     }
   }
-  return { error, setError, busy, run };
+  return { error, setError, saved, busy, run };
+}
+
+/** A sub-form's outcome: its error, or what was saved. */
+function Outcome({ error, saved }: { error: string | null; saved: string | null }) {
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  return (
+    <p className="form-ok" role="status">
+      {saved ? (
+        <>
+          <Icon name="check" /> {saved}
+        </>
+      ) : null}
+    </p>
+  );
 }
 
 function RoleForm({ user, stations, onChanged }: { user: PublicUser; stations: StationInfo[]; onChanged: (u: PublicUser, text: string) => void }) {
   const [role, setRole] = useState<Role>(user.role);
   const [stationIds, setStationIds] = useState<string[]>(user.stationIds);
-  const { error, setError, busy, run } = usePatch(user, onChanged);
-  const changed = role !== user.role || JSON.stringify([...stationIds].sort()) !== JSON.stringify([...user.stationIds].sort());
+  const { error, setError, saved, busy, run } = usePatch(user, onChanged);
+  const changed =
+    role !== user.role || (hasStations(role) && JSON.stringify([...stationIds].sort()) !== JSON.stringify([...user.stationIds].sort()));
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -550,11 +579,7 @@ function RoleForm({ user, stations, onChanged }: { user: PublicUser; stations: S
       <h3>Role and stations</h3>
       <RoleSelect value={role} onChange={setRole} />
       {hasStations(role) ? <StationChecks stations={stations} value={stationIds} onChange={setStationIds} /> : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || !changed}>
           {busy ? 'Saving…' : 'Save role and stations'}
@@ -566,7 +591,7 @@ function RoleForm({ user, stations, onChanged }: { user: PublicUser; stations: S
 
 function PasswordForm({ user, onChanged }: { user: PublicUser; onChanged: (u: PublicUser, text: string) => void }) {
   const [password, setPassword] = useState('');
-  const { error, setError, busy, run } = usePatch(user, onChanged);
+  const { error, setError, saved, busy, run } = usePatch(user, onChanged);
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (password.length < Limits.PASSWORD_MIN) return setError(`Password: ${PASSWORD_RULE}.`);
@@ -580,11 +605,7 @@ function PasswordForm({ user, onChanged }: { user: PublicUser; onChanged: (u: Pu
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" maxLength={Limits.PASSWORD_MAX} />
         <span className="muted small">{PASSWORD_RULE_START}. Tell it to the user; they are signed out everywhere.</span>
       </label>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || password === ''}>
           {busy ? 'Saving…' : user.hasPassword ? 'Reset password' : 'Set password'}
@@ -597,7 +618,7 @@ function PasswordForm({ user, onChanged }: { user: PublicUser; onChanged: (u: Pu
 function BadgeForm({ user, onChanged }: { user: PublicUser; onChanged: (u: PublicUser, text: string) => void }) {
   const [badge, setBadge] = useState('');
   const [pin, setPin] = useState('');
-  const { error, setError, busy, run } = usePatch(user, onChanged);
+  const { error, setError, saved, busy, run } = usePatch(user, onChanged);
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (badge.trim() === '') return setError('Scan or type the badge first.');
@@ -621,11 +642,7 @@ function BadgeForm({ user, onChanged }: { user: PublicUser; onChanged: (u: Publi
           <input value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} inputMode="numeric" autoComplete="off" maxLength={8} />
         </label>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || badge.trim() === ''}>
           {busy ? 'Saving…' : 'Set badge'}
