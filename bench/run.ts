@@ -10,6 +10,11 @@
 //
 // Options: --only=1,2,3,4,5,6,7   run some figures only (2 and 4 always run together)
 //          --quick                fewer samples (a smoke test, not for reporting)
+// Env:     PB_BENCH_SERVER_TREE=DIR  figures 1-4 measure the server of another checkout
+//                                    (before / after comparisons; bench/lib/proc.ts)
+//
+// Accounts: every Pullboard server starts with PULLBOARD_ADMIN_PASSWORD and every client
+// signs in as that admin (bench/lib/auth.ts); the baselines have no accounts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,8 +29,9 @@ import { measureMemory } from './figures/memory.ts';
 import type { MemoryResult } from './figures/memory.ts';
 import { measureWrites } from './figures/writes.ts';
 import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
+import { pullboardEnv } from './lib/auth.ts';
 import { buildPlant } from './lib/plant.ts';
-import { BENCH, ROOT, choosePinning, pinningFromEnv, startServer, tempDir } from './lib/proc.ts';
+import { BENCH, ROOT, SERVER_TREE, choosePinning, pinningFromEnv, startServer, tempDir } from './lib/proc.ts';
 import type { Pinning } from './lib/proc.ts';
 import { median, round } from './lib/stats.ts';
 
@@ -91,6 +97,17 @@ function machineInfo() {
   } catch {
     /* not a git checkout */
   }
+  // The servers under test of figures 1 to 4, when they come from another checkout.
+  let serverTree: { path: string; gitCommit: string } | null = null;
+  if (SERVER_TREE !== ROOT) {
+    let c = 'unknown';
+    try {
+      c = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: SERVER_TREE }).toString().trim();
+    } catch {
+      /* not a git checkout */
+    }
+    serverTree = { path: SERVER_TREE, gitCommit: c };
+  }
   const cpus = os.cpus();
   return {
     date: startedAt.toISOString(),
@@ -104,6 +121,7 @@ function machineInfo() {
     pinning: pin,
     gitCommit: commit,
     gitDirty: dirty,
+    serverTree,
     tmpdir: os.tmpdir(),
     quick,
   };
@@ -114,6 +132,7 @@ function machineInfo() {
 async function main(): Promise<void> {
   const machine = machineInfo();
   log(`Pullboard benchmark${quick ? ' (quick)' : ''}: ${machine.cpus} CPU ${machine.cpuModel}, ${machine.node}; ${pin.note}`);
+  if (machine.serverTree) log(`servers under test of figures 1-4 from ${machine.serverTree.path} (git ${machine.serverTree.gitCommit})`);
   const work = tempDir('pullboard-bench-');
   const results: {
     latency: LatencyResult[];
@@ -130,7 +149,7 @@ async function main(): Promise<void> {
     const plantDb = path.join(work.dir, 'plant', 'board.db');
     if ([1, 2, 3, 4, 5, 6].some((f) => only.has(f))) {
       log('building the 1,000-card plant through the HTTP API');
-      const s = await startServer({ name: 'plant-builder', script: 'server/main.ts', env: { PULLBOARD_DB: plantDb, PULLBOARD_SEED: 'none' }, pin });
+      const s = await startServer({ name: 'plant-builder', script: 'server/main.ts', subject: true, env: pullboardEnv(plantDb), pin });
       try {
         const cards = await buildPlant(s.url);
         log(`  ${cards} cards`);

@@ -15,9 +15,15 @@
 //    counted per component name, walking only subtrees React actually visited (as React
 //    DevTools does); "commit time" is the root's actualDuration (render time of the
 //    commit, React Profiler's figure), summed over those commits. Median over moves.
+//
+// Every page is signed in: each browser context gets the benchmark's session token as
+// the `pullboard_session` cookie for the server's URL before the page opens (as if the
+// admin had signed in on that browser), so the page loads its identity and opens its
+// socket with the cookie like any signed-in screen.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { SESSION_COOKIE, pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, pickTogglers } from '../lib/plant.ts';
 import type { Toggler } from '../lib/plant.ts';
 import { ROOT, startServer } from '../lib/proc.ts';
@@ -202,13 +208,23 @@ async function startStatic(name: string, opts: BrowserOptions, staticDir: string
   return startServer({
     name,
     script: 'bench/servers/pullboard-static.ts',
-    env: { PULLBOARD_DB: db, PULLBOARD_SEED: seed === 'demo' ? 'demo' : 'none', PB_STATIC_DIR: staticDir },
+    env: pullboardEnv(db, { PULLBOARD_SEED: seed === 'demo' ? 'demo' : 'none', PB_STATIC_DIR: staticDir }),
     pin: opts.pin,
   });
 }
 
-async function timeToCompleteBoard(browser: Browser, url: string, expected: number): Promise<number> {
+/** A fresh browser context (cold cache) holding the benchmark's session cookie for `http`'s server. */
+async function signedInContext(browser: Browser, http: Http): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  if (http.token !== null) {
+    await context.addCookies([{ name: SESSION_COOKIE, value: http.token, url: http.base, httpOnly: true, sameSite: 'Lax' }]);
+  }
+  return context;
+}
+
+async function timeToCompleteBoard(browser: Browser, http: Http, route: string, expected: number): Promise<number> {
+  const url = `${http.base}${route}`;
+  const context = await signedInContext(browser, http);
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: NAME_SHIM });
@@ -230,9 +246,9 @@ async function timeToCompleteBoard(browser: Browser, url: string, expected: numb
 }
 
 async function remoteMoveCost(browser: Browser, server: ServerProc, route: string, moves: number): Promise<Omit<RemoteMoveResult, 'page'>> {
-  const http = new Http(server.url);
+  const http = await Http.signIn(server.url);
   const board = await http.board();
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const context = await signedInContext(browser, http);
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: NAME_SHIM });
@@ -386,16 +402,18 @@ export async function measureBrowser(opts: BrowserOptions): Promise<{ firstRende
       servers.push(demo);
       const plant = await startStatic('plant', opts, appDir, 'plant');
       servers.push(plant);
-      firstRender.demoCards = (await new Http(demo.url).board()).cards.length;
-      firstRender.plantCards = (await new Http(plant.url).board()).cards.length;
+      const demoHttp = await Http.signIn(demo.url);
+      const plantHttp = await Http.signIn(plant.url);
+      firstRender.demoCards = (await demoHttp.board()).cards.length;
+      firstRender.plantCards = (await plantHttp.board()).cards.length;
       // One unmeasured load each (server-side caches, Chromium's first start).
-      await timeToCompleteBoard(browser, `${demo.url}/tv`, firstRender.demoCards);
-      await timeToCompleteBoard(browser, `${plant.url}/tv`, firstRender.plantCards);
+      await timeToCompleteBoard(browser, demoHttp, '/tv', firstRender.demoCards);
+      await timeToCompleteBoard(browser, plantHttp, '/tv', firstRender.plantCards);
       const d: number[] = [];
       const p: number[] = [];
       for (let r = 0; r < opts.runs; r++) {
-        d.push(await timeToCompleteBoard(browser, `${demo.url}/tv`, firstRender.demoCards));
-        p.push(await timeToCompleteBoard(browser, `${plant.url}/tv`, firstRender.plantCards));
+        d.push(await timeToCompleteBoard(browser, demoHttp, '/tv', firstRender.demoCards));
+        p.push(await timeToCompleteBoard(browser, plantHttp, '/tv', firstRender.plantCards));
       }
       firstRender.runs = d.length;
       firstRender.demoMs = round(median(d), 1);

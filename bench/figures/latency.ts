@@ -15,6 +15,7 @@ import type { WebSocket } from 'ws';
 import type { BoardEvent } from '../../shared/schemas.ts';
 import { closeAll, connectManySio, connectManyWs, connectSio, connectWs, emitAck } from '../lib/clients.ts';
 import type { AnySocket } from '../lib/clients.ts';
+import { pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
 import { startServer } from '../lib/proc.ts';
 import type { Pinning, ServerProc } from '../lib/proc.ts';
@@ -71,16 +72,17 @@ function syntheticEvent(): Record<string, unknown> {
   return { seq: 1, type: 'card.moved', at: card.enteredAt, actor: 'bench-sender', cardId: card.id, loopId: card.loopId, from: 'in_progress', to: 'done', card };
 }
 
-async function pullboardDriver(opts: LatencyOptions, server: ServerProc): Promise<Driver> {
-  const http = new Http(server.url);
+async function pullboardDriver(server: ServerProc): Promise<Driver> {
+  // The sender and every screen are signed in with the benchmark's session.
+  const http = await Http.signIn(server.url);
   const board = await http.board();
   let seq = board.seq;
   const togglers = pickTogglers(board, 20);
-  const sender = await connectSio(server.url, 'bench-sender');
+  const sender = await connectSio(server.url, 'bench-sender', http.token);
   const receivers: AnySocket[] = [];
   return {
     async grow(n, onEvent) {
-      const more = await connectManySio(server.url, n - receivers.length, 'screen', () => ({ afterSeq: seq }));
+      const more = await connectManySio(server.url, n - receivers.length, 'screen', () => ({ afterSeq: seq }), http.token);
       for (const s of more) {
         s.on('board:events', (events: BoardEvent[]) => {
           if (!capturedEvent && events[0]) capturedEvent = events[0];
@@ -185,8 +187,8 @@ async function startSampler(target: RelayTarget, opts: LatencyOptions): Promise<
   if (target === 'pullboard') {
     const db = path.join(opts.workDir, 'latency', 'board.db');
     copyDatabase(opts.plantDb, db);
-    server = await startServer({ name: 'pullboard', script: 'server/main.ts', env: { PULLBOARD_DB: db, PULLBOARD_SEED: 'none' }, pin: opts.pin });
-    driver = await pullboardDriver(opts, server);
+    server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
+    driver = await pullboardDriver(server);
   } else if (target === 'socketio-relay') {
     server = await startServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
     driver = await sioRelayDriver(server);

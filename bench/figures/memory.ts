@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BoardEvent } from '../../shared/schemas.ts';
 import { closeAll, connectManySio, connectSio, emitAck } from '../lib/clients.ts';
 import type { AnySocket } from '../lib/clients.ts';
+import { pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
 import { startServer } from '../lib/proc.ts';
 import type { MemoryReading, Pinning, ServerProc } from '../lib/proc.ts';
@@ -31,7 +32,7 @@ export interface MemoryOptions {
   log: (msg: string) => void;
 }
 
-async function broadcastOnce(target: MemoryResult['target'], server: ServerProc, receivers: AnySocket[], sender: AnySocket): Promise<void> {
+async function broadcastOnce(target: MemoryResult['target'], http: Http | null, receivers: AnySocket[], sender: AnySocket): Promise<void> {
   let remaining = receivers.length;
   const all = new Promise<void>((resolve) => {
     for (const s of receivers) {
@@ -40,8 +41,8 @@ async function broadcastOnce(target: MemoryResult['target'], server: ServerProc,
       });
     }
   });
-  if (target === 'pullboard') {
-    const board = await new Http(server.url).board();
+  if (http) {
+    const board = await http.board();
     const t = pickTogglers(board, 1)[0]!;
     afterMove(t, await emitAck(sender, 'card:move', movePayload(t, `mem-${Date.now()}`)));
   } else {
@@ -58,29 +59,32 @@ export async function measureMemory(target: MemoryResult['target'], opts: Memory
     if (target === 'pullboard') {
       const db = path.join(opts.workDir, 'memory', 'board.db');
       copyDatabase(opts.plantDb, db);
-      server = await startServer({ name: 'pullboard', script: 'server/main.ts', env: { PULLBOARD_DB: db, PULLBOARD_SEED: 'none' }, pin: opts.pin });
+      server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
     } else {
       server = await startServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
     }
-    const seqNow = async () => (target === 'pullboard' ? (await new Http(server!.url).board()).seq : 0);
+    // Pullboard's clients are signed in (the relay has no accounts).
+    const http = target === 'pullboard' ? await Http.signIn(server.url) : null;
+    const token = http?.token ?? null;
+    const seqNow = async () => (http ? (await http.board()).seq : 0);
     let seq = await seqNow();
 
     // Warm-up: every code path the measured clients will use, then gone.
-    const sender = await connectSio(server.url, 'bench-sender');
+    const sender = await connectSio(server.url, 'bench-sender', token);
     sockets.push(sender);
-    const warm = await connectManySio(server.url, 20, 'warm', () => (target === 'pullboard' ? { afterSeq: seq } : {}));
-    await broadcastOnce(target, server, warm, sender);
+    const warm = await connectManySio(server.url, 20, 'warm', () => (http ? { afterSeq: seq } : {}), token);
+    await broadcastOnce(target, http, warm, sender);
     closeAll(warm);
     await sleep(1000);
     seq = await seqNow();
     result.before = await server.memory();
 
-    const screens = await connectManySio(server.url, opts.clients, 'screen', () => (target === 'pullboard' ? { afterSeq: seq } : {}));
+    const screens = await connectManySio(server.url, opts.clients, 'screen', () => (http ? { afterSeq: seq } : {}), token);
     sockets.push(...screens);
     // Received events are counted, not kept, on this side.
     let heard = 0;
     for (const s of screens) s.on('board:events', (e: BoardEvent[]) => (heard += e.length));
-    await broadcastOnce(target, server, screens, sender);
+    await broadcastOnce(target, http, screens, sender);
     await sleep(1500);
     result.after = await server.memory();
     result.heapPerClientKB = round((result.after.heapUsed - result.before.heapUsed) / opts.clients / 1024, 2);

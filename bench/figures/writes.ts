@@ -36,6 +36,7 @@ import { applyChanges } from '../../shared/changes.ts';
 import type { BoardChanges } from '../../shared/changes.ts';
 import { createPullboardStore } from '../../client/src/store/store.ts';
 import type { BoardEvent, BoardSnapshot } from '../../shared/schemas.ts';
+import { pullboardEnv } from '../lib/auth.ts';
 import { closeAll, connectManySio, connectSio, emitAck } from '../lib/clients.ts';
 import type { AnySocket } from '../lib/clients.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
@@ -142,10 +143,10 @@ interface MoveDriver {
   run(count: number, deadline: number): Promise<{ sent: number; ackTimes: number[]; refused: number }>;
 }
 
-async function moveDriver(server: ServerProc, board: BoardSnapshot, senders: number): Promise<MoveDriver> {
+async function moveDriver(server: ServerProc, token: string | null, board: BoardSnapshot, senders: number): Promise<MoveDriver> {
   const perSender = 6;
   const togglers = pickTogglers(board, senders * perSender);
-  const sockets = await connectManySio(server.url, senders, 'tablet', () => ({ afterSeq: board.seq }));
+  const sockets = await connectManySio(server.url, senders, 'tablet', () => ({ afterSeq: board.seq }), token);
   let keyNo = 0;
   return {
     sockets,
@@ -342,21 +343,23 @@ export async function measureWrites(opts: WritesOptions): Promise<{ throughput: 
   let server: ServerProc | undefined;
   const sockets: AnySocket[] = [];
   try {
-    server = await startServer({ name: 'pullboard', script: 'server/main.ts', env: { PULLBOARD_DB: db, PULLBOARD_SEED: 'none' }, pin: opts.pin });
-    const http = new Http(server.url);
+    server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
+    // Every client below is signed in with the benchmark's session.
+    const http = await Http.signIn(server.url);
+    const token = http.token;
 
     // The screen that will miss the events: subscribes, keeps its snapshot, leaves.
-    const first = await connectSio(server.url, 'tv-away');
+    const first = await connectSio(server.url, 'tv-away', token);
     const sub0 = await emitAck<{ ok: boolean; snapshot: BoardSnapshot; logId?: string }>(first, 'board:subscribe', {});
     first.close();
     const s0 = sub0.snapshot;
     const logId = sub0.logId;
-    const back = await connectSio(server.url, 'tv-back');
+    const back = await connectSio(server.url, 'tv-back', token);
     sockets.push(back);
 
     // ---- figure 4a: 100 moves, each of a different card, then the catch-up.
     try {
-      const mover = await connectSio(server.url, 'mover');
+      const mover = await connectSio(server.url, 'mover', token);
       sockets.push(mover);
       let key = 0;
       for (const t of pickTogglers(s0, 100)) afterMove(t, await emitAck(mover, 'card:move', movePayload(t, `c-${key++}`)));
@@ -368,7 +371,7 @@ export async function measureWrites(opts: WritesOptions): Promise<{ throughput: 
 
     // ---- figure 2: rounds of moves interleaved with rounds of the raw-insert baseline
     // (B P B P B P B P B), so that drift of the shared disk hits both alike.
-    const driver = await moveDriver(server, s1, opts.senders);
+    const driver = await moveDriver(server, token, s1, opts.senders);
     sockets.push(...driver.sockets);
     const deadline = performance.now() + opts.budgetMs;
     const perRound = Math.ceil(opts.totalMoves / opts.rounds);

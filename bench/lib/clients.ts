@@ -1,6 +1,8 @@
 // Socket.IO and raw ws clients of the load generator. Every client connects to
 // 127.0.0.1 only, over the websocket transport, as its own connection (forceNew), and
 // never reconnects on its own: a dropped client is a failed run, not a silent retry.
+// Clients of a Pullboard server carry the benchmark's session token in the handshake
+// (bench/lib/auth.ts); clients of the baselines (relays) carry none.
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -13,13 +15,18 @@ export function assertLocal(url: string): void {
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`benchmark traffic must stay on 127.0.0.1, not ${host}`);
 }
 
-export async function connectSio(url: string, actor: string, timeoutMs = 15_000): Promise<AnySocket> {
+/**
+ * Opens one Socket.IO client. With a `token`, the handshake carries it (a signed-in
+ * screen); without one (a relay, or a server from before accounts) it carries the
+ * client's name as the actor, as handshakes did before accounts.
+ */
+export async function connectSio(url: string, actor: string, token: string | null = null, timeoutMs = 15_000): Promise<AnySocket> {
   assertLocal(url);
   const socket = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: { actor },
+    auth: token === null ? { actor } : { token },
     timeout: timeoutMs,
   });
   await withTimeout(
@@ -48,13 +55,15 @@ export function emitAck<T>(socket: AnySocket, event: string, payload: unknown, t
 
 /**
  * Opens `n` more Socket.IO clients, `batch` handshakes at a time (so the server's accept
- * backlog is never the bottleneck), each subscribed with `subscribePayload`.
+ * backlog is never the bottleneck), each subscribed with `subscribePayload`, each
+ * signed in with `token` when one is given.
  */
 export async function connectManySio(
   url: string,
   n: number,
   prefix: string,
   subscribePayload: () => unknown,
+  token: string | null = null,
   batch = 50,
 ): Promise<AnySocket[]> {
   const out: AnySocket[] = [];
@@ -62,7 +71,7 @@ export async function connectManySio(
     const size = Math.min(batch, n - i);
     const group = await Promise.all(
       Array.from({ length: size }, async (_, j) => {
-        const s = await connectSio(url, `${prefix}-${i + j}`);
+        const s = await connectSio(url, `${prefix}-${i + j}`, token);
         const ack = await emitAck<{ ok: boolean }>(s, 'board:subscribe', subscribePayload());
         if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
         return s;

@@ -9,20 +9,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BoardSnapshot, Card, Loop, Station } from '../../shared/schemas.ts';
+import { signIn } from './auth.ts';
 import { assertLocal } from './clients.ts';
 
 export const PLANT_CARDS_PER_LOOP = 100;
 const CONSUMED_PER_LOOP = 40;
 const STARTED_PER_LOOP = 20;
 
+/** The HTTP API of one server, with the benchmark's session token (null: no accounts). */
 export class Http {
-  constructor(readonly base: string) {
+  constructor(
+    readonly base: string,
+    readonly token: string | null,
+  ) {
     assertLocal(base);
+  }
+  /** Signs in as the benchmark's admin (bench/lib/auth.ts). */
+  static async signIn(base: string): Promise<Http> {
+    return new Http(base, await signIn(base));
   }
   async request<T>(method: string, route: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.base}/api${route}`, {
       method,
-      headers: { 'content-type': 'application/json', 'X-Pullboard-Actor': 'bench' },
+      headers: {
+        'content-type': 'application/json',
+        // A server with accounts takes the actor from the credential (and ignores the
+        // header); one from before accounts takes it from the header.
+        ...(this.token === null ? { 'X-Pullboard-Actor': 'bench' } : { authorization: `Bearer ${this.token}` }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -36,7 +50,7 @@ export class Http {
 
 /** Builds the 1,000-card plant on an empty server; returns the number of cards. */
 export async function buildPlant(base: string): Promise<number> {
-  const http = new Http(base);
+  const http = await Http.signIn(base);
   const station = async (name: string, kind: Station['kind']) =>
     (await http.request<Station>('POST', '/stations', { name, kind }));
   const lanes = [

@@ -11,6 +11,14 @@ import { withTimeout } from './stats.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const BENCH = path.join(ROOT, 'bench');
+/**
+ * Where the Pullboard servers under test of figures 1 to 4 (server/main.ts) come from:
+ * this checkout, or another one named by PB_BENCH_SERVER_TREE (a git worktree at an
+ * older commit, for a before / after comparison with everything else unchanged: the
+ * load generator, the baselines, the pinning). Figures 5 and 6 (the browser) always use
+ * this checkout's server and client.
+ */
+export const SERVER_TREE = process.env.PB_BENCH_SERVER_TREE ? path.resolve(process.env.PB_BENCH_SERVER_TREE) : ROOT;
 
 /** CPU placement of the run: servers on one core, the load generator on another. */
 export interface Pinning {
@@ -75,6 +83,8 @@ export interface SpawnOptions {
   name: string;
   /** Script path relative to the repository root (TypeScript, run through tsx). */
   script: string;
+  /** A Pullboard server under test: runs from SERVER_TREE (the baselines never do). */
+  subject?: boolean;
   env?: Record<string, string>;
   pin: Pinning;
   /** How long to wait for the "listening on" line. */
@@ -104,7 +114,7 @@ export async function startServer(opts: SpawnOptions): Promise<ServerProc> {
     opts.script,
   ]);
   const child: ChildProcess = spawn(cmd, args, {
-    cwd: ROOT,
+    cwd: opts.subject ? SERVER_TREE : ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
