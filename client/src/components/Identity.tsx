@@ -75,8 +75,13 @@ export function BadgeBar() {
 
 // ---------------------------------------------------------------- badge reader
 
-/** Keystrokes of a badge reader come faster than any person types. */
-const MAX_GAP_MS = 50;
+/**
+ * Keystrokes of a badge reader come faster than any person types: on average less than
+ * 50 ms apart (a busy browser may delay one now and then, so the average decides, and
+ * only a pause of over 250 ms starts a new burst).
+ */
+const MAX_AVG_GAP_MS = 50;
+const MAX_GAP_MS = 250;
 const MIN_BADGE = 4;
 
 const useBadgeUi = create<{ pinFor: string | null; busy: boolean; error: string | null }>(() => ({
@@ -107,12 +112,12 @@ function isTextField(t: EventTarget | null): boolean {
 }
 
 /**
- * Listens for a badge on the whole page (while no text field has the focus): printable
- * keys arriving less than 50 ms apart, ending with Enter, at least 4 long. The Enter of a
+ * Listens for a badge on the whole page (while no text field has the focus): a burst of
+ * printable keys ending with Enter, at least 4 long, typed faster than a person types. The Enter of a
  * scan is swallowed, so it never presses a focused button.
  */
 export function BadgeReader() {
-  const buf = useRef({ chars: '', last: 0 });
+  const buf = useRef({ chars: '', first: 0, last: 0 });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const b = buf.current;
@@ -121,10 +126,11 @@ export function BadgeReader() {
         return;
       }
       const now = performance.now();
-      const fast = now - b.last < MAX_GAP_MS;
+      const burst = b.chars !== '' && now - b.last <= MAX_GAP_MS;
       if (e.key === 'Enter') {
         const badge = b.chars;
         b.chars = '';
+        const fast = burst && (now - b.first) / badge.length < MAX_AVG_GAP_MS;
         if (fast && badge.length >= MIN_BADGE) {
           e.preventDefault();
           e.stopPropagation();
@@ -136,7 +142,10 @@ export function BadgeReader() {
         b.chars = '';
         return;
       }
-      if (!fast) b.chars = '';
+      if (!burst) {
+        b.chars = '';
+        b.first = now;
+      }
       b.chars += e.key;
       b.last = now;
     };
