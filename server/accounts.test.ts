@@ -426,6 +426,14 @@ const approve = (url: string, token: string, body: Record<string, unknown>) =>
   request(url, 'POST', '/api/devices/pairings/approve', { headers: bearer(token), json: body });
 
 describe('device pairing', () => {
+  it('hands out codes to a few screens per address, not without end (429 RATE_LIMITED)', async () => {
+    const s = await start();
+    const answers: number[] = [];
+    for (let i = 0; i < 12; i++) answers.push((await request(s.url, 'POST', '/api/devices/pairings', { anonymous: true })).status);
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill(201));
+    expect(answers.slice(10)).toEqual([429, 429]);
+  });
+
   it('pending until a lead approves, then the token once; the code works once', async () => {
     const s = await start();
     const lead = await userToken(s.url, 'petra', Role.LEAD);

@@ -74,7 +74,8 @@ export function createApp(opts: AppOptions): App {
     return { setupToken: accounts.beginSetup() };
   })();
   const allowedOrigins = opts.allowedOrigins ?? [];
-  const allowedHosts = opts.allowedHosts ?? null;
+  // Host names compare without case (the request's Host is lowered too).
+  const allowedHosts = opts.allowedHosts?.map((h) => h.toLowerCase()) ?? null;
 
   const app = express();
   app.disable('x-powered-by');

@@ -18,7 +18,7 @@ const Env = z.object({
   /** Comma-separated origins (scheme://host:port) besides the server's own allowed to use it from a browser. */
   PULLBOARD_ALLOWED_ORIGINS: list(),
   /** Comma-separated host names the server answers to (DNS rebinding guard); unset = any. */
-  PULLBOARD_ALLOWED_HOSTS: list().transform((l) => (l.length === 0 ? null : l)),
+  PULLBOARD_ALLOWED_HOSTS: list().transform((l) => (l.length === 0 ? null : l.map((h) => h.toLowerCase()))),
   /** `required`: a badge sign-in also asks for the user's PIN. */
   PULLBOARD_BADGE_PIN: z.enum(['required', 'off']).default('off'),
   /** A badge sign-in at a station ends after this many idle minutes. */

@@ -272,6 +272,14 @@ describe('a page on another origin, with the signed-in browser', () => {
 
 // ---------------------------------------------------------------- Host names
 
+describe('the allowed Host list', () => {
+  it('compares host names without case, as DNS does', async () => {
+    const upper = await start({ allowedHosts: ['127.0.0.1', OWN_NAME.toUpperCase()] });
+    expect((await withHost(upper.port, `${OWN_NAME}:${upper.port}`, 'GET', '/api/health')).status).toBe(200);
+    expect((await withHost(upper.port, `rebind.evil.example:${upper.port}`, 'GET', '/api/health')).status).toBe(403);
+  });
+});
+
 describe('with PULLBOARD_ALLOWED_HOSTS set', () => {
   let s: Started;
   let bearer: string;

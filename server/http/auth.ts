@@ -251,7 +251,19 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
     res.json({ ok: true });
   });
 
-  pub.post('/devices/pairings', (_req, res) => {
+  // Anyone may ask for a code (that is how a new TV starts), but not without end: a few
+  // screens per address per minute is plenty for a real device that restarts.
+  const pairingStarts = new RateLimiterMemory({ points: 10, duration: 60 });
+  pub.post('/devices/pairings', async (req, res) => {
+    try {
+      await pairingStarts.consume(req.ip ?? 'unknown');
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      const wait = Math.ceil(err.msBeforeNext / 1000);
+      throw new DomainError(ErrorCode.RATE_LIMITED, `Too many pairing codes asked for: try again in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    }
     res.status(201).json(accounts.startPairing());
   });
 
