@@ -43,6 +43,8 @@ export interface AuthState {
   idleDeadline: number | null;
   /** Whether a device token is kept on this device (the tablet falls back to it). */
   paired: boolean;
+  /** The server refused this device's token (a lead revoked it): offer pairing at once. */
+  unpaired: boolean;
 }
 
 export const auth = createStore<AuthState>()(() => ({
@@ -52,6 +54,7 @@ export const auth = createStore<AuthState>()(() => ({
   notice: null,
   idleDeadline: null,
   paired: false,
+  unpaired: false,
 }));
 
 export function useAuth<T>(selector: (s: AuthState) => T): T {
@@ -178,6 +181,7 @@ async function fetchMe(bearer: string | null): Promise<MeAnswer> {
 }
 
 let resolving = 0;
+const UNPAIRED = 'This device was unpaired (a lead revoked it). Pair it again, or sign in.';
 
 /** Decides who the screen is now: badge session, else device, else cookie, else signed out. */
 async function resolve(notice: string | null = null): Promise<void> {
@@ -229,7 +233,8 @@ async function resolve(notice: string | null = null): Promise<void> {
     }
     if (me.kind === 'unreachable') return retryLater(run, notice);
     forgetDeviceToken();
-    notice = 'This device was unpaired (a lead revoked it). Pair it again, or sign in.';
+    notice = UNPAIRED;
+    auth.setState({ unpaired: true });
   }
   signedOutLocally();
   auth.setState({ phase: 'signed-out', notice, paired: theDeviceToken() !== null });
@@ -247,19 +252,27 @@ function identityOf(me: Identity): Identity {
   return { kind: me.kind, id: me.id, name: me.name, role: me.role, stationIds: [...me.stationIds] };
 }
 
+/** Who the open connection was made for, so the same answer twice does not reconnect. */
+let connectedAs: string | null = null;
+
 function signedIn(me: Identity, via: Via): void {
   const who = identityOf(me);
   const token = via === 'device' ? theDeviceToken() : null;
+  const as = `${via}|${who.kind}|${who.id}|${token ?? ''}`;
+  const same = as === connectedAs && auth.getState().phase === 'signed-in';
+  connectedAs = as;
   setBearer(token);
   store.getState().setIdentity(who);
   cacheIdentity(who, via);
-  auth.setState({ phase: 'signed-in', via, notice: null, paired: theDeviceToken() !== null });
+  auth.setState({ phase: 'signed-in', via, notice: null, paired: theDeviceToken() !== null, unpaired: false });
+  if (same) return;
   if (via === 'badge') startIdleWatch();
   else stopIdleWatch();
   openConnection(token, { onUnauthenticated });
 }
 
 function signedOutLocally(): void {
+  connectedAs = null;
   stopIdleWatch();
   setBearer(null);
   closeConnection();
@@ -273,12 +286,7 @@ function onUnauthenticated(): void {
   if (via === 'device') {
     forgetDeviceToken();
     signedOutLocally();
-    auth.setState({
-      phase: 'signed-out',
-      via: null,
-      paired: false,
-      notice: 'This device was unpaired (a lead revoked it). Pair it again, or sign in.',
-    });
+    auth.setState({ phase: 'signed-out', via: null, paired: false, unpaired: true, notice: UNPAIRED });
     return;
   }
   if (via === 'badge') {

@@ -2,10 +2,11 @@
 // paired device); on a station tablet the badge reader (a keyboard wedge that types the
 // badge id and Enter very fast), the PIN prompt when the plant asks for one, and the big
 // "Signed in: <name> — Sign out" bar of a badge session with its idle countdown.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { useBoardStore } from '../store/hooks.ts';
 import { auth, badgeSignIn, signOut, useAuth } from '../app/session.ts';
+import { BadgeBurst } from '../app/badgeReader.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
 
@@ -75,15 +76,6 @@ export function BadgeBar() {
 
 // ---------------------------------------------------------------- badge reader
 
-/**
- * Keystrokes of a badge reader come faster than any person types: on average less than
- * 50 ms apart (a busy browser may delay one now and then, so the average decides, and
- * only a pause of over 250 ms starts a new burst).
- */
-const MAX_AVG_GAP_MS = 50;
-const MAX_GAP_MS = 250;
-const MIN_BADGE = 4;
-
 const useBadgeUi = create<{ pinFor: string | null; busy: boolean; error: string | null }>(() => ({
   pinFor: null,
   busy: false,
@@ -117,37 +109,22 @@ function isTextField(t: EventTarget | null): boolean {
  * scan is swallowed, so it never presses a focused button.
  */
 export function BadgeReader() {
-  const buf = useRef({ chars: '', first: 0, last: 0 });
-  useEffect(() => {
+  const reader = useRef(new BadgeBurst());
+  // Listening before the screen is painted: a badge scanned the moment the sign-in
+  // screen shows is not lost.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const b = buf.current;
+      const r = reader.current;
       if (isTextField(e.target) || useBadgeUi.getState().pinFor !== null) {
-        b.chars = '';
+        r.reset();
         return;
       }
-      const now = performance.now();
-      const burst = b.chars !== '' && now - b.last <= MAX_GAP_MS;
-      if (e.key === 'Enter') {
-        const badge = b.chars;
-        b.chars = '';
-        const fast = burst && (now - b.first) / badge.length < MAX_AVG_GAP_MS;
-        if (fast && badge.length >= MIN_BADGE) {
-          e.preventDefault();
-          e.stopPropagation();
-          void scanned(badge);
-        }
-        return;
-      }
-      if (e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) {
-        b.chars = '';
-        return;
-      }
-      if (!burst) {
-        b.chars = '';
-        b.first = now;
-      }
-      b.chars += e.key;
-      b.last = now;
+      const badge = r.key(e.key, performance.now(), e.ctrlKey || e.metaKey || e.altKey);
+      if (badge === null) return;
+      // The Enter of a scan never presses a focused button.
+      e.preventDefault();
+      e.stopPropagation();
+      void scanned(badge);
     };
     window.addEventListener('keydown', onKey, { capture: true });
     return () => window.removeEventListener('keydown', onKey, { capture: true });

@@ -158,25 +158,29 @@ export function NoAdminYet() {
 
 export function SignInScreen({ route }: { route: Route }) {
   const notice = useAuth((s) => s.notice);
+  const unpaired = useAuth((s) => s.unpaired);
   const canPair = route.name === 'tv' || (route.name === 'station' && route.stationId !== null);
   const badge = route.name === 'station' && route.stationId !== null;
-  const [pairing, setPairing] = useState(false);
+  // A screen whose pairing was revoked shows a new code at once: nobody may be at it.
+  const [pairing, setPairing] = useState(() => unpaired && canPair);
   const title = route.name === 'tv' ? 'Wall TV' : badge ? 'Station tablet' : 'Sign in';
+  const noticeLine = notice ? (
+    <p className="auth-notice" role="status" data-testid="auth-notice">
+      <Icon name="warning" /> {notice}
+    </p>
+  ) : null;
 
   if (pairing) {
     return (
       <Frame title={title} wide>
+        {noticeLine}
         <PairingPanel tv={route.name === 'tv'} onCancel={() => setPairing(false)} />
       </Frame>
     );
   }
   return (
     <Frame title={title} wide={canPair}>
-      {notice ? (
-        <p className="auth-notice" role="status" data-testid="auth-notice">
-          <Icon name="warning" /> {notice}
-        </p>
-      ) : null}
+      {noticeLine}
       <div className={`auth-panels${canPair ? ' auth-panels-2' : ''}`}>
         <section className="auth-card">
           <h2>Sign in</h2>
