@@ -5,6 +5,7 @@
 // Waits for something that takes time (an idle session, an expiring code, a cut socket)
 // are bounded polls for the outcome, never assertions on how long it took.
 import fs from 'node:fs/promises';
+import { PAIRING_STARTS_PER_MINUTE } from './http/auth.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -426,12 +427,13 @@ const approve = (url: string, token: string, body: Record<string, unknown>) =>
   request(url, 'POST', '/api/devices/pairings/approve', { headers: bearer(token), json: body });
 
 describe('device pairing', () => {
-  it('hands out codes to a few screens per address, not without end (429 RATE_LIMITED)', async () => {
+  it('hands out codes to any screen, but not without end (429 RATE_LIMITED per address)', async () => {
     const s = await start();
     const answers: number[] = [];
-    for (let i = 0; i < 12; i++) answers.push((await request(s.url, 'POST', '/api/devices/pairings', { anonymous: true })).status);
-    expect(answers.slice(0, 10)).toEqual(Array(10).fill(201));
-    expect(answers.slice(10)).toEqual([429, 429]);
+    const n = PAIRING_STARTS_PER_MINUTE;
+    for (let i = 0; i < n + 2; i++) answers.push((await request(s.url, 'POST', '/api/devices/pairings', { anonymous: true })).status);
+    expect(answers.slice(0, n)).toEqual(Array(n).fill(201));
+    expect(answers.slice(n)).toEqual([429, 429]);
   });
 
   it('pending until a lead approves, then the token once; the code works once', async () => {
@@ -525,6 +527,35 @@ describe('API tokens', () => {
     expect(after.status).toBe(401);
     expect(errorCode(after)).toBe(ErrorCode.UNAUTHENTICATED);
     expect((await request(s.url, 'GET', '/api/tokens')).body).toEqual({ tokens: [] });
+  });
+});
+
+// ---------------------------------------------------------------- idempotency keys
+
+describe('an Idempotency-Key', () => {
+  it("belongs to its caller: another caller's same key is a request of its own", async () => {
+    const s = await start();
+    const here = await station(s.url, 'Press');
+    const lead = await userToken(s.url, 'lena', Role.LEAD);
+    const send = (token: string | undefined, kind: string) =>
+      // No token: the test admin's (the harness default).
+      request(s.url, 'POST', `/api/stations/${here}/andon`, {
+        headers: { ...(token === undefined ? {} : bearer(token)), 'idempotency-key': 'k-1' },
+        json: { kind },
+      });
+    const mine = await send(undefined, AndonKind.HELP);
+    const theirs = await send(lead, AndonKind.STOP);
+    expect([mine.status, theirs.status]).toEqual([200, 200]);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    // The same caller again: the first answer, nothing run.
+    const again = await send(lead, AndonKind.STOP);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(theirs.body);
+    // The same caller, the same key, another request: refused, and not called a replay.
+    const reused = await send(lead, AndonKind.MATERIAL);
+    expect(reused.status).toBe(400);
+    expect(reused.headers.get('idempotent-replayed')).toBeNull();
+    expect(reused.body).toMatchObject({ error: { details: { idempotencyKey: 'k-1' } } });
   });
 });
 

@@ -39,12 +39,18 @@ const StoredRefusal = ApiErrorSchema.transform((e) => e);
  * body is parsed with the command's result schema: a record that does not fit (written
  * by a different version for a different command) is an internal error, never a guess.
  */
-export function recall<K extends CommandType>(type: K, fingerprint: string, record: IdempotencyRecord): Answer<K> {
+export function recall<K extends CommandType>(
+  type: K,
+  fingerprint: string,
+  record: IdempotencyRecord,
+  /** The key as the caller sent it (the stored one is scoped to the caller). */
+  sentKey: string = record.key,
+): Answer<K> {
   if (record.fingerprint !== fingerprint) {
     return {
       ok: false,
       error: new DomainError(ErrorCode.VALIDATION_FAILED, 'This Idempotency-Key was already used for a different request', {
-        idempotencyKey: record.key,
+        idempotencyKey: sentKey,
       }),
     };
   }

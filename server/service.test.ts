@@ -26,7 +26,7 @@ function failingLookup(poisonedKey: string): { repo: BoardRepository; real: Sqli
   repos.push(real);
   const repo: BoardRepository = Object.assign(Object.create(real) as SqliteRepository, {
     findIdempotency(key: string) {
-      if (key === poisonedKey) throw new Error('disk I/O error');
+      if (key.endsWith(`:${poisonedKey}`)) throw new Error('disk I/O error');
       return real.findIdempotency(key);
     },
   });

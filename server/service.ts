@@ -209,12 +209,14 @@ export class BoardService {
    * A repeated idempotency key recalls the first answer and runs nothing.
    */
   private decideInto<K extends CommandType>(batch: Batch, command: Command<K>, meta: ExecuteMeta): Outcome<K> {
-    const key = meta.idempotencyKey;
-    // The key is the caller's: the same key from someone else is another request.
-    const fingerprint = key === undefined ? '' : fingerprintOf({ command, by: `${meta.actor.kind}:${meta.actor.id}` });
+    // A key belongs to its caller: the same key from someone else is another request
+    // (and neither can block or read the other's answers).
+    const sent = meta.idempotencyKey;
+    const key = sent === undefined ? undefined : `${meta.actor.kind}:${meta.actor.id}:${sent}`;
+    const fingerprint = key === undefined ? '' : fingerprintOf(command);
     if (key !== undefined) {
       const seen = batch.keys.get(key) ?? this.repo.findIdempotency(key);
-      if (seen) return { ...recall(command.type, fingerprint, seen), events: [], replayed: true };
+      if (seen) return { ...recall(command.type, fingerprint, seen, sent), events: [], replayed: seen.fingerprint === fingerprint };
     }
     const ctx: CommandContext = {
       now: (meta.now ?? new Date()).toISOString(),

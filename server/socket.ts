@@ -133,6 +133,11 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     socket.on(SocketEvent.BOARD_SUBSCRIBE, (payload, ack) => {
       if (typeof ack !== 'function') return;
       try {
+        // Like a command: the board only to a credential that still holds.
+        if (!accounts.authenticate(socket.data.token, { touch: false })) {
+          setImmediate(() => socket.disconnect(true));
+          throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
+        }
         const p = SubscribePayload.safeParse(payload ?? {});
         if (!p.success) throw validationError(p.error.issues);
         const { afterSeq, changes: optedIn } = p.data;

@@ -32,7 +32,7 @@ export function authorize<K extends CommandType>(state: BoardState, command: Com
   const type: K = command.type;
   const row = TABLE[type];
   if (!row.roles.includes(who.role)) {
-    const why = who.role === Role.VIEWER ? 'A viewer can only watch the board' : `A ${who.role} may not do this`;
+    const why = who.role === Role.VIEWER ? 'A viewer can only watch the board' : `${withArticle(who.role)} may not do this`;
     throw new DomainError(ErrorCode.FORBIDDEN, `${why} (${row.summary.toLowerCase()})`, { role: who.role, command: type });
   }
   if (who.role !== Role.OPERATOR || row.station === null) return;
@@ -44,6 +44,11 @@ export function authorize<K extends CommandType>(state: BoardState, command: Com
     `Only the operators of ${name ?? 'that station'} may do this; you work at ${stationNames(state, who.stationIds)}`,
     { role: who.role, stationId },
   );
+}
+
+/** "a lead", "an operator", "an admin". */
+export function withArticle(role: Role): string {
+  return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
 }
 
 function stationNames(state: BoardState, ids: readonly string[]): string {

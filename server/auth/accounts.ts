@@ -275,6 +275,8 @@ export class AccountService {
 
   /** Ends the session of this token (sign-out); its sockets are cut. */
   logout(token: string): void {
+    // Only a session ends by signing out: a device or API token is revoked by a lead.
+    if (!token.startsWith('pbs_')) return;
     const h = hashToken(token);
     this.repo.deleteSession(h);
     this.revoke([h]);

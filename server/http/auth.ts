@@ -19,6 +19,7 @@ import {
   UpdateUserBody,
 } from '../../shared/accounts.ts';
 import type { AuthStatus, Me } from '../../shared/accounts.ts';
+import { withArticle } from '../../shared/access.ts';
 import { DomainError, validationError } from '../../shared/errors.ts';
 import { ErrorCode, Limits, Role } from '../../shared/names.ts';
 import type { AccountService, Principal } from '../auth/accounts.ts';
@@ -127,7 +128,7 @@ export function requireAuth(opts: HttpAuthOptions) {
 export function requireRole(req: Request, roles: readonly Role[], what: string): Principal {
   const p = principalOfRequest(req);
   if (!roles.includes(p.role)) {
-    throw new DomainError(ErrorCode.FORBIDDEN, `A ${p.role} may not ${what}`, { role: p.role });
+    throw new DomainError(ErrorCode.FORBIDDEN, `${withArticle(p.role)} may not ${what}`, { role: p.role });
   }
   return p;
 }
@@ -178,6 +179,8 @@ function setSessionCookie(req: Request, res: Response, token: string, hours: num
 }
 
 const LEADS: readonly Role[] = [Role.ADMIN, Role.LEAD];
+/** Pairing codes one address may ask for per minute. */
+export const PAIRING_STARTS_PER_MINUTE = 60;
 const ADMINS: readonly Role[] = [Role.ADMIN];
 
 /**
@@ -251,9 +254,9 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
     res.json({ ok: true });
   });
 
-  // Anyone may ask for a code (that is how a new TV starts), but not without end: a few
-  // screens per address per minute is plenty for a real device that restarts.
-  const pairingStarts = new RateLimiterMemory({ points: 10, duration: 60 });
+  // Anyone may ask for a code (that is how a new TV starts), but not without end: one a
+  // second per address is far more than real screens need, and bounds the table.
+  const pairingStarts = new RateLimiterMemory({ points: PAIRING_STARTS_PER_MINUTE, duration: 60 });
   pub.post('/devices/pairings', async (req, res) => {
     try {
       await pairingStarts.consume(req.ip ?? 'unknown');

@@ -25,6 +25,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 };
 
 export function sendError(res: Response, err: DomainError): void {
+  const wait = err.details?.retryAfterSeconds;
+  if (typeof wait === 'number') res.set('Retry-After', String(wait));
   res.status(ERROR_STATUS[err.code]).json({ error: err.toJSON() });
 }
 

@@ -310,7 +310,7 @@ export function buildOpenApi(): Json {
     openapi: '3.1.0',
     info: {
       title: 'Pullboard API',
-      version: '1.0.0',
+      version: '2.0.0',
       description:
         'Real-time electronic kanban. Errors are {"error": {code, message, details?}}. ' +
         'Live updates: Socket.IO on the same origin, `board:subscribe` and `board:events` (see README). ' +
