@@ -98,6 +98,19 @@ test.describe('sign-in', () => {
     await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   });
 
+  test('after too many failed sign-ins it says how long to wait', async ({ browser, server }) => {
+    for (let i = 0; i < 10; i++) {
+      expect((await server.api('POST', '/auth/login', { username: 'foreman', password: `guess-${i}-pw` }, null)).status).toBe(401);
+    }
+    const page = await freshPage(browser, { width: 1280, height: 800 });
+    await page.goto(`${server.url}/`);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Username').fill('foreman');
+    await form.getByLabel('Password').fill('one-more-guess');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('sign-in-error')).toHaveText(/^Too many failed sign-ins: wait \d+ (s|min) and try again\.$/);
+  });
+
   test('a viewer sees a read-only board', async ({ browser, server, plant }) => {
     expect((await server.api('POST', '/users', { username: 'watcher', password: 'watcher-pw-1', role: 'viewer' })).status).toBe(201);
     const page = await freshPage(browser);
@@ -239,6 +252,32 @@ test.describe('badge sign-in at a station tablet', () => {
     await expect(whoami).toContainText('Machining tablet');
     await expect(whoami).toHaveAttribute('data-via', 'device');
     await tablet.expectLive();
+  });
+
+  test.describe('where the plant asks for a PIN', () => {
+    test.use({ serverOptions: { accountOptions: { badgePin: true } } });
+
+    test('a scan asks for the PIN, and a wrong one is refused', async ({ browser, server, plant }) => {
+      const machining = plant.station('Machining');
+      const created = await server.api('POST', '/users', { username: 'nina', badge: '04B7C0FFEE', pin: '2468', role: 'operator', stationIds: [machining.id] });
+      expect(created.status).toBe(201);
+      const page = await freshPage(browser, TABLET_VIEWPORT, true);
+      await page.goto(`${server.url}/station/${machining.id}`);
+      await expect(page.getByTestId('badge-hint')).toBeVisible();
+      const dialog = page.getByRole('dialog', { name: 'Enter your PIN' });
+      await expect(async () => {
+        await page.keyboard.type('04B7C0FFEE');
+        await page.keyboard.press('Enter');
+        await expect(dialog).toBeVisible({ timeout: 3_000 });
+      }).toPass({ timeout: 20_000 });
+      await dialog.getByLabel('PIN').fill('1111');
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await expect(dialog.getByRole('alert')).toHaveText('Unknown badge or wrong PIN.');
+      await dialog.getByLabel('PIN').fill('2468');
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('badge-bar')).toContainText('Signed in: nina');
+      await expect(dialog).toHaveCount(0);
+    });
   });
 
   test.describe('with a short idle time', () => {
