@@ -52,7 +52,7 @@ export interface LatencyOptions {
 }
 
 /** What the measuring loop needs from one target. */
-interface Driver {
+export interface Driver {
   /** Adds receivers until there are `n`; each calls `onEvent(seq)` per received event. */
   grow(n: number, onEvent: (seq: number | null) => void): Promise<void>;
   /** Sends move number `i` and resolves on its ack; returns the seq its event carries. */
@@ -72,7 +72,7 @@ function syntheticEvent(): Record<string, unknown> {
   return { seq: 1, type: 'card.moved', at: card.enteredAt, actor: 'bench-sender', cardId: card.id, loopId: card.loopId, from: 'in_progress', to: 'done', card };
 }
 
-async function pullboardDriver(server: ServerProc): Promise<Driver> {
+export async function pullboardDriver(server: ServerProc): Promise<Driver> {
   // The sender and every screen are signed in with the benchmark's session.
   const http = await Http.signIn(server.url);
   const board = await http.board();
@@ -170,7 +170,7 @@ async function wsRelayDriver(server: ServerProc): Promise<Driver> {
   };
 }
 
-interface Sampler {
+export interface Sampler {
   target: RelayTarget;
   server: ServerProc;
   driver: Driver;
@@ -199,7 +199,7 @@ async function startSampler(target: RelayTarget, opts: LatencyOptions): Promise<
   return { target, server, driver, pending: null, outOfOrder: 0, lat: [], moveNo: 0 };
 }
 
-function onEventOf(s: Sampler): (seq: number | null) => void {
+export function onEventOf(s: Sampler): (seq: number | null) => void {
   return (seq) => {
     const t = performance.now();
     const p = s.pending;
@@ -213,7 +213,7 @@ function onEventOf(s: Sampler): (seq: number | null) => void {
 }
 
 /** One sample: send a move, wait until all `n` receivers have its event and its ack. */
-async function sampleOnce(s: Sampler, n: number, keep: boolean): Promise<void> {
+export async function sampleOnce(s: Sampler, n: number, keep: boolean): Promise<void> {
   let resolveAll: (t: number) => void = () => {};
   const all = new Promise<number>((resolve) => (resolveAll = resolve));
   const t0 = performance.now();

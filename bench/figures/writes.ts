@@ -114,7 +114,7 @@ export interface WritesOptions {
 
 let clockTicks: number | null = null;
 /** Clock ticks per second of /proc/PID/stat (almost always 100). */
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === null) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -126,7 +126,7 @@ function ticksPerSecond(): number {
 }
 
 /** User+system CPU ticks of a process from /proc (Linux); null elsewhere. */
-async function cpuTicks(pid: number): Promise<number | null> {
+export async function cpuTicks(pid: number): Promise<number | null> {
   try {
     const fs = await import('node:fs/promises');
     const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
@@ -137,13 +137,13 @@ async function cpuTicks(pid: number): Promise<number | null> {
   }
 }
 
-interface MoveDriver {
+export interface MoveDriver {
   sockets: AnySocket[];
   /** Sends `count` moves (8 senders, one outstanding each); returns the ack times. */
   run(count: number, deadline: number): Promise<{ sent: number; ackTimes: number[]; refused: number }>;
 }
 
-async function moveDriver(server: ServerProc, token: string | null, board: BoardSnapshot, senders: number): Promise<MoveDriver> {
+export async function moveDriver(server: ServerProc, token: string | null, board: BoardSnapshot, senders: number): Promise<MoveDriver> {
   const perSender = 6;
   const togglers = pickTogglers(board, senders * perSender);
   const sockets = await connectManySio(server.url, senders, 'tablet', () => ({ afterSeq: board.seq }), token);

@@ -85,6 +85,8 @@ export interface SpawnOptions {
   script: string;
   /** A Pullboard server under test: runs from SERVER_TREE (the baselines never do). */
   subject?: boolean;
+  /** Runs from this checkout instead (bench/ab.ts, two servers side by side). */
+  tree?: string;
   env?: Record<string, string>;
   pin: Pinning;
   /** How long to wait for the "listening on" line. */
@@ -114,7 +116,7 @@ export async function startServer(opts: SpawnOptions): Promise<ServerProc> {
     opts.script,
   ]);
   const child: ChildProcess = spawn(cmd, args, {
-    cwd: opts.subject ? SERVER_TREE : ROOT,
+    cwd: opts.tree ?? (opts.subject ? SERVER_TREE : ROOT),
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
