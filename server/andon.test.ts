@@ -9,7 +9,7 @@ import {
   request,
   restartServer,
   sendCommand,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
   userToken,
@@ -24,7 +24,7 @@ async function weldingOf(url: string): Promise<Station> {
 
 describe('andon', () => {
   it('reaches every screen when raised over HTTP, and is cleared with its duration logged', async () => {
-    const server = await startServer({ seed: 'demo' });
+    const server = await startTestServer({ seed: 'demo' });
     const welding = await weldingOf(server.url);
     const tv = await connectClient(server.url, 'tv');
     const seen = collectEvents(tv);
@@ -54,7 +54,7 @@ describe('andon', () => {
   });
 
   it('is raised and escalated over the socket, and stays in force across a restart', async () => {
-    const server = await startServer({ seed: 'demo' });
+    const server = await startTestServer({ seed: 'demo' });
     const welding = await weldingOf(server.url);
     const welder = await userToken(server.url, 'welder', Role.OPERATOR, [welding.id]);
     const tablet = await connectClient(server.url, `tablet:${welding.id}`, { token: welder });
@@ -79,7 +79,7 @@ describe('andon', () => {
   });
 
   it('refuses clearing a station with no call, and unknown stations', async () => {
-    const server = await startServer({ seed: 'demo' });
+    const server = await startTestServer({ seed: 'demo' });
     const welding = await weldingOf(server.url);
     expect((await request(server.url, 'POST', `/api/stations/${welding.id}/andon/clear`)).status).toBe(409);
     expect((await request(server.url, 'POST', '/api/stations/nope/andon', { json: { kind: 'stop' } })).status).toBe(404);

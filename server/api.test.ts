@@ -5,18 +5,18 @@ import { Column, ErrorCode, EventType, StationKind } from '../shared/names.ts';
 import type { BoardEvent, Card } from '../shared/schemas.ts';
 import {
   Api,
-  buildPlant,
+  buildApiPlant,
   CardResultSchema,
   collectEvents,
   connectClient,
   ErrorBody,
   request,
   sendCommand,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
 } from './testing/harness.ts';
-import type { EventCollector, Plant, TestServer } from './testing/harness.ts';
+import type { EventCollector, ApiPlant, TestServer } from './testing/harness.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 
@@ -30,7 +30,7 @@ function serial(cards: Card[], n: number): Card {
 describe('GET /api/health', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
   });
   afterAll(() => stopAllServers());
 
@@ -46,7 +46,7 @@ describe('GET /api/board on the demo plant', () => {
   let server: TestServer;
   let api: Api;
   beforeAll(async () => {
-    server = await startServer({ seed: 'demo' });
+    server = await startTestServer({ seed: 'demo' });
     api = new Api(server.url);
   });
   afterAll(() => stopAllServers());
@@ -100,7 +100,7 @@ describe('GET /api/board on the demo plant', () => {
 describe('GET /api/openapi.json', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
   });
   afterAll(() => stopAllServers());
 
@@ -139,9 +139,9 @@ describe('GET /api/openapi.json', () => {
 
 /** A plant on an empty database, with a subscribed socket that records every broadcast. */
 async function freshPlant() {
-  const server = await startServer();
+  const server = await startTestServer();
   const api = new Api(server.url);
-  const plant = await buildPlant(api);
+  const plant = await buildApiPlant(api);
   const socket = await connectClient(server.url, 'watcher');
   const heard = collectEvents(socket);
   const ack = await subscribe(socket);
@@ -154,7 +154,7 @@ async function freshPlant() {
  * event was broadcast, and the next successful command gets exactly the next seq.
  */
 async function expectNothingChanged(
-  ctx: { api: Api; plant: Plant; heard: EventCollector },
+  ctx: { api: Api; plant: ApiPlant; heard: EventCollector },
   before: { board: string; lastSeq: number; heard: number },
 ) {
   const { api, plant, heard } = ctx;
@@ -369,9 +369,9 @@ describe('GET /api/events', () => {
   let api: Api;
   let total: number;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
     api = new Api(server.url);
-    const plant = await buildPlant(api);
+    const plant = await buildApiPlant(api);
     // Reorders are cheap events: enough of them to need three pages of 500.
     const card = plant.housing.cards[0]!;
     const socket = await connectClient(server.url);

@@ -7,30 +7,30 @@ import { Column, ErrorCode, Limits } from '../shared/names.ts';
 import { COMMAND_TYPES, COMMANDS } from '../shared/commands.ts';
 import {
   Api,
-  buildPlant,
+  buildApiPlant,
   collectEvents,
   connectClient,
   emitWithoutAck,
   ErrorBody,
   sendRaw,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
 } from './testing/harness.ts';
-import type { Client, EventCollector, Plant, Reply, TestServer } from './testing/harness.ts';
+import type { Client, EventCollector, ApiPlant, Reply, TestServer } from './testing/harness.ts';
 
 let server: TestServer;
 let api: Api;
-let plant: Plant;
+let plant: ApiPlant;
 let socket: Client;
 let heard: EventCollector;
 let boardBefore: string;
 let seqBefore: number;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
   api = new Api(server.url);
-  plant = await buildPlant(api);
+  plant = await buildApiPlant(api);
   socket = await connectClient(server.url, 'fuzzer');
   heard = collectEvents(socket);
   expect((await subscribe(socket)).ok).toBe(true);

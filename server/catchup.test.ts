@@ -12,8 +12,8 @@ import type { BoardChanges } from '../shared/changes.ts';
 import { Column } from '../shared/names.ts';
 import type { Ack, SubscribeAnswer, SubscribePayload } from '../shared/protocol.ts';
 import type { BoardEvent } from '../shared/schemas.ts';
-import { randomStep, runSteps, smallPlant } from '../shared/testing.ts';
-import type { Plant } from '../shared/testing.ts';
+import { randomStep, runSteps, smallPlant } from '../shared/testPlant.ts';
+import type { RulesPlant } from '../shared/testPlant.ts';
 import { ChangeIndex } from './catchup.ts';
 import type { CatchUpLog } from './catchup.ts';
 import {
@@ -22,7 +22,7 @@ import {
   collectEvents,
   connectClient,
   restartServer,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
 } from './testing/harness.ts';
@@ -33,13 +33,13 @@ const { REQUESTED, IN_PROGRESS } = Column;
 // ---------------------------------------------------------------- the index
 
 /** A plant's log as the repository offers it. */
-const logOf = (plant: Plant): CatchUpLog => ({
+const logOf = (plant: RulesPlant): CatchUpLog => ({
   firstSeq: () => (plant.log.length > 0 ? plant.log[0]!.seq : null),
   eventsAfter: (after, limit) => plant.log.filter((e) => e.seq > after).slice(0, limit),
 });
 
 /** Runs the steps one command at a time, telling the index each batch as the service does. */
-function runRecorded(plant: Plant, index: ChangeIndex, steps: Parameters<typeof runSteps>[1]): void {
+function runRecorded(plant: RulesPlant, index: ChangeIndex, steps: Parameters<typeof runSteps>[1]): void {
   for (const st of steps) {
     const mark = plant.log.length;
     runSteps(plant, [st]);
@@ -48,7 +48,7 @@ function runRecorded(plant: Plant, index: ChangeIndex, steps: Parameters<typeof 
 }
 
 /** What the index must answer: the change set from the events, or null when not smaller. */
-function expected(plant: Plant, after: number): BoardChanges | null {
+function expected(plant: RulesPlant, after: number): BoardChanges | null {
   const c = changesSince(after, plant.log, plant.state);
   return smallerThanSnapshot(objectCount(c), boardObjectCount(plant.state)) ? c : null;
 }
@@ -183,7 +183,7 @@ async function screenThatLeft(url: string): Promise<{ board: BoardState; logId: 
 
 describe('board:subscribe with changes: true', () => {
   it('a screen that missed 100 events gets the 50 cards they touched, which yield the server board', async () => {
-    const server = await startServer();
+    const server = await startTestServer();
     const api = new Api(server.url);
     const { cards } = await sixtyCards(api);
     const away = await screenThatLeft(server.url);
@@ -209,7 +209,7 @@ describe('board:subscribe with changes: true', () => {
   });
 
   it('answers a screen from another log (a restored backup, a reset database) with a snapshot', async () => {
-    const server = await startServer();
+    const server = await startTestServer();
     const api = new Api(server.url);
     await sixtyCards(api);
     const away = await screenThatLeft(server.url);
@@ -221,7 +221,7 @@ describe('board:subscribe with changes: true', () => {
   });
 
   it('answers an up-to-date screen with an empty change set, and one without afterSeq with a snapshot', async () => {
-    const server = await startServer();
+    const server = await startTestServer();
     const api = new Api(server.url);
     await sixtyCards(api);
     const away = await screenThatLeft(server.url);
@@ -242,7 +242,7 @@ describe('board:subscribe with changes: true', () => {
   });
 
   it('answers a snapshot when the change set would hold as many objects as the board', async () => {
-    const server = await startServer();
+    const server = await startTestServer();
     const api = new Api(server.url);
     const { loop, cards } = await sixtyCards(api);
     const away = await screenThatLeft(server.url);
@@ -258,7 +258,7 @@ describe('board:subscribe with changes: true', () => {
   });
 
   it('keeps answering callers that do not opt in with the missed events', async () => {
-    const server = await startServer();
+    const server = await startTestServer();
     const api = new Api(server.url);
     const { cards } = await sixtyCards(api);
     const away = await screenThatLeft(server.url);
@@ -270,7 +270,7 @@ describe('board:subscribe with changes: true', () => {
   });
 
   it('after a restart, rebuilds what changed from the log: a screen a few events behind still gets changes', async () => {
-    const first = await startServer();
+    const first = await startTestServer();
     const api = new Api(first.url);
     const { cards } = await sixtyCards(api);
     const away = await screenThatLeft(first.url);

@@ -10,10 +10,10 @@ import { DomainError, validationError } from '../shared/errors.ts';
 import { AndonKind, Column, ErrorCode } from '../shared/names.ts';
 import { decide } from '../shared/rules.ts';
 import type { ApiError } from '../shared/schemas.ts';
-import { smallPlant, testContext } from '../shared/testing.ts';
+import { smallPlant, testContext } from '../shared/testPlant.ts';
 import { ERROR_STATUS } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { connectClient, ErrorBody, request, sendRaw, startServer, stopAllServers } from './testing/harness.ts';
+import { connectClient, ErrorBody, request, sendRaw, startTestServer, stopAllServers } from './testing/harness.ts';
 import type { Client, TestServer } from './testing/harness.ts';
 
 /** A well-formed id that matches nothing on any board. */
@@ -114,7 +114,7 @@ describe('the command table', () => {
 describe('every command of the table over HTTP', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
   });
   afterAll(() => stopAllServers());
 
@@ -151,7 +151,7 @@ describe('every command of the table over Socket.IO', () => {
   let server: TestServer;
   let socket: Client;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
     socket = await connectClient(server.url);
   });
   afterAll(() => stopAllServers());

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { applyEvents, emptyBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from '../shared/schemas.ts';
-import { killAll, killHard, processGone, startServer } from './testing/processes.ts';
+import { killAll, killHard, processGone, spawnServer } from './testing/processes.ts';
 import { authHeader } from './testing/harness.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-crash-'));
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function start() {
-  return startServer({ PULLBOARD_DB: dbFile, PULLBOARD_SEED: 'none' });
+  return spawnServer({ PULLBOARD_DB: dbFile, PULLBOARD_SEED: 'none' });
 }
 
 interface Sent {

@@ -16,8 +16,8 @@ import { createApp } from './app.ts';
 import type { App, AppOptions } from './app.ts';
 import { silentLogger } from './logger.ts';
 import { Api, TEST_ADMIN_PASSWORD, WAIT_MS, disconnectClients, request, signIn, subscribe, userToken } from './testing/harness.ts';
-import type { Client, Plant, Reply } from './testing/harness.ts';
-import { buildPlant } from './testing/harness.ts';
+import type { Client, ApiPlant, Reply } from './testing/harness.ts';
+import { buildApiPlant } from './testing/harness.ts';
 
 // ---------------------------------------------------------------- servers
 
@@ -126,7 +126,7 @@ const codeOf = (body: unknown) => ErrorReply.safeParse(body).data?.error.code;
 describe('a page on another origin, with the signed-in browser', () => {
   let s: Started;
   let api: Api;
-  let plant: Plant;
+  let plant: ApiPlant;
   let cookie: string;
   /** The board and the log as they stand; a refusal leaves both exactly so. */
   const snapshot = async () => ({ board: await api.boardText(), lastSeq: await api.lastSeq() });
@@ -134,7 +134,7 @@ describe('a page on another origin, with the signed-in browser', () => {
   beforeAll(async () => {
     s = await start({ allowedOrigins: [PARTNER] });
     api = new Api(s.url);
-    plant = await buildPlant(api);
+    plant = await buildApiPlant(api);
     // A lead's browser: the cookie could do anything a lead may.
     const token = await userToken(s.url, 'lead-lisa', Role.LEAD);
     cookie = `pullboard_session=${token}`;
@@ -337,7 +337,7 @@ describe('security headers', () => {
   let s: Started;
   beforeAll(async () => {
     s = await start();
-    await buildPlant(new Api(s.url));
+    await buildApiPlant(new Api(s.url));
   });
 
   function expectHardened(headers: Headers, what: string): void {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/errors.ts';
 import { ErrorCode, StationKind } from '../shared/names.ts';
-import { smallPlant } from '../shared/testing.ts';
+import { smallPlant } from '../shared/testPlant.ts';
 import type { IdempotencyRecord } from './db/repository.ts';
 import { fingerprintOf, recall, recordOf } from './idempotency.ts';
 import type { Answer } from './idempotency.ts';

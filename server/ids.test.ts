@@ -5,7 +5,7 @@ import { Limits } from '../shared/names.ts';
 import { Id } from '../shared/schemas.ts';
 import { emptyBoard } from '../shared/board.ts';
 import { decide } from '../shared/rules.ts';
-import { smallPlant, testContext } from '../shared/testing.ts';
+import { smallPlant, testContext } from '../shared/testPlant.ts';
 import { idInUse, newId } from './ids.ts';
 import type { IdPrefix } from './ids.ts';
 

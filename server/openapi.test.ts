@@ -10,7 +10,7 @@ import { COMMAND_TYPES, COMMANDS } from '../shared/commands.ts';
 import type { CommandType } from '../shared/commands.ts';
 import { AndonKind, Column, ErrorCode, StationKind } from '../shared/names.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { Api, CardResultSchema, LoopCreatedSchema, TEST_ADMIN_PASSWORD, buildPlant, request, startServer, stopAllServers } from './testing/harness.ts';
+import { Api, CardResultSchema, LoopCreatedSchema, TEST_ADMIN_PASSWORD, buildApiPlant, request, startTestServer, stopAllServers } from './testing/harness.ts';
 import type { Reply, TestServer } from './testing/harness.ts';
 
 type Json = Record<string, unknown>;
@@ -83,7 +83,7 @@ describe('GET /api/openapi.json', () => {
   let server: TestServer;
   let doc: Document;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
     const r = await request(server.url, 'GET', '/api/openapi.json');
     expect(r.status).toBe(200);
     expect(r.contentType).toMatch(/^application\/json/);
@@ -162,7 +162,7 @@ describe('the answers of the running server fit its OpenAPI document', () => {
   let doc: Document;
   let compile: (schema: Json) => ValidateFunction;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
     doc = (await request(server.url, 'GET', '/api/openapi.json')).body as Document;
     compile = schemaCompiler(doc);
   });
@@ -232,7 +232,7 @@ describe('the account routes in the OpenAPI document', () => {
   let doc: Document;
   let compile: (schema: Json) => ValidateFunction;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startTestServer();
     doc = (await request(server.url, 'GET', '/api/openapi.json')).body as Document;
     compile = schemaCompiler(doc);
   });
@@ -316,7 +316,7 @@ describe('the account routes in the OpenAPI document', () => {
     fits('/devices/{id}', 'delete', await request(u, 'DELETE', `/api/devices/${device}`));
     fits('/devices/{id}', 'delete', await request(u, 'DELETE', `/api/devices/${device}`));
 
-    const plant = await buildPlant(new Api(u));
+    const plant = await buildApiPlant(new Api(u));
     const card = plant.blank.cards[0]!;
     await request(u, 'POST', `/api/cards/${card.id}/consume`);
     fits('/cards/{id}/history', 'get', await request(u, 'GET', `/api/cards/${card.id}/history`));

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Column, ErrorCode, StationKind } from '../shared/names.ts';
 import {
   Api,
-  buildPlant,
+  buildApiPlant,
   connectClient,
   ErrorBody,
   restartServer,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
 } from './testing/harness.ts';
@@ -29,7 +29,7 @@ async function everything(server: TestServer) {
 
 describe('a restart on the same database file', () => {
   it('shows the identical board, seq and event log after a day of demo work', async () => {
-    const first = await startServer({ seed: 'demo' });
+    const first = await startTestServer({ seed: 'demo' });
     const api = new Api(first.url);
     // Some work on top of the seed: Final Assembly uses a seal kit, the supplier starts on it.
     const sealKits = (await api.board()).loops.find((l) => l.partNumber === 'PU-SK50')!;
@@ -42,9 +42,9 @@ describe('a restart on the same database file', () => {
   });
 
   it('keeps every kind of change: station limits and order, loop resizing up and down, moves and consumptions', async () => {
-    const first = await startServer();
+    const first = await startTestServer();
     const api = new Api(first.url);
-    const plant = await buildPlant(api);
+    const plant = await buildApiPlant(api);
     const patch = (path: string, json: unknown) => api.request('PATCH', path, { json });
     expect((await patch(`/api/stations/${plant.assembly.id}`, { position: 0, wipLimits: { done: 4 }, softLimits: { done: true } })).status).toBe(200);
     expect((await patch(`/api/stations/${plant.steel.id}`, { name: 'Steel & Co' })).status).toBe(200);
@@ -79,7 +79,7 @@ describe('a restart on the same database file', () => {
   });
 
   it('does not run the demo seed a second time', async () => {
-    const first = await startServer({ seed: 'demo' });
+    const first = await startTestServer({ seed: 'demo' });
     const before = await everything(first);
     const second = await restartServer(first, { seed: 'demo' });
     const board = await new Api(second.url).board();
@@ -89,8 +89,8 @@ describe('a restart on the same database file', () => {
   });
 
   it('continues the seq where it stopped, without a gap', async () => {
-    const first = await startServer();
-    const plant = await buildPlant(new Api(first.url));
+    const first = await startTestServer();
+    const plant = await buildApiPlant(new Api(first.url));
     const seq = await new Api(first.url).lastSeq();
 
     const second = await restartServer(first);
@@ -102,8 +102,8 @@ describe('a restart on the same database file', () => {
   });
 
   it('remembers idempotency keys: the same POST answers the first answer and writes nothing', async () => {
-    const first = await startServer();
-    const plant = await buildPlant(new Api(first.url));
+    const first = await startTestServer();
+    const plant = await buildApiPlant(new Api(first.url));
     const card = plant.housing.cards[0]!;
     const post = (server: TestServer, to: Column = IN_PROGRESS) =>
       new Api(server.url).request('POST', `/api/cards/${card.id}/move`, {
@@ -137,8 +137,8 @@ describe('a restart on the same database file', () => {
   });
 
   it('lets a client subscribed before the restart catch up with afterSeq', async () => {
-    const first = await startServer();
-    const plant = await buildPlant(new Api(first.url));
+    const first = await startTestServer();
+    const plant = await buildApiPlant(new Api(first.url));
     const socket = await connectClient(first.url, 'wall-tv');
     const ack = await subscribe(socket);
     if (!ack.ok || !('snapshot' in ack)) throw new Error('expected a snapshot');
@@ -157,16 +157,16 @@ describe('a restart on the same database file', () => {
 
 describe('durability before close', () => {
   it('a second app opening the file while the first still runs sees every committed command', async () => {
-    const first = await startServer();
+    const first = await startTestServer();
     const api = new Api(first.url);
-    const plant = await buildPlant(api);
+    const plant = await buildApiPlant(api);
     await api.consumeLoop(plant.blank.loop.id);
     const signal = await api.consumeLoop(plant.shaft.loop.id);
     await api.move(signal.card.id, IN_PROGRESS);
     const before = await everything(first);
 
     // As after a crash: the first app is never closed before the file is read again.
-    const reader = await startServer({ dbFile: first.dbFile });
+    const reader = await startTestServer({ dbFile: first.dbFile });
     expect(await everything(reader)).toEqual(before);
   });
 });

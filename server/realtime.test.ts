@@ -8,28 +8,28 @@ import { BoardSnapshotSchema } from '../shared/schemas.ts';
 import type { BoardEvent } from '../shared/schemas.ts';
 import {
   Api,
-  buildPlant,
+  buildApiPlant,
   collectEvents,
   connectClient,
   sendCommand,
-  startServer,
+  startTestServer,
   stopAllServers,
   subscribe,
   apiToken,
   userToken,
 } from './testing/harness.ts';
-import type { Client, EventCollector, Plant, TestServer } from './testing/harness.ts';
+import type { Client, EventCollector, ApiPlant, TestServer } from './testing/harness.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 
 let server: TestServer;
 let api: Api;
-let plant: Plant;
+let plant: ApiPlant;
 
 beforeEach(async () => {
-  server = await startServer();
+  server = await startTestServer();
   api = new Api(server.url);
-  plant = await buildPlant(api);
+  plant = await buildApiPlant(api);
 });
 afterEach(() => stopAllServers());
 

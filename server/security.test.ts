@@ -21,7 +21,7 @@ import {
   connectClient,
   request,
   sendRaw,
-  startServer,
+  startTestServer,
   stopAllServers,
   userToken,
 } from './testing/harness.ts';
@@ -146,7 +146,7 @@ const unique = (prefix: string) => `${prefix}${++counter}`;
 const fixed = new Map<string, string>();
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
   api = new Api(server.url);
   for (const role of [Role.ADMIN, Role.LEAD, Role.VIEWER]) {
     fixed.set(`token:${role}`, await apiToken(server.url, `matrix-${role}`, role));

@@ -5,7 +5,7 @@ import { authorize, roleMay } from './access.ts';
 import { COMMAND_TYPES } from './commands.ts';
 import { DomainError } from './errors.ts';
 import { Column, ErrorCode, Role } from './names.ts';
-import { smallPlant } from './testing.ts';
+import { smallPlant } from './testPlant.ts';
 
 function refusal(fn: () => void): DomainError {
   try {

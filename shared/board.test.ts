@@ -23,7 +23,7 @@ import { decide } from './rules.ts';
 import { BoardEventSchema, BoardSnapshotSchema } from './schemas.ts';
 import type { BoardEvent, BoardSnapshot, Card } from './schemas.ts';
 import type { Command } from './commands.ts';
-import { T0, byWhat, deepFreeze, smallPlant } from './testing.ts';
+import { T0, byWhat, deepFreeze, smallPlant } from './testPlant.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 type P = ReturnType<typeof smallPlant>;

@@ -18,7 +18,7 @@ import {
 } from './changes.ts';
 import type { BoardChanges } from './changes.ts';
 import { Column, EventType } from './names.ts';
-import { deepFreeze, randomStep, runSteps, smallPlant } from './testing.ts';
+import { deepFreeze, randomStep, runSteps, smallPlant } from './testPlant.ts';
 
 /** The board the server had at `seq` (the plant's log replayed from empty). */
 const boardAt = (log: Parameters<typeof applyEvents>[1], seq: number): BoardState => applyEvents(emptyBoard, log.slice(0, seq));

@@ -12,7 +12,7 @@ import { decide } from './rules.ts';
 import { Role } from './names.ts';
 import type { Decision } from './rules.ts';
 import type { Command } from './commands.ts';
-import { Plant, deepFreeze } from './testing.ts';
+import { RulesPlant, deepFreeze } from './testPlant.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 const LIMITED = [IN_PROGRESS, DONE] as const;
@@ -28,7 +28,7 @@ const limitKey = (c: (typeof LIMITED)[number]) => (c === IN_PROGRESS ? 'inProgre
  *   pump    Assembly -> Shipping    3, inputs shaft + housing
  */
 function buildPlant() {
-  const plant = new Plant();
+  const plant = new RulesPlant();
   const supplier = plant.station('Supplier', { kind: StationKind.SUPPLIER });
   const machining = plant.station('Machining', { wipLimits: { inProgress: 2, done: 4 } });
   const assembly = plant.station('Assembly', {

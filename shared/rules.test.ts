@@ -6,13 +6,13 @@ import { canStepBack, checkWipLimit, decide, moveKind } from './rules.ts';
 import { Role } from './names.ts';
 import type { BoardEvent, BoardEventOf } from './schemas.ts';
 import type { Command } from './commands.ts';
-import { Plant, T0, byWhat, deepFreeze, refusalOf, resultCard, smallPlant, testContext } from './testing.ts';
+import { RulesPlant, T0, byWhat, deepFreeze, refusalOf, resultCard, smallPlant, testContext } from './testPlant.ts';
 
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 const T1 = '2025-03-03T07:30:00.000Z';
 
 /** The ids of a station's column, top to bottom. */
-const ids = (plant: Plant, stationId: string, column: Column) =>
+const ids = (plant: RulesPlant, stationId: string, column: Column) =>
   columnCards(plant.state, stationId, column).map((c) => c.id);
 
 /** The single event of a decision, narrowed to its type. */
@@ -27,7 +27,7 @@ function onlyEvent<T extends EventType>(events: readonly BoardEvent[], type: T) 
  * columns (card i+1 to columns[i]) before any limit is set.
  */
 function pressWith(columns: Column[]) {
-  const plant = new Plant();
+  const plant = new RulesPlant();
   const press = plant.station('Press');
   const weld = plant.station('Weld');
   const loop = plant.loop('BRK-1', press, weld, columns.length);
@@ -389,7 +389,7 @@ describe('WIP limits', () => {
 // ---------------------------------------------------------------- versions
 
 describe('expectedVersion (optimistic concurrency)', () => {
-  it.each<[string, (p: Plant, cardId: string, v: number) => unknown]>([
+  it.each<[string, (p: RulesPlant, cardId: string, v: number) => unknown]>([
     ['card.move', (p, id, v) => p.move(id, IN_PROGRESS, { expectedVersion: v })],
     ['card.consume', (p, id, v) => p.consume(id, v)],
   ])('refuses %s with a stale version as VERSION_CONFLICT', (_, run) => {
@@ -982,7 +982,7 @@ describe('station.create', () => {
   });
 
   it('keeps the kind, limits and soft flags it is given, defaulting the ones left out', () => {
-    const plant = new Plant();
+    const plant = new RulesPlant();
     const st = plant.station('Heat treat', {
       kind: StationKind.SUPPLIER,
       wipLimits: { inProgress: 3 },
@@ -1173,9 +1173,9 @@ describe('decide', () => {
 // ---------------------------------------------------------------- andon
 
 describe('andon', () => {
-  const raise = (plant: Plant, stationId: string, kind: 'stop' | 'help' | 'material', note?: string) =>
+  const raise = (plant: RulesPlant, stationId: string, kind: 'stop' | 'help' | 'material', note?: string) =>
     plant.run({ type: 'andon.raise', stationId, kind, ...(note === undefined ? {} : { note }) });
-  const clear = (plant: Plant, stationId: string) => plant.run({ type: 'andon.clear', stationId });
+  const clear = (plant: RulesPlant, stationId: string) => plant.run({ type: 'andon.clear', stationId });
 
   it.each(['stop', 'help', 'material'] as const)('raises a %s call that every screen sees on the station', (kind) => {
     const { plant, machining } = smallPlant();

@@ -51,7 +51,7 @@ export interface StartOptions {
 const running = new Set<TestServer>();
 
 /** Starts the real app on 127.0.0.1, port 0, with a fresh temporary SQLite file. */
-export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const owned = opts.dbFile === undefined;
   const dir = owned ? await fs.mkdtemp(path.join(os.tmpdir(), 'pullboard-test-')) : path.dirname(opts.dbFile!);
   const dbFile = opts.dbFile ?? path.join(dir, 'board.db');
@@ -107,7 +107,7 @@ export async function stopAllServers(): Promise<void> {
 export async function restartServer(old: TestServer, opts: { seed?: 'demo' | 'none' } = {}): Promise<TestServer> {
   disconnectClients(old.url);
   await old.app.close();
-  return startServer({ ...opts, dbFile: old.dbFile });
+  return startTestServer({ ...opts, dbFile: old.dbFile });
 }
 
 // ---------------------------------------------------------------- Socket.IO clients
@@ -403,7 +403,7 @@ export class Api {
  *
  * Machining has a hard In Progress limit of 1; no other limits.
  */
-export async function buildPlant(api: Api) {
+export async function buildApiPlant(api: Api) {
   const steel = await api.station('Steel', { kind: StationKind.SUPPLIER });
   const machining = await api.station('Machining', { wipLimits: { inProgress: 1 } });
   const assembly = await api.station('Assembly');
@@ -412,7 +412,7 @@ export async function buildPlant(api: Api) {
   const housing = await api.loop('HSG-300', steel, assembly, 1);
   return { steel, machining, assembly, blank, shaft, housing };
 }
-export type Plant = Awaited<ReturnType<typeof buildPlant>>;
+export type ApiPlant = Awaited<ReturnType<typeof buildApiPlant>>;
 
 /** A team lead, for tests that run commands on the service directly. */
 export const AS_LEAD = { actor: { kind: 'user', id: 'us_test', name: 'tester' }, role: Role.LEAD } as const satisfies {

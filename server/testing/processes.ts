@@ -57,7 +57,7 @@ export function spawnTs(script: string, args: string[] = [], env: Record<string,
 }
 
 /** Starts server/main.ts on a free port of 127.0.0.1 and resolves with it once it listens. */
-export async function startServer(env: Record<string, string>): Promise<Spawned & { url: string }> {
+export async function spawnServer(env: Record<string, string>): Promise<Spawned & { url: string }> {
   const s = spawnTs('server/main.ts', [], { PORT: '0', HOST: '127.0.0.1', PULLBOARD_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
   const url = await waitForOutput(s, /listening on (http:\/\/[^ ]+)/);
   await signIn(url);

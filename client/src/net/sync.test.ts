@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
 import { changesSince, noChanges } from '../../../shared/changes.ts';
 import { Column } from '../../../shared/names.ts';
-import { smallPlant } from '../../../shared/testing.ts';
-import type { Plant } from '../../../shared/testing.ts';
+import { smallPlant } from '../../../shared/testPlant.ts';
+import type { RulesPlant } from '../../../shared/testPlant.ts';
 import { createPullboardStore } from '../store/store.ts';
 import { BoardSync } from './sync.ts';
 import { FakeTransport, PlantServer } from './testing.ts';
@@ -22,7 +22,7 @@ function setup() {
   return { ...sp, store, transport, sync };
 }
 
-const newEvents = (plant: Plant, from: number) => plant.log.slice(from);
+const newEvents = (plant: RulesPlant, from: number) => plant.log.slice(from);
 
 /** A server's answer to a card command: a real card (the answer is read with the table's schema). */
 const cardAck = (seq: number) => ({ ok: true, card: Object.values(smallPlant().plant.state.cards)[0], seq });

@@ -12,7 +12,7 @@ import { DomainError, validationError } from '../../../shared/errors.ts';
 import type { Ack, SubscribeAnswer, SubscribePayload } from '../../../shared/protocol.ts';
 import type { BoardEvent } from '../../../shared/schemas.ts';
 import { commandTypeOfEvent, parseCommand } from '../../../shared/commands.ts';
-import type { Plant } from '../../../shared/testing.ts';
+import type { RulesPlant } from '../../../shared/testPlant.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
 import type { SyncTransport, TransportHandlers } from './sync.ts';
 
@@ -113,14 +113,14 @@ export class FakeTransport implements SyncTransport {
   }
 }
 
-/** The server's behaviour over a shared-rules Plant (what server/service.ts does). */
+/** The server's behaviour over a shared-rules RulesPlant (what server/service.ts does). */
 export class PlantServer {
   /** Idempotency key -> first answer. */
   readonly answers = new Map<string, Ack<Record<string, unknown>>>();
   /** Keys whose command actually ran (a repeat does not run again). */
   readonly ran: string[] = [];
 
-  constructor(readonly plant: Plant) {}
+  constructor(readonly plant: RulesPlant) {}
 
   subscribe(payload: SubscribePayload): Ack<SubscribeAnswer> {
     const state = this.plant.state;

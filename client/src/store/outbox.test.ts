@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotOf } from '../../../shared/board.ts';
 import { Column, EventType } from '../../../shared/names.ts';
 import { Role } from '../../../shared/names.ts';
-import { smallPlant } from '../../../shared/testing.ts';
+import { smallPlant } from '../../../shared/testPlant.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol.ts';
 import { BoardSync } from '../net/sync.ts';
 import { FakeTransport, MemoryStorage, PlantServer } from '../net/testing.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Column } from '../../../shared/names.ts';
-import { smallPlant, T0 } from '../../../shared/testing.ts';
+import { smallPlant, T0 } from '../../../shared/testPlant.ts';
 import { ErrorCode } from '../../../shared/names.ts';
 import { ageMinutes, columnCardIds, fullCount, inboundLoopIds, limitState, oldestFullId, overdue, starvedInputIds } from './selectors.ts';
 import { refusalMessage } from './messages.ts';

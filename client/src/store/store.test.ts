@@ -3,15 +3,15 @@ import { snapshotOf } from '../../../shared/board.ts';
 import { changesSince } from '../../../shared/changes.ts';
 import { Column, ErrorCode } from '../../../shared/names.ts';
 import { Role } from '../../../shared/names.ts';
-import { smallPlant } from '../../../shared/testing.ts';
-import type { Plant } from '../../../shared/testing.ts';
+import { smallPlant } from '../../../shared/testPlant.ts';
+import type { RulesPlant } from '../../../shared/testPlant.ts';
 import type { BoardEvent } from '../../../shared/schemas.ts';
 import { createPullboardStore } from './store.ts';
 import type { PullboardStore } from './store.ts';
 import { columnCardIds } from './selectors.ts';
 
 /** A live client store loaded with the server plant's current snapshot, acting as a lead. */
-function clientOf(plant: Plant, role: Role = Role.LEAD): PullboardStore {
+function clientOf(plant: RulesPlant, role: Role = Role.LEAD): PullboardStore {
   const store = createPullboardStore();
   // An operator here works at every station: these tests are about the pull rules.
   const stationIds = role === Role.OPERATOR ? Object.keys(plant.state.stations) : [];
@@ -22,7 +22,7 @@ function clientOf(plant: Plant, role: Role = Role.LEAD): PullboardStore {
 }
 
 /** Events the server plant logged since `from` (an index into its log). */
-const since = (plant: Plant, from: number): BoardEvent[] => plant.log.slice(from);
+const since = (plant: RulesPlant, from: number): BoardEvent[] => plant.log.slice(from);
 
 describe('board slice: applying server events', () => {
   it('loads a snapshot as the confirmed and the visible board', () => {

@@ -43,7 +43,7 @@ interface RunOptions {
 }
 
 /** A board that commands are run against with `decide`; keeps the state and the event log. */
-export class Plant {
+export class RulesPlant {
   state: BoardState = emptyBoard;
   readonly log: BoardEvent[] = [];
   /** The time stamped on the next command's events. */
@@ -171,7 +171,7 @@ export class Plant {
  *   pump    Assembly -> Shipping     2 cards, inputs: shaft, housing
  */
 export function smallPlant() {
-  const plant = new Plant();
+  const plant = new RulesPlant();
   const steel = plant.station('Steel', { kind: StationKind.SUPPLIER });
   const machining = plant.station('Machining');
   const assembly = plant.station('Assembly');
@@ -319,7 +319,7 @@ export function commandFor(state: BoardState, step: RandomStep): Command {
 }
 
 /** Runs the steps on the plant as a lead; refused commands change nothing and are skipped. */
-export function runSteps(plant: Plant, steps: readonly RandomStep[]): { accepted: number; refused: number } {
+export function runSteps(plant: RulesPlant, steps: readonly RandomStep[]): { accepted: number; refused: number } {
   let accepted = 0;
   let refused = 0;
   for (const st of steps) {
