@@ -3,7 +3,7 @@
 // with a badge, may only work their own station, and is signed out after a while idle.
 import type { Browser, Page } from '@playwright/test';
 import { Column } from '../shared/names.ts';
-import { ADMIN_PASSWORD, TABLET_VIEWPORT, TV_VIEWPORT, cardOf, cardsIn, expect, startServer, test } from './fixtures.ts';
+import { ADMIN_PASSWORD, TABLET_VIEWPORT, TV_VIEWPORT, cardOf, cardsIn, expect, startE2eServer, test } from './fixtures.ts';
 import type { TestServer } from './fixtures.ts';
 import { WallTvPage } from './pages/wallTv.ts';
 import { StationTabletPage } from './pages/stationTablet.ts';
@@ -38,7 +38,7 @@ async function scanBadge(page: Page, badge: string): Promise<void> {
 
 test.describe('first run', () => {
   test('the setup link creates the admin, who lands on the lead board, live', async ({ browser }) => {
-    const server = await startServer({ adminPassword: null });
+    const server = await startE2eServer({ adminPassword: null });
     try {
       const { setupToken } = await server.app.ready;
       expect(setupToken).toBeTruthy();

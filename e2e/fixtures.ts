@@ -62,7 +62,7 @@ export interface ServerOptions {
   accountOptions?: AppOptions['accountOptions'];
 }
 
-export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+export async function startE2eServer(opts: ServerOptions = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(clientDir, 'index.html'))) {
     throw new Error(`${clientDir} has no index.html: run \`npm run build\` before the browser tests`);
   }
@@ -139,7 +139,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
 }
 
 /** The seeded demo plant, looked up by the names people see (ids are random per run). */
-export class Plant {
+export class DemoPlant {
   constructor(readonly board: BoardSnapshot) {}
 
   station(name: string): Station {
@@ -206,7 +206,7 @@ export interface Fixtures {
   serverOptions: ServerOptions;
   server: TestServer;
   /** The demo plant as seeded, read from the server before the test runs. */
-  plant: Plant;
+  plant: DemoPlant;
   /** The lead board on the test's own page at 1920x1080 (call `open()`). */
   leadBoard: LeadBoardPage;
   /** The wall TV in a second browser context at 1920x1080 (call `open()`). */
@@ -218,7 +218,7 @@ export interface Fixtures {
 export const test = base.extend<Fixtures>({
   serverOptions: [{}, { option: true }],
   server: async ({ serverOptions }, use) => {
-    const server = await startServer(serverOptions);
+    const server = await startE2eServer(serverOptions);
     await use(server);
     await server.stop();
   },
@@ -228,7 +228,7 @@ export const test = base.extend<Fixtures>({
     await use(context);
   },
   plant: async ({ server }, use) => {
-    await use(new Plant(await server.board()));
+    await use(new DemoPlant(await server.board()));
   },
   leadBoard: async ({ page, server }, use) => {
     await page.setViewportSize(LEAD_VIEWPORT);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/names.ts';
-import { MemoryStorage } from '../net/testing.ts';
+import { MemoryStorage } from '../net/doubles.ts';
 import { RELOADED_FOR_KEY, onProtocolMismatch, protocolMismatch, useUpgrade } from './upgrade.ts';
 
 beforeEach(() => useUpgrade.setState({ stuck: false, message: '' }));

@@ -6,7 +6,7 @@ import { smallPlant } from '../../../shared/testPlant.ts';
 import type { RulesPlant } from '../../../shared/testPlant.ts';
 import { createPullboardStore } from '../store/store.ts';
 import { BoardSync } from './sync.ts';
-import { FakeTransport, PlantServer } from './testing.ts';
+import { FakeTransport, PlantServer } from './doubles.ts';
 
 function setup() {
   const sp = smallPlant();

@@ -8,7 +8,7 @@ import { Role } from '../../../shared/names.ts';
 import { smallPlant } from '../../../shared/testPlant.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol.ts';
 import { BoardSync } from '../net/sync.ts';
-import { FakeTransport, MemoryStorage, PlantServer } from '../net/testing.ts';
+import { FakeTransport, MemoryStorage, PlantServer } from '../net/doubles.ts';
 import { moveLabel } from '../app/runtime.ts';
 import { createPullboardStore } from './store.ts';
 import type { PullboardStore } from './store.ts';
