@@ -16,7 +16,8 @@ import { store } from '../store/hooks.ts';
 import { BoardSync } from '../net/sync.ts';
 import { closeSocket, createSocket, setSocketToken, socketTransport } from '../net/socket.ts';
 import type { PullboardSocket } from '../net/socket.ts';
-import { api } from '../net/api.ts';
+import { apiParsed } from '../net/api.ts';
+import { z } from 'zod';
 import { ClientErrorCode, refusalMessage } from '../store/messages.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
 import { attachOutboxStorage } from '../store/outbox.ts';
@@ -86,9 +87,11 @@ function deviceStorage(): KeyValueStorage | null {
   }
 }
 
+const LastSeq = z.object({ lastSeq: z.number() });
+
 async function fetchLastSeq(): Promise<number | null> {
-  const res = await api<{ lastSeq?: unknown }>('GET', `/events?after=${store.getState().confirmed.seq}&limit=1`);
-  return res.ok && typeof res.body.lastSeq === 'number' ? res.body.lastSeq : null;
+  const res = await apiParsed(LastSeq, 'GET', `/events?after=${store.getState().confirmed.seq}&limit=1`);
+  return res.ok ? res.body.lastSeq : null;
 }
 
 /** A key no other command of any screen will use (works on plain-HTTP origins too). */

@@ -12,6 +12,7 @@
 // it) and the socket connects with it. A socket refused as UNAUTHENTICATED drops back:
 // a revoked device forgets its token and offers pairing, a badge session falls back to
 // the device, a cookie session shows the sign-in screen.
+import { z } from 'zod';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { AuthStatusSchema, MeSchema } from '../../../shared/accounts.ts';
@@ -20,7 +21,7 @@ import { ErrorCode, Role } from '../../../shared/names.ts';
 import { store } from '../store/hooks.ts';
 import { NOBODY } from '../store/store.ts';
 import type { Identity } from '../store/store.ts';
-import { api, setBearer } from '../net/api.ts';
+import { api, apiParsed, setBearer } from '../net/api.ts';
 import { closeConnection, openConnection } from './runtime.ts';
 
 /** localStorage: the paired device's token (`{token, name}`; a bare token string is read too). */
@@ -163,7 +164,7 @@ export function startSession(): void {
 }
 
 async function fetchStatus(): Promise<AuthStatus | null> {
-  const r = await api<unknown>('GET', '/auth/status', undefined, { bearer: null });
+  const r = await api('GET', '/auth/status', undefined, { bearer: null });
   if (!r.ok) return null;
   const s = AuthStatusSchema.safeParse(r.body);
   return s.success ? s.data : null;
@@ -172,7 +173,7 @@ async function fetchStatus(): Promise<AuthStatus | null> {
 type MeAnswer = { kind: 'me'; me: Me } | { kind: 'refused' } | { kind: 'unreachable' };
 
 async function fetchMe(bearer: string | null): Promise<MeAnswer> {
-  const r = await api<unknown>('GET', '/auth/me', undefined, { bearer });
+  const r = await api('GET', '/auth/me', undefined, { bearer });
   if (r.ok) {
     const me = MeSchema.safeParse(r.body);
     return me.success ? { kind: 'me', me: me.data } : { kind: 'unreachable' };
@@ -323,7 +324,7 @@ export function waitText(seconds: number): string {
 
 /** Signs in with username and password (the session cookie). */
 export async function signIn(username: string, password: string): Promise<Outcome> {
-  const r = await api<unknown>('POST', '/auth/login', { username, password }, { bearer: null });
+  const r = await api('POST', '/auth/login', { username, password }, { bearer: null });
   if (!r.ok) {
     if (r.status === 401) return { ok: false, code: r.error.code, message: 'Wrong username or password.' };
     return failure(r);
@@ -335,7 +336,7 @@ export async function signIn(username: string, password: string): Promise<Outcom
 
 /** Creates the first admin with the setup link's token, signed in at once. */
 export async function completeSetup(token: string, username: string, password: string): Promise<Outcome> {
-  const r = await api<unknown>('POST', '/auth/setup', { token, username, password }, { bearer: null });
+  const r = await api('POST', '/auth/setup', { token, username, password }, { bearer: null });
   if (!r.ok) {
     if (r.error.code === ErrorCode.VALIDATION_FAILED) return { ok: false, code: r.error.code, message: validationText(r.error) };
     return failure(r);
@@ -402,7 +403,7 @@ export type BadgeOutcome = Outcome | { ok: false; code: 'PIN_REQUIRED'; message:
 export async function badgeSignIn(badge: string, pin?: string): Promise<BadgeOutcome> {
   const status = auth.getState().status;
   if (status?.badgePin && pin === undefined) return { ok: false, code: 'PIN_REQUIRED', message: 'Enter your PIN' };
-  const r = await api<unknown>('POST', '/auth/badge', { badge, ...(pin !== undefined ? { pin } : {}) }, { bearer: null });
+  const r = await api('POST', '/auth/badge', { badge, ...(pin !== undefined ? { pin } : {}) }, { bearer: null });
   if (!r.ok) {
     if (r.status === 401) return { ok: false, code: r.error.code, message: status?.badgePin ? 'Unknown badge or wrong PIN.' : 'Unknown badge.' };
     return failure(r);
@@ -458,22 +459,21 @@ function stopIdleWatch(): void {
 
 // ---------------------------------------------------------------- pairing
 
-export interface Pairing {
-  pairingId: string;
-  code: string;
-  expiresAt: string;
-}
+const PairingSchema = z.object({ pairingId: z.string(), code: z.string(), expiresAt: z.string() });
+export type Pairing = z.infer<typeof PairingSchema>;
+const DeliveredSchema = z.object({ token: z.string(), device: z.object({ name: z.string() }) });
 
 /** Asks the server for a pairing code to show. */
 export async function startPairing(): Promise<Pairing | Outcome> {
-  const r = await api<Pairing>('POST', '/devices/pairings', undefined, { bearer: null });
+  const r = await apiParsed(PairingSchema, 'POST', '/devices/pairings', undefined, { bearer: null });
   if (!r.ok) return failure(r);
   return r.body;
 }
 
 /** One poll: still waiting, gone (expired or used), or paired (the token is kept and used). */
 export async function pollPairing(pairingId: string): Promise<'pending' | 'gone' | 'paired' | 'unreachable'> {
-  const r = await api<{ token: string; device: { name: string } }>(
+  const r = await apiParsed(
+    DeliveredSchema,
     'POST',
     `/devices/pairings/${encodeURIComponent(pairingId)}/token`,
     undefined,
