@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ApiError, formatPairingCode, pairingCodeComplete, readDeviceToken, relativeTime, request, stationList } from './api.ts';
+import { ApiError, formatPairingCode, pairingCodeComplete, relativeTime, request, stationList } from './api.ts';
+import { setBearer } from '../../net/api.ts';
 
 describe('formatPairingCode', () => {
   it.each([
@@ -41,20 +42,6 @@ describe('relativeTime', () => {
   });
 });
 
-describe('readDeviceToken', () => {
-  it.each([
-    [null, null],
-    ['', null],
-    ['dv_abc', 'dv_abc'],
-    ['"dv_abc"', 'dv_abc'],
-    ['{"token":"dv_abc","deviceId":"x"}', 'dv_abc'],
-    ['{"deviceId":"x"}', null],
-    ['{broken', null],
-  ])('%j -> %j', (raw, token) => {
-    expect(readDeviceToken(raw)).toBe(token);
-  });
-});
-
 describe('stationList', () => {
   const stations = [
     { id: 'a', name: 'Press', kind: 'process' as const, position: 0 },
@@ -67,12 +54,15 @@ describe('stationList', () => {
 });
 
 describe('request', () => {
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    setBearer(null);
+  });
 
   function answer(status: number, body: unknown) {
     const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
     vi.stubGlobal('fetch', fetchMock);
-    vi.stubGlobal('window', { localStorage: { getItem: () => '{"token":"dv_secret"}' } });
+    setBearer('dv_secret');
     return fetchMock;
   }
 
@@ -84,7 +74,7 @@ describe('request', () => {
     expect(url).toBe('/api/tokens');
     expect(init?.method).toBe('POST');
     expect(init?.body).toBe('{"name":"ERP","role":"viewer"}');
-    expect(init?.headers).toMatchObject({ Authorization: 'Bearer dv_secret', 'Content-Type': 'application/json' });
+    expect(init?.headers).toMatchObject({ authorization: 'Bearer dv_secret', 'content-type': 'application/json' });
   });
 
   it('throws the server error with its code and status', async () => {
@@ -101,7 +91,6 @@ describe('request', () => {
 
   it('reports a network failure', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
-    vi.stubGlobal('window', { localStorage: { getItem: () => null } });
     await expect(request('GET', '/users', z.unknown())).rejects.toMatchObject({ code: 'NETWORK', status: 0 });
   });
 });

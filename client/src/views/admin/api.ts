@@ -1,48 +1,13 @@
 // Typed calls to the account routes (users, API tokens, devices, pairing) for the admin
 // pages. Every answer is parsed with a zod schema: a server that answers something else
-// is an error here, not a crash three components further. The session cookie goes
-// along by itself; a paired device's token (localStorage) goes as a bearer token.
+// is an error here, not a crash three components further. The credential is the
+// screen's own (net/api.ts: the session cookie, or a paired device's bearer token).
 import { z } from 'zod';
 import { MeSchema, PublicUserSchema, RoleSchema } from '../../../../shared/accounts.ts';
 import type { ApprovePairingBody, CreateTokenBody, CreateUserBody, Me, PublicUser, UpdateUserBody } from '../../../../shared/accounts.ts';
 import { Role } from '../../../../shared/names.ts';
 import { StationKindSchema } from '../../../../shared/schemas.ts';
-
-/** Where a paired device keeps its token. */
-export const DEVICE_TOKEN_KEY = 'pullboard.device.v1';
-
-/**
- * The device token kept by this browser, if any: the stored value is either the token
- * itself or a JSON object with a `token` field.
- */
-export function readDeviceToken(raw: string | null): string | null {
-  if (raw === null) return null;
-  const text = raw.trim();
-  if (text === '') return null;
-  if (text.startsWith('{') || text.startsWith('"')) {
-    try {
-      const v: unknown = JSON.parse(text);
-      if (typeof v === 'string') return v.trim() || null;
-      if (typeof v === 'object' && v !== null && 'token' in v && typeof v.token === 'string') return v.token.trim() || null;
-      return null;
-    } catch {
-      return null;
-    }
-  }
-  return text;
-}
-
-/** Request headers carrying this browser's device token, if it has one. */
-export function authHeaders(): Record<string, string> {
-  let raw: string | null = null;
-  try {
-    raw = window.localStorage.getItem(DEVICE_TOKEN_KEY);
-  } catch {
-    raw = null; // storage blocked: the session cookie alone
-  }
-  const token = readDeviceToken(raw);
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
+import { apiParsed } from '../../net/api.ts';
 
 /** A refusal or failure, with the server's error code (or NETWORK / BAD_ANSWER). */
 export class ApiError extends Error {
@@ -57,39 +22,15 @@ export class ApiError extends Error {
   }
 }
 
-const ErrorAnswer = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
-
-/** Calls `path` under /api and parses the answer with `schema`. Throws ApiError. */
-export async function request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`/api${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError('NETWORK', 'The server cannot be reached. Check the network and try again.', 0);
+/** Calls `path` under /api with this screen's credential and parses the answer with `schema`. Throws ApiError. */
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  const r = await apiParsed(schema, method, path, body);
+  if (r.ok) return r.body;
+  if (r.status === 0) throw new ApiError('NETWORK', 'The server cannot be reached. Check the network and try again.', 0);
+  if (r.error.code === 'BAD_ANSWER') {
+    throw new ApiError('BAD_ANSWER', 'The server sent an answer this page does not understand. Reload the page.', r.status);
   }
-  let json: unknown = null;
-  try {
-    json = await res.json();
-  } catch {
-    json = null;
-  }
-  if (!res.ok) {
-    const e = ErrorAnswer.safeParse(json);
-    if (e.success) throw new ApiError(e.data.error.code, e.data.error.message, res.status, e.data.error.details);
-    throw new ApiError('HTTP', `The server answered ${res.status} ${res.statusText}`.trim(), res.status);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiError('BAD_ANSWER', 'The server sent an answer this page does not understand. Reload the page.', res.status);
-  return parsed.data;
+  throw new ApiError(r.error.code, r.error.message, r.status, r.error.details);
 }
 
 /** A readable sentence for an error thrown by these calls (or anything else). */
