@@ -27,7 +27,7 @@ const clientDir = process.env.PULLBOARD_E2E_CLIENT_DIR
 /** The password of the `admin` the test server starts with. */
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 /** The session cookie (server/http/auth.ts). */
-export const SESSION_COOKIE = 'pullboard_session';
+const SESSION_COOKIE = 'pullboard_session';
 
 export interface TestServer {
   url: string;
@@ -139,7 +139,7 @@ export async function startE2eServer(opts: ServerOptions = {}): Promise<TestServ
 }
 
 /** The seeded demo plant, looked up by the names people see (ids are random per run). */
-export class DemoPlant {
+class DemoPlant {
   constructor(readonly board: BoardSnapshot) {}
 
   station(name: string): Station {
@@ -180,7 +180,7 @@ export function cardOf(board: BoardSnapshot, cardId: string): Card {
   return c;
 }
 
-export const LEAD_VIEWPORT = { width: 1920, height: 1080 };
+const LEAD_VIEWPORT = { width: 1920, height: 1080 };
 export const TV_VIEWPORT = { width: 1920, height: 1080 };
 export const TABLET_VIEWPORT = { width: 1024, height: 768 };
 

@@ -63,14 +63,14 @@ export function shouldReplay(after: number, seq: number, cardCount: number, log:
  * get changes rather than all asking for a snapshot at once; this many covers screens
  * that were off for a long while too. Older ones get a snapshot.
  */
-export const REBUILD_EVENTS = 20_000;
+const REBUILD_EVENTS = 20_000;
 
 /**
  * Removed ids (tombstones) the index keeps beyond the live objects before it forgets the
  * oldest entries (and raises its horizon past them). Cards are removed only when a
  * loop's card count is lowered, so this is a bound, not a working size.
  */
-export const TOMBSTONE_SLACK = 10_000;
+const TOMBSTONE_SLACK = 10_000;
 
 /**
  * Every station, loop and card changed since the index's horizon, with the seq of its

@@ -18,8 +18,8 @@ export interface DemoLoopSpec {
 }
 
 /** Customer demand: hydraulic cylinders per hour (a takt of 10 minutes). */
-export const DEMO_DEMAND_PER_HOUR = 6;
-export const DEMO_SAFETY = 0.2;
+const DEMO_DEMAND_PER_HOUR = 6;
+const DEMO_SAFETY = 0.2;
 
 const specs: Omit<DemoLoopSpec, 'cardCount'>[] = [
   { partNumber: 'RM-4140-B50', partName: '4140 steel bar Ø50 × 600', from: 'supplier', to: 'machining', perUnit: 1, containerQty: 8, leadTimeMinutes: 480, inputs: [] },

@@ -33,7 +33,7 @@ export const UpdateUserBody = z.strictObject({
 });
 
 /** Roles a device can be paired as: a TV shows, a station tablet works at its stations. */
-export const DeviceRoleSchema = z.enum([Role.VIEWER, Role.OPERATOR]);
+const DeviceRoleSchema = z.enum([Role.VIEWER, Role.OPERATOR]);
 export const ApprovePairingBody = z.strictObject({
   code: z.string().trim().min(1).max(20),
   name: DeviceName,

@@ -225,7 +225,7 @@ export type CommandOfEvent<E extends SocketCommandEvent> = {
 }[CommandType];
 
 /** Builds a command from its type and fields. */
-export function commandOf<K extends CommandType>(type: K, fields: CommandFields[K]): Command<K> {
+function commandOf<K extends CommandType>(type: K, fields: CommandFields[K]): Command<K> {
   return { type, ...fields };
 }
 

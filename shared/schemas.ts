@@ -13,7 +13,7 @@ export const Id = z.string().min(1).max(Limits.ID);
  * decided by the lookup, not by validation. The body size limit bounds its length.
  */
 export const Ref = z.string();
-export const ColumnSchema = z.enum(values(Column));
+const ColumnSchema = z.enum(values(Column));
 export const StationKindSchema = z.enum(values(StationKind));
 const Name = z.string().trim().min(1).max(Limits.NAME);
 const Count = (max: number) => z.number().int().min(0).max(max);
@@ -21,20 +21,20 @@ const Timestamp = z.string();
 
 // ---------------------------------------------------------------- entities
 
-export const WipLimitsSchema = z.object({
+const WipLimitsSchema = z.object({
   inProgress: Count(Limits.MAX_WIP_LIMIT).nullable(),
   done: Count(Limits.MAX_WIP_LIMIT).nullable(),
 });
 export type WipLimits = z.infer<typeof WipLimitsSchema>;
 
 /** A soft limit is allowed to be exceeded; the column is only flagged. */
-export const SoftLimitsSchema = z.object({ inProgress: z.boolean(), done: z.boolean() });
+const SoftLimitsSchema = z.object({ inProgress: z.boolean(), done: z.boolean() });
 export type SoftLimits = z.infer<typeof SoftLimitsSchema>;
 
-export const AndonKindSchema = z.enum(values(AndonKind));
+const AndonKindSchema = z.enum(values(AndonKind));
 
 /** An andon call in force at a station, shown on every screen until it is cleared. */
-export const AndonSchema = z.object({
+const AndonSchema = z.object({
   kind: AndonKindSchema,
   note: z.string(),
   raisedAt: Timestamp,

@@ -265,7 +265,7 @@ export const randomStep = fc.oneof(
 export type RandomStep = typeof randomStep extends fc.Arbitrary<infer T> ? T : never;
 
 /** The command a random step stands for on this board. */
-export function commandFor(state: BoardState, step: RandomStep): Command {
+function commandFor(state: BoardState, step: RandomStep): Command {
   const ids = <T>(map: Readonly<Record<string, T>>) => Object.keys(map).sort();
   const at = (list: string[], i: number) => list[i % list.length]!;
   const cards = ids(state.cards);

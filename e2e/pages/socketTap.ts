@@ -6,7 +6,7 @@ import type { Page, WebSocketRoute } from '@playwright/test';
 type Frame = string | Buffer;
 
 /** A Socket.IO event packet ("42" + optional ack id + JSON array), or null. */
-export function socketEvent(frame: Frame): { name: string; args: unknown[] } | null {
+function socketEvent(frame: Frame): { name: string; args: unknown[] } | null {
   if (typeof frame !== 'string') return null;
   const m = /^42\d*(\[.*)$/s.exec(frame);
   if (!m) return null;

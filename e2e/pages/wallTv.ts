@@ -11,7 +11,7 @@ import { Screen } from './screen.ts';
 export type CellCounts = Record<string, number>;
 
 /** The counts every TV cell should show for a board from the server. */
-export function cellCountsOf(board: BoardSnapshot): CellCounts {
+function cellCountsOf(board: BoardSnapshot): CellCounts {
   const counts: CellCounts = {};
   for (const s of board.stations) {
     const supplies = board.loops.some((l) => l.supplierStationId === s.id);

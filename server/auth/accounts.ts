@@ -56,7 +56,7 @@ export interface AccountOptions {
   pairingMinutes: number;
 }
 
-export const defaultAccountOptions: AccountOptions = {
+const defaultAccountOptions: AccountOptions = {
   sessionHours: 12,
   badgeIdleMinutes: 15,
   badgePin: false,
@@ -82,7 +82,7 @@ function pairingCode(): string {
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
 /** A code as people type it: case, spaces and dashes do not matter. */
-export function normalizeCode(code: string): string {
+function normalizeCode(code: string): string {
   const c = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
   return c.length === 8 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
 }

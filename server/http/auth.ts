@@ -25,7 +25,7 @@ import { ErrorCode, Limits, Role } from '../../shared/names.ts';
 import type { AccountService, Principal } from '../auth/accounts.ts';
 import { sendError } from './errors.ts';
 
-export const SESSION_COOKIE = 'pullboard_session';
+const SESSION_COOKIE = 'pullboard_session';
 const TOKEN_MAX = 200;
 
 export interface HttpAuthOptions {
@@ -125,7 +125,7 @@ export function requireAuth(opts: HttpAuthOptions) {
 }
 
 /** Refuses unless the principal's role is one of these. */
-export function requireRole(req: Request, roles: readonly Role[], what: string): Principal {
+function requireRole(req: Request, roles: readonly Role[], what: string): Principal {
   const p = principalOfRequest(req);
   if (!roles.includes(p.role)) {
     throw new DomainError(ErrorCode.FORBIDDEN, `${withArticle(p.role)} may not ${what}`, { role: p.role });

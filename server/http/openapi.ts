@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { COMMAND_TYPES, COMMANDS } from '../../shared/commands.ts';
 import type { CommandType } from '../../shared/commands.ts';
-import { ErrorCode, Limits } from '../../shared/names.ts';
+import { ErrorCode } from '../../shared/names.ts';
 import {
   ApprovePairingBody,
   AuthStatusSchema,

@@ -303,7 +303,7 @@ export const ErrorBody = z.strictObject({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const CardResultSchema = z.object({ card: CardSchema, seq: z.number().int().min(1) });
-export const EventsPageSchema = z.object({ events: z.array(BoardEventSchema), lastSeq: z.number().int().min(0) });
+const EventsPageSchema = z.object({ events: z.array(BoardEventSchema), lastSeq: z.number().int().min(0) });
 export const LoopCreatedSchema = z.object({ loop: LoopSchema, cards: z.array(CardSchema) });
 
 /** A small API client for arranging a plant; setup calls fail loudly when refused. */

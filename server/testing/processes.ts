@@ -15,7 +15,7 @@ import { signIn, TEST_ADMIN_PASSWORD } from './harness.ts';
 
 export { exists, processGone } from './pids.ts';
 
-export const root = path.resolve(import.meta.dirname, '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 
 export interface Spawned {
   child: ChildProcessWithoutNullStreams;

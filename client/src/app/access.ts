@@ -5,7 +5,7 @@ import { authorize, roleMay } from '../../../shared/access.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import type { Command, CommandType } from '../../../shared/commands.ts';
 import { DomainError } from '../../../shared/errors.ts';
-import { Column, Role } from '../../../shared/names.ts';
+import { Column } from '../../../shared/names.ts';
 import type { Identity } from '../store/store.ts';
 import { useBoardStore } from '../store/hooks.ts';
 
@@ -44,12 +44,3 @@ export function useRoleMay(type: CommandType): boolean {
   return useBoardStore((s) => roleMay(s.identity.role, type));
 }
 
-/** The screen's role. */
-export function useRole(): Role {
-  return useBoardStore((s) => s.identity.role);
-}
-
-/** A viewer only watches. */
-export function useReadOnly(): boolean {
-  return useBoardStore((s) => s.identity.role === Role.VIEWER);
-}

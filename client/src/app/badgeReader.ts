@@ -3,9 +3,9 @@
 // average less than 50 ms apart up to the Enter (a busy browser may delay one key now and
 // then, so the average decides, and only a pause of over 250 ms starts a new burst), at
 // least 4 of them.
-export const MAX_AVG_GAP_MS = 50;
-export const MAX_GAP_MS = 250;
-export const MIN_BADGE = 4;
+const MAX_AVG_GAP_MS = 50;
+const MAX_GAP_MS = 250;
+const MIN_BADGE = 4;
 
 export class BadgeBurst {
   private chars = '';

@@ -95,7 +95,7 @@ async function fetchLastSeq(): Promise<number | null> {
 }
 
 /** A key no other command of any screen will use (works on plain-HTTP origins too). */
-export function newKey(): string {
+function newKey(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
   return `c-${Date.now().toString(36)}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
@@ -248,4 +248,3 @@ export class FormKey {
   }
 }
 
-export { MoveKind };

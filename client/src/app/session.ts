@@ -25,11 +25,11 @@ import { api, apiParsed, setBearer } from '../net/api.ts';
 import { closeConnection, openConnection } from './runtime.ts';
 
 /** localStorage: the paired device's token (`{token, name}`; a bare token string is read too). */
-export const DEVICE_KEY = 'pullboard.device.v1';
+const DEVICE_KEY = 'pullboard.device.v1';
 /** sessionStorage: a badge session is in force on this tab (so a reload keeps it over the device). */
-export const BADGE_KEY = 'pullboard.badge.v1';
+const BADGE_KEY = 'pullboard.badge.v1';
 /** localStorage: the last identity, so a screen reloaded while the server is unreachable still works. */
-export const IDENTITY_KEY = 'pullboard.identity.v1';
+const IDENTITY_KEY = 'pullboard.identity.v1';
 
 export type AuthPhase = 'loading' | 'setup' | 'signed-out' | 'signed-in';
 export type Via = 'cookie' | 'device' | 'badge';
@@ -80,7 +80,7 @@ function session(): Storage | null {
 }
 
 /** The device token kept on this device, if it was paired. */
-export function deviceToken(): string | null {
+function deviceToken(): string | null {
   const raw = local()?.getItem(DEVICE_KEY);
   if (!raw) return null;
   if (raw.startsWith('pbd_')) return raw;
@@ -318,7 +318,7 @@ function failure(r: { status: number; error: { code: string; message: string }; 
 }
 
 /** "45 s", "3 min", "15 min" */
-export function waitText(seconds: number): string {
+function waitText(seconds: number): string {
   return seconds < 90 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
 }
 

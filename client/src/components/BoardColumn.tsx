@@ -13,7 +13,7 @@ import type { DndData } from './BoardDnd.tsx';
 import { Icon } from './Icon.tsx';
 
 /** "2 / 3" with a word and an icon when the column is at or over its limit. */
-export function LimitBadge({ count, limit, soft }: { count: number; limit: number | null; soft: boolean }) {
+function LimitBadge({ count, limit, soft }: { count: number; limit: number | null; soft: boolean }) {
   const state: LimitState = limitState(count, limit);
   if (limit === null) {
     return (

@@ -9,7 +9,7 @@ import { duration } from '../format.ts';
 import { Icon } from './Icon.tsx';
 
 /** Age of a card against its loop's lead time; "Full" once it is done. */
-export const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
+const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
   const card = useBoardStore((s) => s.board.cards[cardId]);
   const lead = useBoardStore((s) => (card ? s.board.loops[card.loopId]?.leadTimeMinutes : undefined));
   // Only the minute count is selected: the card re-renders once a minute, not per tick.

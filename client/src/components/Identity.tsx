@@ -5,13 +5,13 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { useBoardStore } from '../store/hooks.ts';
-import { auth, badgeSignIn, signOut, useAuth } from '../app/session.ts';
+import { badgeSignIn, signOut, useAuth } from '../app/session.ts';
 import { BadgeBurst } from '../app/badgeReader.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
 
 const ROLE_LABEL: Record<string, string> = { admin: 'Admin', lead: 'Team lead', operator: 'Operator', viewer: 'Viewer' };
-export const roleLabel = (role: string) => ROLE_LABEL[role] ?? role;
+const roleLabel = (role: string) => ROLE_LABEL[role] ?? role;
 
 /** Name and role, and Sign out (a person) or Unpair (a paired device). */
 export function WhoAmI({ compact = false }: { compact?: boolean }) {
@@ -201,4 +201,3 @@ export function useBadgeBusy(): boolean {
   return useBadgeUi((s) => s.busy);
 }
 
-export { auth };

@@ -7,7 +7,7 @@ import { consumeLoop } from '../app/runtime.ts';
 import { loopUseRefusal } from '../app/access.ts';
 import { Icon } from './Icon.tsx';
 
-export const InboundLoop = memo(function InboundLoop({
+const InboundLoop = memo(function InboundLoop({
   loopId,
   starved,
   big,

@@ -75,7 +75,7 @@ export function describeCardEvent(event: BoardEvent, cardId: string, names: Stat
   }
 }
 
-export const ACTOR_KIND_LABELS: Record<Actor['kind'], string> = {
+const ACTOR_KIND_LABELS: Record<Actor['kind'], string> = {
   user: 'person',
   device: 'device',
   token: 'API token',

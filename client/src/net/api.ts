@@ -13,10 +13,6 @@ export function setBearer(token: string | null): void {
   bearer = token;
 }
 
-export function currentBearer(): string | null {
-  return bearer;
-}
-
 export type ApiResult<T = unknown> =
   | { ok: true; status: number; body: T }
   | { ok: false; status: number; error: ApiError; retryAfterSeconds: number | null };

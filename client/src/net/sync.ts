@@ -74,7 +74,7 @@ export interface SyncOptions {
   now: () => number;
 }
 
-export const defaultSyncOptions: SyncOptions = {
+const defaultSyncOptions: SyncOptions = {
   subscribeTimeoutMs: 10_000,
   commandTimeoutMs: 10_000,
   giveUpMs: 30_000,

@@ -65,11 +65,6 @@ export function toWire(command: OptimisticCommand, key: string): { event: Socket
   return { event: eventOf(type), payload: { ...fields, idempotencyKey: key } };
 }
 
-/** Commands the server has not answered yet (the outbox proper). */
-export function unanswered(pending: readonly PendingCommand[]): PendingCommand[] {
-  return pending.filter((p) => p.ackSeq === null);
-}
-
 /** The rules' context on this screen: who it acts as (the server checks again, for real). */
 function localContext(now: string, who: Identity): CommandContext {
   return {
@@ -120,20 +115,6 @@ export function rebase(
     }
   }
   return s;
-}
-
-/** Whether the local rules would accept the command right now (null) or the refusal. */
-export function tryLocally(
-  state: BoardState,
-  command: OptimisticCommand,
-  who: Identity,
-): { ok: true; state: BoardState } | { ok: false; error: unknown } {
-  try {
-    const d = decide(state, command, localContext(new Date().toISOString(), who));
-    return { ok: true, state: d.state };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 /**

@@ -161,7 +161,7 @@ function isSnapshot(v: unknown): v is BoardSnapshot {
 }
 
 /** The cached board, if this build wrote it and it is well formed. */
-export function readBoard(
+function readBoard(
   storage: KeyValueStorage,
   build: string,
 ): { snapshot: BoardSnapshot; syncedAt: number; logId: string | null } | null {

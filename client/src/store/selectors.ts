@@ -2,7 +2,7 @@
 // board (a card, a loop: the same reference until an event touches it) or a small
 // array of ids/primitives meant for `useShallow`, so a remote move re-renders only
 // the columns whose membership changed and the cards that changed.
-import { COLUMNS, Column } from '../../../shared/names.ts';
+import { Column } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import type { Card, Loop } from '../../../shared/schemas.ts';
 import {
@@ -100,8 +100,6 @@ export function cardPosition(board: BoardState, cardId: string): { index: number
   const ids = columnCardIds(board, c.stationId, c.column);
   return { index: ids.indexOf(cardId) + 1, size: ids.length };
 }
-
-export const columnsInOrder = COLUMNS;
 
 function byPart(a: Loop, b: Loop): number {
   return a.partNumber < b.partNumber ? -1 : a.partNumber > b.partNumber ? 1 : 0;

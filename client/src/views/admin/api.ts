@@ -41,7 +41,7 @@ export function errorText(err: unknown): string {
 
 // ---------------------------------------------------------------- answers
 
-export const TokenInfoSchema = z.object({
+const TokenInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: RoleSchema,
@@ -52,7 +52,7 @@ export const TokenInfoSchema = z.object({
 });
 export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
-export const DeviceInfoSchema = z.object({
+const DeviceInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: RoleSchema,
@@ -64,7 +64,7 @@ export const DeviceInfoSchema = z.object({
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
-export const StationInfoSchema = z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, position: z.number() });
+const StationInfoSchema = z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, position: z.number() });
 export type StationInfo = z.infer<typeof StationInfoSchema>;
 
 const Ok = z.unknown();
