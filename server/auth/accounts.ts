@@ -19,7 +19,18 @@ export interface Principal {
   stationIds: string[];
   /** The hash of the credential, so a sign-out or revocation finds its sockets. */
   credential: string;
+  /**
+   * How long this answer may be trusted without asking storage again (ms since the
+   * epoch): the session's expiry, or sooner for a session that ends when idle. A
+   * revocation never waits for it: it cuts the sockets at once (`onRevoke`).
+   */
+  trustUntil: number;
 }
+
+/** A long-lived credential (device, API token) is asked again at least this often. */
+const TRUST_MS = 30_000;
+/** Credentials remembered at most (a plant has far fewer screens and scripts). */
+const TRUSTED_MAX = 10_000;
 
 export const actorOf = (p: Principal): Actor => ({ kind: p.kind, id: p.id, name: p.name });
 
@@ -91,6 +102,8 @@ export class AccountService {
   private readonly opts: AccountOptions;
   private readonly revokeListeners = new Set<RevokeListener>();
   private readonly pepper: string;
+  /** Credentials checked lately, by hash, until their `trustUntil`. */
+  private readonly trusted = new Map<string, Principal>();
   /** The one-time setup token while no user exists (printed on the console, never stored). */
   private setupToken: string | null = null;
 
@@ -116,6 +129,7 @@ export class AccountService {
   private revoke(credentials: string[]): void {
     if (credentials.length === 0) return;
     const set = new Set(credentials);
+    for (const h of set) this.trusted.delete(h);
     for (const fn of this.revokeListeners) fn(set);
   }
 
@@ -296,9 +310,23 @@ export class AccountService {
    * unknown, expired, idle too long, disabled or revoked. Marks it as used.
    */
   authenticate(token: string, opts: { touch?: boolean } = {}): Principal | null {
-    const touch = opts.touch ?? true;
     const h = hashToken(token);
     const nowDate = this.now();
+    // Within its trust time a credential is not looked up again (every request would
+    // otherwise cost two lookups); anything that ends it goes through revoke(), which
+    // forgets it here too.
+    const known = this.trusted.get(h);
+    if (known && nowDate.getTime() < known.trustUntil) return known;
+    this.trusted.delete(h);
+    const p = this.lookUp(token, h, nowDate, opts.touch ?? true);
+    if (p && opts.touch !== false) {
+      if (this.trusted.size >= TRUSTED_MAX) this.trusted.clear();
+      this.trusted.set(h, p);
+    }
+    return p;
+  }
+
+  private lookUp(token: string, h: string, nowDate: Date, touch: boolean): Principal | null {
     const now = nowDate.toISOString();
     if (token.startsWith('pbs_')) {
       const s = this.repo.findSession(h);
@@ -314,19 +342,20 @@ export class AccountService {
       // (a quarter of the idle time, at most a minute), which is all the idle rule needs.
       const every = Math.min(60_000, s.idleMinutes === null ? 60_000 : (s.idleMinutes * 60_000) / 4);
       if (touch && nowDate.getTime() - Date.parse(s.lastSeenAt) >= every) this.repo.touchSession(h, now);
-      return { kind: 'user', id: u.id, name: u.username, role: asRole(u.role), stationIds: u.stationIds, credential: h };
+      const trustUntil = Math.min(Date.parse(s.expiresAt), nowDate.getTime() + Math.min(TRUST_MS, every));
+      return { kind: 'user', id: u.id, name: u.username, role: asRole(u.role), stationIds: u.stationIds, credential: h, trustUntil };
     }
     if (token.startsWith('pbd_')) {
       const d = this.repo.findDeviceByToken(h);
       if (!d || d.revokedAt !== null) return null;
       if (touch && stale(d.lastSeenAt, nowDate)) this.repo.updateDevice({ ...d, lastSeenAt: now });
-      return { kind: 'device', id: d.id, name: d.name, role: asRole(d.role), stationIds: d.stationIds, credential: h };
+      return { kind: 'device', id: d.id, name: d.name, role: asRole(d.role), stationIds: d.stationIds, credential: h, trustUntil: nowDate.getTime() + TRUST_MS };
     }
     if (token.startsWith('pbt_')) {
       const t = this.repo.findTokenByHash(h);
       if (!t || t.revokedAt !== null) return null;
       if (touch && stale(t.lastUsedAt, nowDate)) this.repo.updateToken({ ...t, lastUsedAt: now });
-      return { kind: 'token', id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, credential: h };
+      return { kind: 'token', id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, credential: h, trustUntil: nowDate.getTime() + TRUST_MS };
     }
     return null;
   }
