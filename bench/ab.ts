@@ -28,7 +28,7 @@ import { cpuTicks, moveDriver, ticksPerSecond } from './figures/writes.ts';
 import { pullboardEnv } from './lib/auth.ts';
 import { closeAll } from './lib/clients.ts';
 import { Http, buildPlant, copyDatabase } from './lib/plant.ts';
-import { ROOT, choosePinning, pinningFromEnv, startServer, tempDir } from './lib/proc.ts';
+import { ROOT, choosePinning, pinningFromEnv, spawnBenchServer, tempDir } from './lib/proc.ts';
 import type { ServerProc } from './lib/proc.ts';
 import { mean, median, percentile, round, sleep } from './lib/stats.ts';
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   try {
     for (const side of ['A', 'B'] as const) {
       const plant = path.join(work.dir, `plant-${side}`, 'board.db');
-      const builder = await startServer({ name: `plant-${side}`, script: 'server/main.ts', tree: trees[side], env: pullboardEnv(plant), pin });
+      const builder = await spawnBenchServer({ name: `plant-${side}`, script: 'server/main.ts', tree: trees[side], env: pullboardEnv(plant), pin });
       try {
         log(`${side}: ${trees[side]}: plant of ${await buildPlant(builder.url)} cards`);
       } finally {
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       }
       const db = path.join(work.dir, `run-${side}`, 'board.db');
       copyDatabase(plant, db);
-      const server = await startServer({ name: `pullboard-${side}`, script: 'server/main.ts', tree: trees[side], env: pullboardEnv(db), pin });
+      const server = await spawnBenchServer({ name: `pullboard-${side}`, script: 'server/main.ts', tree: trees[side], env: pullboardEnv(db), pin });
       const http = await Http.signIn(server.url);
       runs[side] = { server, http };
       log(`${side}: listening on ${server.url} (${http.token === null ? 'no accounts: no credentials' : 'signed in'})`);

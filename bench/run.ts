@@ -31,7 +31,7 @@ import { measureWrites } from './figures/writes.ts';
 import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
 import { pullboardEnv } from './lib/auth.ts';
 import { buildPlant } from './lib/plant.ts';
-import { BENCH, ROOT, SERVER_TREE, choosePinning, pinningFromEnv, startServer, tempDir } from './lib/proc.ts';
+import { BENCH, ROOT, SERVER_TREE, choosePinning, pinningFromEnv, spawnBenchServer, tempDir } from './lib/proc.ts';
 import type { Pinning } from './lib/proc.ts';
 import { median, round } from './lib/stats.ts';
 
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const plantDb = path.join(work.dir, 'plant', 'board.db');
     if ([1, 2, 3, 4, 5, 6].some((f) => only.has(f))) {
       log('building the 1,000-card plant through the HTTP API');
-      const s = await startServer({ name: 'plant-builder', script: 'server/main.ts', subject: true, env: pullboardEnv(plantDb), pin });
+      const s = await spawnBenchServer({ name: 'plant-builder', script: 'server/main.ts', subject: true, env: pullboardEnv(plantDb), pin });
       try {
         const cards = await buildPlant(s.url);
         log(`  ${cards} cards`);

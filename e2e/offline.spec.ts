@@ -174,7 +174,7 @@ test('moves made offline survive a reload, then land once or are listed as refus
   expect((await server.board()).seq).toBe(after.seq);
 });
 
-test('a tablet cut from the server catches up by replay from its last seq, then sends its move', async ({ server, page }) => {
+test('a tablet cut from the server catches up from its last seq (a change set), then sends its move', async ({ server, page }) => {
   const before = await server.board();
   const machining = before.stations.find((s) => s.name === 'Machining')!;
   const toStart = inColumn(before, machining.id, 'requested')[0]!;

@@ -26,7 +26,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SESSION_COOKIE, pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, pickTogglers } from '../lib/plant.ts';
 import type { Toggler } from '../lib/plant.ts';
-import { ROOT, startServer } from '../lib/proc.ts';
+import { ROOT, spawnBenchServer } from '../lib/proc.ts';
 import type { Pinning, ServerProc } from '../lib/proc.ts';
 import { median, round, sleep } from '../lib/stats.ts';
 import { buildClient, clientEntryProblem } from './bundle.ts';
@@ -205,7 +205,7 @@ function installCommitRecorder(): void {
 async function startStatic(name: string, opts: BrowserOptions, staticDir: string, seed: 'demo' | 'plant'): Promise<ServerProc> {
   const db = path.join(opts.workDir, `browser-${name}`, 'board.db');
   if (seed === 'plant') copyDatabase(opts.plantDb, db);
-  return startServer({
+  return spawnBenchServer({
     name,
     script: 'bench/servers/pullboard-static.ts',
     env: pullboardEnv(db, { PULLBOARD_SEED: seed === 'demo' ? 'demo' : 'none', PB_STATIC_DIR: staticDir }),

@@ -17,7 +17,7 @@ import { closeAll, connectManySio, connectManyWs, connectSio, connectWs, emitAck
 import type { AnySocket } from '../lib/clients.ts';
 import { pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
-import { startServer } from '../lib/proc.ts';
+import { spawnBenchServer } from '../lib/proc.ts';
 import type { Pinning, ServerProc } from '../lib/proc.ts';
 import { mean, percentile, round, sleep, withTimeout } from '../lib/stats.ts';
 import path from 'node:path';
@@ -187,13 +187,13 @@ async function startSampler(target: RelayTarget, opts: LatencyOptions): Promise<
   if (target === 'pullboard') {
     const db = path.join(opts.workDir, 'latency', 'board.db');
     copyDatabase(opts.plantDb, db);
-    server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
+    server = await spawnBenchServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
     driver = await pullboardDriver(server);
   } else if (target === 'socketio-relay') {
-    server = await startServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
+    server = await spawnBenchServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
     driver = await sioRelayDriver(server);
   } else {
-    server = await startServer({ name: 'ws-relay', script: 'bench/servers/ws-relay.ts', pin: opts.pin });
+    server = await spawnBenchServer({ name: 'ws-relay', script: 'bench/servers/ws-relay.ts', pin: opts.pin });
     driver = await wsRelayDriver(server);
   }
   return { target, server, driver, pending: null, outOfOrder: 0, lat: [], moveNo: 0 };

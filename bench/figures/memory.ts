@@ -10,7 +10,7 @@ import { closeAll, connectManySio, connectSio, emitAck } from '../lib/clients.ts
 import type { AnySocket } from '../lib/clients.ts';
 import { pullboardEnv } from '../lib/auth.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
-import { startServer } from '../lib/proc.ts';
+import { spawnBenchServer } from '../lib/proc.ts';
 import type { MemoryReading, Pinning, ServerProc } from '../lib/proc.ts';
 import { round, sleep, withTimeout } from '../lib/stats.ts';
 
@@ -59,9 +59,9 @@ export async function measureMemory(target: MemoryResult['target'], opts: Memory
     if (target === 'pullboard') {
       const db = path.join(opts.workDir, 'memory', 'board.db');
       copyDatabase(opts.plantDb, db);
-      server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
+      server = await spawnBenchServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
     } else {
-      server = await startServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
+      server = await spawnBenchServer({ name: 'socketio-relay', script: 'bench/servers/sio-relay.ts', pin: opts.pin });
     }
     // Pullboard's clients are signed in (the relay has no accounts).
     const http = target === 'pullboard' ? await Http.signIn(server.url) : null;

@@ -41,7 +41,7 @@ import { closeAll, connectManySio, connectSio, emitAck } from '../lib/clients.ts
 import type { AnySocket } from '../lib/clients.ts';
 import { Http, afterMove, copyDatabase, movePayload, pickTogglers } from '../lib/plant.ts';
 import type { Toggler } from '../lib/plant.ts';
-import { runOnServerCore, startServer } from '../lib/proc.ts';
+import { runOnServerCore, spawnBenchServer } from '../lib/proc.ts';
 import type { Pinning, ServerProc } from '../lib/proc.ts';
 import { median, round, sleep } from '../lib/stats.ts';
 
@@ -343,7 +343,7 @@ export async function measureWrites(opts: WritesOptions): Promise<{ throughput: 
   let server: ServerProc | undefined;
   const sockets: AnySocket[] = [];
   try {
-    server = await startServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
+    server = await spawnBenchServer({ name: 'pullboard', script: 'server/main.ts', subject: true, env: pullboardEnv(db), pin: opts.pin });
     // Every client below is signed in with the benchmark's session.
     const http = await Http.signIn(server.url);
     const token = http.token;

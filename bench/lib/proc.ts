@@ -101,7 +101,7 @@ const PROBE = pathToFileURL(path.join(BENCH, 'probe.ts')).href;
  * `node_modules/.bin/tsx SCRIPT` runs, minus tsx's watchdog parent process, so the pid
  * (for /proc and taskset) is the server's own; the probe only answers memory requests.
  */
-export async function startServer(opts: SpawnOptions): Promise<ServerProc> {
+export async function spawnBenchServer(opts: SpawnOptions): Promise<ServerProc> {
   // PB_BENCH_NODE_ARGS adds Node flags to every server, e.g. for profiling:
   //   PB_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/pb-prof" npm run bench -- --only=2
   const extra = (process.env.PB_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
