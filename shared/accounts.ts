@@ -57,6 +57,31 @@ export const PublicUserSchema = z.object({
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;
 
+/** A paired device as the API shows it (never its token). */
+export const PublicDeviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastSeenAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type PublicDevice = z.infer<typeof PublicDeviceSchema>;
+
+/** An API token as GET /tokens lists it (never the token). */
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  stationIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+
 /** Who the caller is (GET /auth/me): a user, a paired device or an API token. */
 export const MeSchema = z.object({
   kind: z.enum(['user', 'device', 'token']),

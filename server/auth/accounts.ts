@@ -5,6 +5,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { DomainError } from '../../shared/errors.ts';
 import { ErrorCode, Role } from '../../shared/names.ts';
+import type { PublicDevice, PublicUser, TokenInfo } from '../../shared/accounts.ts';
 import type { Actor } from '../../shared/schemas.ts';
 import type { AccountRepository, DeviceRecord, UserRecord } from '../db/repository.ts';
 import { dummyHash, hashBadge, hashSecret, hashToken, newToken, verifySecret } from './secrets.ts';
@@ -33,28 +34,6 @@ const TRUST_MS = 30_000;
 const TRUSTED_MAX = 10_000;
 
 export const actorOf = (p: Principal): Actor => ({ kind: p.kind, id: p.id, name: p.name });
-
-/** A user as the API shows it: never a password, PIN or badge. */
-export interface PublicUser {
-  id: string;
-  username: string;
-  role: Role;
-  stationIds: string[];
-  disabled: boolean;
-  hasBadge: boolean;
-  hasPassword: boolean;
-}
-
-export interface PublicDevice {
-  id: string;
-  name: string;
-  role: Role;
-  stationIds: string[];
-  createdAt: string;
-  createdBy: string;
-  lastSeenAt: string | null;
-  revokedAt: string | null;
-}
 
 export interface AccountOptions {
   /** How long a password sign-in lasts. */
@@ -467,7 +446,7 @@ export class AccountService {
     return { id, token };
   }
 
-  listTokens(): Array<{ id: string; name: string; role: Role; stationIds: string[]; createdAt: string; createdBy: string; lastUsedAt: string | null }> {
+  listTokens(): TokenInfo[] {
     return this.repo
       .listTokens()
       .filter((t) => t.revokedAt === null)

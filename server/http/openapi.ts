@@ -13,7 +13,8 @@ import {
   LoginBody,
   MeSchema,
   PublicUserSchema,
-  RoleSchema,
+  PublicDeviceSchema,
+  TokenInfoSchema,
   SetupBody,
   UpdateUserBody,
 } from '../../shared/accounts.ts';
@@ -21,27 +22,7 @@ import { ApiErrorSchema, BoardEventSchema, BoardSnapshotSchema, CardSchema, Loop
 
 type Json = Record<string, unknown>;
 
-/** A paired device as the API shows it (never its token). */
-const DeviceSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: RoleSchema,
-  stationIds: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  lastSeenAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
-/** An API token as GET /tokens lists it (never the token). */
-const TokenInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: RoleSchema,
-  stationIds: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  lastUsedAt: z.string().nullable(),
-});
+const DeviceSchema = PublicDeviceSchema;
 const SignedInSchema = z.object({ user: PublicUserSchema, token: z.string() });
 const PairingSchema = z.object({ pairingId: z.string(), code: z.string(), expiresAt: z.string() });
 

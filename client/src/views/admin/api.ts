@@ -3,8 +3,8 @@
 // is an error here, not a crash three components further. The credential is the
 // screen's own (net/api.ts: the session cookie, or a paired device's bearer token).
 import { z } from 'zod';
-import { MeSchema, PublicUserSchema, RoleSchema } from '../../../../shared/accounts.ts';
-import type { ApprovePairingBody, CreateTokenBody, CreateUserBody, Me, PublicUser, UpdateUserBody } from '../../../../shared/accounts.ts';
+import { MeSchema, PublicDeviceSchema, PublicUserSchema, TokenInfoSchema } from '../../../../shared/accounts.ts';
+import type { ApprovePairingBody, CreateTokenBody, CreateUserBody, Me, PublicDevice, PublicUser, TokenInfo, UpdateUserBody } from '../../../../shared/accounts.ts';
 import { Role } from '../../../../shared/names.ts';
 import { StationKindSchema } from '../../../../shared/schemas.ts';
 import { apiParsed } from '../../net/api.ts';
@@ -41,28 +41,9 @@ export function errorText(err: unknown): string {
 
 // ---------------------------------------------------------------- answers
 
-const TokenInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: RoleSchema,
-  stationIds: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  lastUsedAt: z.string().nullable(),
-});
-export type TokenInfo = z.infer<typeof TokenInfoSchema>;
-
-const DeviceInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: RoleSchema,
-  stationIds: z.array(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  lastSeenAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
-export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+const DeviceInfoSchema = PublicDeviceSchema;
+export type { TokenInfo };
+export type DeviceInfo = PublicDevice;
 
 const StationInfoSchema = z.object({ id: z.string(), name: z.string(), kind: StationKindSchema, position: z.number() });
 export type StationInfo = z.infer<typeof StationInfoSchema>;
