@@ -67,24 +67,11 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     io.to(ROOM).emit(SocketEvent.BOARD_EVENTS, events);
   });
 
-  /**
-   * The socket's principal, still valid. Revocations cut sockets at once (onRevoke), so
-   * between checks the one from the last check is trusted until its `trustUntil` (a
-   * session's expiry, a quarter of its idle time, at most 30 s); then storage is asked
-   * again, which also notes the use. A storage lookup per command would cost more than
-   * a tenth of the write throughput (docs/performance.md).
-   */
-  function principalOf(socket: BoardSocket): Principal | null {
-    const now = Date.now();
-    if (now < socket.data.principal.trustUntil) return socket.data.principal;
-    const p = accounts.authenticate(socket.data.token);
-    if (p) socket.data.principal = p;
-    return p;
-  }
-
   /** validate -> submit (group commit) -> the socket answer `{ok: true, ...result}`. */
   async function runCommand(type: CommandType, payload: unknown, socket: BoardSocket): Promise<unknown> {
-    const p = principalOf(socket);
+    // Checked again for every command (the session may have ended or gone idle); the
+    // account service answers from memory within the credential's trust time.
+    const p = accounts.authenticate(socket.data.token);
     if (!p) {
       setImmediate(() => socket.disconnect(true));
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
