@@ -66,16 +66,24 @@ function eventFromRow(r: EventRow): BoardEvent {
 export class SqliteRepository implements BoardRepository {
   readonly db: Database.Database;
   private readonly stmts;
+  /**
+   * Each card's newest event (the cards table's last_seq, kept in memory): the head of
+   * the card's history chain, and the card_prev of the next event that names the card.
+   */
+  private readonly cardHeads = new Map<string, number>();
+  /** The heads a commit in progress has moved; they join cardHeads once it commits. */
+  private pendingHeads = new Map<string, number>();
 
   constructor(file: string) {
     this.db = openDatabase(file);
     const db = this.db;
     this.stmts = {
-      insertEvent: db.prepare('INSERT INTO events (seq, type, at, actor, data) VALUES (?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare('INSERT INTO events (seq, type, at, actor, data, card_prev) VALUES (?, ?, ?, ?, ?, ?)'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
       firstSeq: db.prepare('SELECT MIN(seq) AS seq FROM events'),
       eventsAfter: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
-      cardHistory: db.prepare('SELECT seq, type, at, actor, data FROM events WHERE card_id = ? ORDER BY seq DESC LIMIT ?'),
+      eventInChain: db.prepare('SELECT seq, type, at, actor, data, card_prev FROM events WHERE seq = ?'),
+      cardHeads: db.prepare('SELECT id, last_seq FROM cards WHERE last_seq IS NOT NULL'),
       upsertStation: db.prepare(`INSERT INTO stations
           (id, name, kind, position, wip_in_progress, wip_done, soft_in_progress, soft_done, andon)
           VALUES (@id, @name, @kind, @position, @wip_in_progress, @wip_done, @soft_in_progress, @soft_done, @andon)
@@ -93,12 +101,12 @@ export class SqliteRepository implements BoardRepository {
       deleteInputs: db.prepare('DELETE FROM loop_inputs WHERE loop_id = ?'),
       insertInput: db.prepare('INSERT INTO loop_inputs (loop_id, input_loop_id, position) VALUES (?, ?, ?)'),
       upsertCard: db.prepare(`INSERT INTO cards
-          (id, loop_id, serial, station_id, col, version, cycle, rank, entered_at, entered_seq, requested_at)
-          VALUES (@id, @loop_id, @serial, @station_id, @col, @version, @cycle, @rank, @entered_at, @entered_seq, @requested_at)
+          (id, loop_id, serial, station_id, col, version, cycle, rank, entered_at, entered_seq, requested_at, last_seq)
+          VALUES (@id, @loop_id, @serial, @station_id, @col, @version, @cycle, @rank, @entered_at, @entered_seq, @requested_at, @last_seq)
         ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, col = excluded.col,
           version = excluded.version, cycle = excluded.cycle, rank = excluded.rank,
           entered_at = excluded.entered_at, entered_seq = excluded.entered_seq,
-          requested_at = excluded.requested_at`),
+          requested_at = excluded.requested_at, last_seq = excluded.last_seq`),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       allStations: db.prepare('SELECT * FROM stations'),
       allLoops: db.prepare('SELECT * FROM loops'),
@@ -114,6 +122,7 @@ export class SqliteRepository implements BoardRepository {
         'INSERT INTO idempotency (key, fingerprint, ok, body, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
     };
+    for (const r of this.stmts.cardHeads.all() as { id: string; last_seq: number }[]) this.cardHeads.set(r.id, r.last_seq);
   }
 
   loadState(): BoardState {
@@ -174,6 +183,18 @@ export class SqliteRepository implements BoardRepository {
   }
 
   private readonly commitTx = (input: CommitInput): void => {
+    this.pendingHeads = new Map();
+    const removed: string[] = [];
+    try {
+      this.commitRows(input, removed);
+      for (const [id, seq] of this.pendingHeads) this.cardHeads.set(id, seq);
+      for (const id of removed) this.cardHeads.delete(id);
+    } finally {
+      this.pendingHeads = new Map();
+    }
+  };
+
+  private commitRows(input: CommitInput, removed: string[]): void {
     this.db.transaction(() => {
       const expected = this.lastSeq() + 1;
       const first = input.events[0];
@@ -182,12 +203,20 @@ export class SqliteRepository implements BoardRepository {
       }
       for (const e of input.events) {
         const { seq, type, at, actor, ...data } = e;
-        this.stmts.insertEvent.run(seq, type, at, JSON.stringify(actor), JSON.stringify(data));
+        const cardId = 'cardId' in e ? e.cardId : null;
+        const prev = cardId === null ? null : this.headOf(cardId);
+        this.stmts.insertEvent.run(seq, type, at, JSON.stringify(actor), JSON.stringify(data), prev);
+        if (cardId !== null) this.pendingHeads.set(cardId, seq);
+        if (e.type === EventType.LOOP_UPDATED) removed.push(...e.removedCardIds);
         this.writeTouched(e, input.state);
       }
       for (const r of input.idempotency ?? []) this.insertIdempotency(r);
     }).immediate();
-  };
+  }
+
+  private headOf(cardId: string): number | null {
+    return this.pendingHeads.get(cardId) ?? this.cardHeads.get(cardId) ?? null;
+  }
 
   /** Writes the current-state rows an event touched, taken from the state after the command. */
   private writeTouched(e: BoardEvent, state: BoardState): void {
@@ -261,6 +290,7 @@ export class SqliteRepository implements BoardRepository {
       entered_at: c.enteredAt,
       entered_seq: c.enteredSeq,
       requested_at: c.requestedAt,
+      last_seq: this.headOf(c.id),
     });
   }
 
@@ -276,7 +306,15 @@ export class SqliteRepository implements BoardRepository {
   }
 
   cardHistory(cardId: string, limit: number): BoardEvent[] {
-    return (this.stmts.cardHistory.all(cardId, limit) as EventRow[]).map(eventFromRow);
+    const out: BoardEvent[] = [];
+    // Back along the chain; it ends at the card's first event or where the log was pruned.
+    for (let seq = this.cardHeads.get(cardId) ?? null; seq !== null && out.length < limit; ) {
+      const row = this.stmts.eventInChain.get(seq) as (EventRow & { card_prev: number | null }) | undefined;
+      if (!row) break;
+      out.push(eventFromRow(row));
+      seq = row.card_prev;
+    }
+    return out;
   }
 
   eventsAfter(after: number, limit: number): BoardEvent[] {
