@@ -9,7 +9,13 @@ export default defineConfig({
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the production build. The server serves everything in
+    // dist/client to anyone who can reach it (the sign-in page included), and a map
+    // carries the whole client source with its comments. `npm run dev` has maps; to read
+    // a production stack trace, build the same commit with `vite build --sourcemap hidden`
+    // into a folder the server does not serve (docs/operations.md). Checked by
+    // server/sourceMaps.test.ts.
+    sourcemap: false,
   },
   server: {
     port: 5173,
