@@ -24,6 +24,7 @@ import { SqliteAccounts } from './db/accounts.ts';
 import { hostGuard } from './http/auth.ts';
 import { securityHeaders } from './http/headers.ts';
 import type { BoardServer } from './socket.ts';
+import type { PlantLimits } from '../shared/limits.ts';
 
 export interface AppOptions {
   /** SQLite file (created with its folder if missing). */
@@ -45,6 +46,8 @@ export interface AppOptions {
   accountOptions?: Partial<AccountOptions>;
   /** Express `trust proxy` (behind a TLS-terminating proxy, so cookies are marked Secure). */
   trustProxy?: boolean | string | number;
+  /** How big the plant may grow (PULLBOARD_MAX_STATIONS, _LOOPS, _CARDS); defaults in shared/limits.ts. */
+  limits?: PlantLimits;
 }
 
 export interface App {
@@ -66,7 +69,7 @@ export interface App {
 export function createApp(opts: AppOptions): App {
   const log = opts.logger ?? consoleLogger();
   const repo = new SqliteRepository(opts.dbFile);
-  const service = new BoardService(repo, log);
+  const service = new BoardService(repo, log, { limits: opts.limits });
   if ((opts.seed ?? 'demo') === 'demo') seedDemo(service);
   const accounts = new AccountService(new SqliteAccounts(repo.db), opts.accountOptions);
   const ready = (async () => {

@@ -1,5 +1,6 @@
 // Reads the settings (README, docs/api.md) from the environment, refusing bad values at start.
 import { z } from 'zod';
+import { DEFAULT_PLANT_LIMITS, MAX_PLANT_LIMITS } from '../shared/limits.ts';
 
 /** A comma-separated list (empty when unset). */
 const list = () =>
@@ -36,6 +37,10 @@ const Env = z.object({
   PULLBOARD_EVENT_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
   /** Days an Idempotency-Key is remembered (an offline tablet must replay within it). */
   PULLBOARD_IDEMPOTENCY_DAYS: z.coerce.number().positive().max(3650).default(30),
+  /** How big the plant may grow (docs/operations.md, "Limits"). */
+  PULLBOARD_MAX_STATIONS: z.coerce.number().int().min(1).max(MAX_PLANT_LIMITS.stations).default(DEFAULT_PLANT_LIMITS.stations),
+  PULLBOARD_MAX_LOOPS: z.coerce.number().int().min(1).max(MAX_PLANT_LIMITS.loops).default(DEFAULT_PLANT_LIMITS.loops),
+  PULLBOARD_MAX_CARDS: z.coerce.number().int().min(1).max(MAX_PLANT_LIMITS.cards).default(DEFAULT_PLANT_LIMITS.cards),
 });
 export type Config = z.infer<typeof Env>;
 

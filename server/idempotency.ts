@@ -8,6 +8,7 @@ import type { CommandResults, CommandType } from '../shared/commands.ts';
 import { DomainError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/names.ts';
 import { ApiErrorSchema } from '../shared/schemas.ts';
+import { excerpt } from '../shared/text.ts';
 import type { IdempotencyRecord } from './db/repository.ts';
 
 /** The answer to one command, as any transport shapes it. */
@@ -25,11 +26,22 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** What is stored for a key: the result of a success, `{error}` of a refusal. */
+/** The most a stored refusal's details may take; larger details are left out. */
+export const STORED_DETAILS_CHARS = 1024;
+/** The most of a refusal's message that is stored. */
+export const STORED_MESSAGE_CHARS = 300;
+
+/**
+ * What is stored for a key: the result of a success (bounded by the plant's limits), or
+ * `{error}` of a refusal, cut to a bounded size: a refusal costs the caller nothing, so
+ * its record must not let anyone fill the disk for the weeks keys are kept.
+ */
 export function recordOf<K extends CommandType>(key: string, fingerprint: string, answer: Answer<K>): IdempotencyRecord {
-  return answer.ok
-    ? { key, fingerprint, ok: true, body: answer.result }
-    : { key, fingerprint, ok: false, body: { error: answer.error.toJSON() } };
+  if (answer.ok) return { key, fingerprint, ok: true, body: answer.result };
+  const e = answer.error;
+  const message = excerpt(e.message, STORED_MESSAGE_CHARS);
+  const details = e.details !== undefined && JSON.stringify(e.details).length <= STORED_DETAILS_CHARS ? e.details : undefined;
+  return { key, fingerprint, ok: false, body: { error: details === undefined ? { code: e.code, message } : { code: e.code, message, details } } };
 }
 
 const StoredRefusal = ApiErrorSchema.transform((e) => e);

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     allowedOrigins: config.PULLBOARD_ALLOWED_ORIGINS,
     allowedHosts: config.PULLBOARD_ALLOWED_HOSTS,
     trustProxy: trustProxy(config.PULLBOARD_TRUST_PROXY),
+    limits: { stations: config.PULLBOARD_MAX_STATIONS, loops: config.PULLBOARD_MAX_LOOPS, cards: config.PULLBOARD_MAX_CARDS },
     accountOptions: {
       badgePin: config.PULLBOARD_BADGE_PIN === 'required',
       badgeIdleMinutes: config.PULLBOARD_BADGE_IDLE_MINUTES,

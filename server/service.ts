@@ -12,6 +12,8 @@ import { DomainError } from '../shared/errors.ts';
 import { ErrorCode, Role } from '../shared/names.ts';
 import { decide } from '../shared/rules.ts';
 import type { CommandContext } from '../shared/rules.ts';
+import { DEFAULT_PLANT_LIMITS } from '../shared/limits.ts';
+import type { PlantLimits } from '../shared/limits.ts';
 import type { Actor, BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
 import type { BoardChanges } from '../shared/changes.ts';
 import { ChangeIndex, shouldReplay, replayLimit } from './catchup.ts';
@@ -70,10 +72,14 @@ export class BoardService {
   private readonly changeIndex: ChangeIndex;
   private closed = false;
 
+  private readonly limits: PlantLimits;
+
   constructor(
     private readonly repo: BoardRepository,
     private readonly log: Logger,
+    opts: { limits?: PlantLimits | undefined } = {},
   ) {
+    this.limits = opts.limits ?? DEFAULT_PLANT_LIMITS;
     this.state = repo.loadState();
     this.commits = new GroupCommit((jobs) => this.runBatch(jobs));
     this.changeIndex = ChangeIndex.fromLog(this.state, repo);
@@ -224,6 +230,7 @@ export class BoardService {
       role: meta.role,
       stationIds: meta.stationIds ?? [],
       newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id)),
+      limits: this.limits,
     };
     let answer: Answer<K>;
     let events: BoardEvent[] = [];

@@ -2,6 +2,7 @@
 // device pairing and API tokens (zod, so client and server read them alike).
 import { z } from 'zod';
 import { Limits, Role } from './names.ts';
+import { nameText } from './text.ts';
 
 export const RoleSchema = z.enum([Role.ADMIN, Role.LEAD, Role.OPERATOR, Role.VIEWER]);
 const Username = z.string().trim().min(1).max(Limits.USERNAME).regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only');
@@ -9,7 +10,7 @@ const Password = z.string().min(Limits.PASSWORD_MIN).max(Limits.PASSWORD_MAX);
 const Badge = z.string().trim().min(1).max(Limits.BADGE);
 const Pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 const StationIds = z.array(z.string().max(Limits.ID)).max(Limits.MAX_STATIONS_PER_ACCOUNT);
-const DeviceName = z.string().trim().min(1).max(Limits.NAME);
+const DeviceName = nameText(Limits.NAME);
 
 export const LoginBody = z.strictObject({ username: z.string().max(Limits.USERNAME), password: z.string().max(Limits.PASSWORD_MAX) });
 export const BadgeBody = z.strictObject({ badge: Badge, pin: z.string().max(8).optional() });

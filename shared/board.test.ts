@@ -28,13 +28,13 @@ import { T0, byWhat, deepFreeze, smallPlant } from './testPlant.ts';
 const { REQUESTED, IN_PROGRESS, DONE } = Column;
 type P = ReturnType<typeof smallPlant>;
 
-/** The plant after some work: pump 1 started (cascade), blank 1 in progress, Shipping moved first. */
+/** The plant after some work: pump 1 started (cascade), blank 1 in progress, Assembly moved before Machining. */
 function workedPlant(): P {
   const p = smallPlant();
   p.plant.bring(p.plant.serial(p.pump, 1).id, IN_PROGRESS);
   p.plant.bring(p.plant.serial(p.blank, 1).id, IN_PROGRESS);
   p.plant.move(p.plant.serial(p.housing, 2).id, DONE, { before: p.plant.serial(p.blank, 2).id });
-  p.plant.run({ type: 'station.update', stationId: p.shipping.id, position: 0 });
+  p.plant.run({ type: 'station.update', stationId: p.assembly.id, position: 1 });
   return p;
 }
 
@@ -58,7 +58,7 @@ describe('applyEvent', () => {
     { what: 'a new station', command: () => ({ type: 'station.create', name: 'Paint' }) },
     {
       what: 'a station moved upstream',
-      command: (p) => ({ type: 'station.update', stationId: p.assembly.id, position: 0 }),
+      command: (p) => ({ type: 'station.update', stationId: p.assembly.id, position: 1 }),
     },
     {
       what: 'a new loop',
@@ -192,7 +192,7 @@ describe('snapshotOf and boardFromSnapshot', () => {
     const p = workedPlant();
     const snap = snapshotOf(p.plant.state);
 
-    expect(snap.stations.map((s) => s.name)).toEqual(['Shipping', 'Steel', 'Machining', 'Assembly']);
+    expect(snap.stations.map((s) => s.name)).toEqual(['Steel', 'Assembly', 'Machining', 'Shipping']);
     const expected = orderedStations(p.plant.state).flatMap((s) =>
       [REQUESTED, IN_PROGRESS, DONE].flatMap((col) => columnCards(p.plant.state, s.id, col).map((c) => c.id)),
     );

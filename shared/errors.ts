@@ -1,4 +1,5 @@
 import { ErrorCode } from './names.ts';
+import { excerpt } from './text.ts';
 import type { ApiError } from './schemas.ts';
 
 /** A refusal the caller can act on; carries one of the api.md error codes. */
@@ -34,5 +35,6 @@ export function validationError(
   return new DomainError(ErrorCode.VALIDATION_FAILED, message, { issues: list });
 }
 
+/** An unknown id; the error repeats only a short prefix of it (it is the caller's input). */
 export const notFound = (what: string, id: string) =>
-  new DomainError(ErrorCode.NOT_FOUND, `No ${what} with id "${id}"`, { [`${what}Id`]: id });
+  new DomainError(ErrorCode.NOT_FOUND, `No ${what} with id "${excerpt(id)}"`, { [`${what}Id`]: excerpt(id) });

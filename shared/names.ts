@@ -56,6 +56,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The screen speaks another protocol version than the server (it must reload). */
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  /** A plant-wide limit (stations, loops, cards) would be exceeded; details: what, limit, count. */
+  LIMIT_REACHED: 'LIMIT_REACHED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -108,8 +110,14 @@ export const Limits = {
   ID: 64,
   MAX_CARDS_PER_LOOP: 500,
   MAX_CONTAINER_QTY: 1_000_000,
+  /** A lead time under a minute would make every card overdue at once. */
+  MIN_LEAD_TIME_MINUTES: 1,
   MAX_LEAD_TIME_MINUTES: 60 * 24 * 365,
   MAX_WIP_LIMIT: 10_000,
   MAX_INPUT_LOOPS: 32,
+  /** The highest station position a request may name (a plant's station limit is lower). */
+  MAX_STATIONS: 10_000,
+  /** An ordering key longer than this makes the rules re-space the whole column. */
+  RANK_LENGTH: 16,
   BODY_BYTES: 1024 * 1024,
 } as const;

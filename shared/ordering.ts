@@ -2,11 +2,16 @@
 // package, as used by Figma-style editors) can always fit a key between two others,
 // so priority changes never renumber a column and never run out of precision the way
 // float positions do. Keys compare with plain `<`, never localeCompare.
-import { generateKeyBetween } from 'fractional-indexing';
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 
 /** A key strictly between `before` and `after` (either may be null for an open end). */
 export function rankBetween(before: string | null, after: string | null): string {
   return generateKeyBetween(before, after);
+}
+
+/** `n` short keys in increasing order, evenly spread (a column re-spaced). */
+export function spacedRanks(n: number): string[] {
+  return generateNKeysBetween(null, null, n);
 }
 
 /** Sort comparator for ordering keys (code-unit order, as the keys are designed for). */

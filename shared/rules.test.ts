@@ -1028,11 +1028,10 @@ describe('station.update', () => {
 
   // Steel 0, Machining 1, Assembly 2, Shipping 3.
   it.each<[string, number, string[], number]>([
-    ['Shipping', 0, ['Shipping', 'Steel', 'Machining', 'Assembly'], 4],
-    ['Steel', 3, ['Machining', 'Assembly', 'Shipping', 'Steel'], 4],
+    ['Assembly', 1, ['Steel', 'Assembly', 'Machining', 'Shipping'], 2],
     ['Machining', 2, ['Steel', 'Assembly', 'Machining', 'Shipping'], 2],
-    ['Steel', 99, ['Machining', 'Assembly', 'Shipping', 'Steel'], 4],
     ['Assembly', 2, ['Steel', 'Machining', 'Assembly', 'Shipping'], 1],
+    ['Shipping', 99, ['Steel', 'Machining', 'Assembly', 'Shipping'], 1],
   ])('moves %s to position %i, renumbering the others: %j in %i event(s)', (name, to, order, events) => {
     const { plant } = smallPlant();
     const st = Object.values(plant.state.stations).find((s) => s.name === name)!;
@@ -1046,6 +1045,31 @@ describe('station.update', () => {
     expect(d.events.every((e) => e.type === EventType.STATION_UPDATED)).toBe(true);
     expect(d.events.at(-1)).toMatchObject({ station: { id: st.id, position: order.indexOf(name) } });
     expect(d.result).toEqual({ station: plant.state.stations[st.id] });
+  });
+
+  // External suppliers come first and the customer end last, whatever is asked.
+  it.each<[string, number, string]>([
+    ['Shipping', 0, 'Shipping cannot stand before Steel'],
+    ['Shipping', 2, 'Shipping cannot stand before Assembly'],
+    ['Steel', 3, 'Steel cannot stand after Machining'],
+    ['Steel', 99, 'Steel cannot stand after Machining'],
+    ['Machining', 0, 'Machining cannot stand before Steel'],
+    ['Assembly', 3, 'Assembly cannot stand after Shipping'],
+  ])('refuses %s at position %i, changing nothing: %s', (name, to, message) => {
+    const { plant } = smallPlant();
+    const st = Object.values(plant.state.stations).find((s) => s.name === name)!;
+    const before = plant.state;
+    const err = refusalOf(() => plant.run({ type: 'station.update', stationId: st.id, position: to }));
+    expect(err.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(err.message).toContain(message);
+    expect(plant.state).toBe(before);
+  });
+
+  it('places a new external supplier after the others, before the own stations', () => {
+    const { plant } = smallPlant();
+    const d = plant.run({ type: 'station.create', name: 'Castings Ltd', kind: StationKind.SUPPLIER });
+    expect(orderedStations(plant.state).map((s) => s.name)).toEqual(['Steel', 'Castings Ltd', 'Machining', 'Assembly', 'Shipping']);
+    expect(d.result.station.position).toBe(1);
   });
 
   it('refuses an unknown station as NOT_FOUND', () => {
@@ -1138,7 +1162,7 @@ describe('decide', () => {
     { what: 'a loop resize', command: (p) => ({ type: 'loop.update', loopId: p.pump.id, cardCount: 4 }) },
     {
       what: 'a station move',
-      command: (p) => ({ type: 'station.update', stationId: p.shipping.id, position: 0 }),
+      command: (p) => ({ type: 'station.update', stationId: p.assembly.id, position: 1 }),
     },
     { what: 'a new station', command: () => ({ type: 'station.create', name: 'Paint' }) },
   ];

@@ -12,11 +12,14 @@ import {
   Column,
   ErrorCode,
   EventType,
+  Limits,
   MoveKind,
   Role,
   StationKind,
 } from './names.ts';
-import { rankBetween } from './ordering.ts';
+import { rankBetween, spacedRanks } from './ordering.ts';
+import { DEFAULT_PLANT_LIMITS, checkPlantLimit } from './limits.ts';
+import type { PlantLimits } from './limits.ts';
 import type { Command, CommandOf, CommandResults, CommandType } from './commands.ts';
 import type { Actor, BoardEvent, Card, Loop, Station } from './schemas.ts';
 import { authorize } from './access.ts';
@@ -31,6 +34,8 @@ export interface CommandContext {
   stationIds: readonly string[];
   /** Returns a fresh unique id with the given prefix. */
   newId: (prefix: 'st' | 'lp' | 'cd') => string;
+  /** How big the plant may grow (the server's configuration; defaults elsewhere). */
+  limits?: PlantLimits;
 }
 
 export interface Decision<K extends CommandType = CommandType> {
@@ -61,6 +66,9 @@ class Draft {
   }
   get nextSeq(): number {
     return this.state.seq + 1;
+  }
+  get limits(): PlantLimits {
+    return this.ctx.limits ?? DEFAULT_PLANT_LIMITS;
   }
   emit(body: EventBody): void {
     const e = { ...body, seq: this.nextSeq, at: this.ctx.now, actor: this.ctx.actor } as BoardEvent;
@@ -190,11 +198,17 @@ export const canStepBack = (role: Role) => role === Role.LEAD || role === Role.A
 
 function createStation(d: Draft, c: CommandOf<'station.create'>): CommandResults['station.create'] {
   const kind = c.kind ?? StationKind.PROCESS;
+  const order = orderedStations(d.state);
+  checkPlantLimit(d.limits, 'stations', order.length, 1);
   // Stations are ordered upstream to downstream: a new station goes last, but before
   // the customer end (shipping stays the last lane); the customer stations shift down.
-  const order = orderedStations(d.state);
+  // An external supplier goes after the other suppliers, before the first own station.
+  const firstOwn = order.findIndex((s) => s.kind !== StationKind.SUPPLIER);
   const firstCustomer = order.findIndex((s) => s.kind === StationKind.CUSTOMER);
-  const position = kind === StationKind.CUSTOMER || firstCustomer < 0 ? order.length : firstCustomer;
+  const position =
+    kind === StationKind.SUPPLIER
+      ? firstOwn < 0 ? order.length : firstOwn
+      : kind === StationKind.CUSTOMER || firstCustomer < 0 ? order.length : firstCustomer;
   for (const s of order.slice(position)) {
     d.emit({ type: EventType.STATION_UPDATED, station: { ...s, position: s.position + 1 } });
   }
@@ -224,6 +238,7 @@ function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResults
     const order = orderedStations(d.state).filter((s) => s.id !== old.id);
     const at = Math.min(c.position, order.length);
     order.splice(at, 0, next);
+    checkStationOrder(order, next);
     order.forEach((s, i) => {
       if (s.id !== old.id && s.position !== i) {
         d.emit({ type: EventType.STATION_UPDATED, station: { ...s, position: i } });
@@ -233,6 +248,25 @@ function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResults
   }
   d.emit({ type: EventType.STATION_UPDATED, station: next });
   return { station: next };
+}
+
+/** Where each kind of station may stand: suppliers first, the customer end last. */
+const KIND_ORDER: Record<StationKind, number> = {
+  [StationKind.SUPPLIER]: 0,
+  [StationKind.PROCESS]: 1,
+  [StationKind.CUSTOMER]: 2,
+};
+
+/** Refuses an order of stations that puts a supplier after an own station, or anything after the customer end. */
+function checkStationOrder(order: readonly Station[], moved: Station): void {
+  const i = order.findIndex((s) => s.id === moved.id);
+  const before = order.slice(0, i).find((s) => KIND_ORDER[s.kind] > KIND_ORDER[moved.kind]);
+  const clash = before ?? order.slice(i + 1).find((s) => KIND_ORDER[s.kind] < KIND_ORDER[moved.kind]);
+  if (!clash) return;
+  throw invalid(
+    `${moved.name} cannot stand ${before ? 'after' : 'before'} ${clash.name}: external suppliers come first and the customer end comes last`,
+    { stationId: moved.id, position: i },
+  );
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {
@@ -262,6 +296,8 @@ function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResults['loop
   if (supplier.id === consumer.id) throw invalid('A loop needs two different stations');
   if (supplier.kind === StationKind.CUSTOMER) throw invalid('The customer end cannot supply a loop');
   if (consumer.kind === StationKind.SUPPLIER) throw invalid('An external supplier cannot consume a loop');
+  checkPlantLimit(d.limits, 'loops', Object.keys(d.state.loops).length, 1);
+  checkPlantLimit(d.limits, 'cards', Object.keys(d.state.cards).length, c.cardCount);
   const inputLoopIds = c.inputLoopIds ?? [];
   const lp: Loop = {
     id: d.ctx.newId('lp'),
@@ -317,6 +353,7 @@ function updateLoop(d: Draft, c: CommandOf<'loop.update'>): CommandResults['loop
   const addedCards: Card[] = [];
   const removedCardIds: string[] = [];
   const delta = next.cardCount - cards.length;
+  if (delta > 0) checkPlantLimit(d.limits, 'cards', Object.keys(d.state.cards).length, delta);
   if (delta > 0) {
     // New cards enter circulation as replenishment signals: empty containers to fill.
     const used = new Set(cards.map((x) => x.serial));
@@ -412,7 +449,25 @@ function moveCard(d: Draft, c: CommandOf<'card.move'>): CommandResults['card.mov
     enteredSeq: changesColumn ? d.nextSeq : cur.enteredSeq,
   };
   d.emit({ type: EventType.CARD_MOVED, cardId: cur.id, loopId: cur.loopId, from: cur.column, to: c.to, card: moved });
-  return { card: moved, seq: d.state.seq };
+  if (rank.length > Limits.RANK_LENGTH) respace(d, cur.stationId, c.to);
+  return { card: d.state.cards[cur.id] ?? moved, seq: d.state.seq };
+}
+
+/**
+ * Gives a column evenly spaced, short ordering keys again. Placing a card before the
+ * same card over and over lengthens its key by about a character every five moves;
+ * past Limits.RANK_LENGTH the column is re-spaced in the same command, each card that
+ * gets a new key as a reorder (a card.moved within its column), after the move itself.
+ */
+function respace(d: Draft, stationId: string, column: Column): void {
+  const list = columnCards(d.state, stationId, column);
+  const keys = spacedRanks(list.length);
+  list.forEach((x, i) => {
+    const rank = keys[i]!;
+    if (x.rank === rank) return;
+    const card: Card = { ...x, rank, version: x.version + 1 };
+    d.emit({ type: EventType.CARD_MOVED, cardId: x.id, loopId: x.loopId, from: column, to: column, card });
+  });
 }
 
 /**

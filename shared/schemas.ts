@@ -2,6 +2,7 @@
 // from them (`z.infer`), so a type can never promise more than validation checks.
 import { z } from 'zod';
 import { AndonKind, Column, EventType, Limits, StationKind } from './names.ts';
+import { freeText, nameText } from './text.ts';
 
 const values = <T extends Record<string, string>>(o: T) =>
   Object.values(o) as [T[keyof T], ...T[keyof T][]];
@@ -15,7 +16,7 @@ export const Id = z.string().min(1).max(Limits.ID);
 export const Ref = z.string();
 const ColumnSchema = z.enum(values(Column));
 export const StationKindSchema = z.enum(values(StationKind));
-const Name = z.string().trim().min(1).max(Limits.NAME);
+const Name = nameText(Limits.NAME);
 const Count = (max: number) => z.number().int().min(0).max(max);
 const Timestamp = z.string();
 
@@ -111,17 +112,17 @@ export const UpdateStationBody = z.strictObject({
   wipLimits: WipLimitsPatch.optional(),
   softLimits: SoftLimitsPatch.optional(),
   /** New 0-based place in the value stream; the others shift to make room. */
-  position: z.number().int().min(0).max(10_000).optional(),
+  position: z.number().int().min(0).max(Limits.MAX_STATIONS).optional(),
 });
 
-const LeadTime = z.number().positive().max(Limits.MAX_LEAD_TIME_MINUTES);
+const LeadTime = z.number().min(Limits.MIN_LEAD_TIME_MINUTES).max(Limits.MAX_LEAD_TIME_MINUTES);
 const CardCount = z.number().int().min(1).max(Limits.MAX_CARDS_PER_LOOP);
 const ContainerQty = z.number().int().min(1).max(Limits.MAX_CONTAINER_QTY);
 const InputLoopIds = z.array(Ref).max(Limits.MAX_INPUT_LOOPS);
 
 export const CreateLoopBody = z.strictObject({
-  partNumber: z.string().trim().min(1).max(Limits.PART_NUMBER),
-  partName: z.string().trim().max(Limits.PART_NAME).optional(),
+  partNumber: nameText(Limits.PART_NUMBER),
+  partName: freeText(Limits.PART_NAME).optional(),
   supplierStationId: Ref,
   consumerStationId: Ref,
   cardCount: CardCount,
@@ -130,7 +131,7 @@ export const CreateLoopBody = z.strictObject({
   inputLoopIds: InputLoopIds.optional(),
 });
 export const UpdateLoopBody = z.strictObject({
-  partName: z.string().trim().max(Limits.PART_NAME).optional(),
+  partName: freeText(Limits.PART_NAME).optional(),
   cardCount: CardCount.optional(),
   containerQty: ContainerQty.optional(),
   leadTimeMinutes: LeadTime.optional(),
@@ -149,7 +150,7 @@ export const ConsumeCardBody = z.strictObject({
 export const ConsumeLoopBody = z.strictObject({});
 export const RaiseAndonBody = z.strictObject({
   kind: AndonKindSchema,
-  note: z.string().trim().max(Limits.ANDON_NOTE).optional(),
+  note: freeText(Limits.ANDON_NOTE).optional(),
 });
 export const ClearAndonBody = z.strictObject({});
 

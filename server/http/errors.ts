@@ -21,6 +21,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   PAIRING_PENDING: 428,
   RATE_LIMITED: 429,
   PROTOCOL_MISMATCH: 400,
+  LIMIT_REACHED: 409,
   INTERNAL: 500,
 };
 

@@ -1,6 +1,7 @@
 // Integration-test harness: starts the real app (createApp) on port 0 with a temporary
 // SQLite file and talks to it the way outside clients do, over real HTTP (fetch) and the
 // real Socket.IO client. Nothing of the server or the database is mocked.
+import type { PlantLimits } from '../../shared/limits.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,8 @@ export interface StartOptions {
   dbFile?: string;
   /** The protocol version the server speaks (default: the current one). */
   protocolVersion?: number;
+  /** How big the plant may grow (default: shared/limits.ts). */
+  limits?: PlantLimits;
 }
 
 const running = new Set<TestServer>();
@@ -66,6 +69,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     staticDir: null,
     logger,
     protocolVersion: opts.protocolVersion,
+    limits: opts.limits,
     adminPassword: TEST_ADMIN_PASSWORD,
   });
   const address = await app.listen(0, '127.0.0.1');

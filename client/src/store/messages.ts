@@ -44,6 +44,11 @@ export function refusalReason(error: ApiError, board: BoardState): string {
       return 'Conflict: the card was changed on another screen first. The board now shows where it really is.';
     case ErrorCode.FORBIDDEN:
       return `Not allowed: ${error.message}`;
+    case ErrorCode.LIMIT_REACHED: {
+      const limit = num(d.limit);
+      const what = str(d.what) ?? 'items';
+      return `The plant is at its limit${limit !== null ? ` of ${limit} ${what}` : ''}. Remove some first, or ask the administrator to raise the limit.`;
+    }
     case ClientErrorCode.NO_ANSWER:
       return 'No answer from the server (connection lost): it may or may not have been saved. Check the board once it is live again; saving again is safe.';
     case ClientErrorCode.OLD_VERSION:
