@@ -205,6 +205,7 @@ describe('the pull rules', () => {
     'card.move': (f) => ({ cardId: f.plant.serial(f.blank, 1).id, to: Column.DONE }),
     'card.consume': (f) => ({ cardId: f.plant.serial(f.blank, 1).id }),
     'loop.consume': (f) => ({ loopId: f.blank.id }),
+    'card.scan': (f) => ({ code: f.plant.serial(f.blank, 1).code, stationId: f.machining.id }),
     'andon.raise': (f) => ({ stationId: f.machining.id, kind: AndonKind.HELP }),
     'andon.clear': (f) => {
       f.plant.run({ type: 'andon.raise', stationId: f.machining.id, kind: AndonKind.HELP });

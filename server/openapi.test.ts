@@ -208,6 +208,7 @@ describe('the answers of the running server fit its OpenAPI document', () => {
     expect(consumed.card.column).toBe(Column.REQUESTED);
     await send('card.move', first.id, { to: Column.IN_PROGRESS });
     await send('loop.consume', created.loop.id, {});
+    await send('card.scan', null, { code: first.code, stationId: steel.id }); // in progress at its supplier: finished
     await send('andon.raise', machining.id, { kind: AndonKind.MATERIAL, note: 'steel bars' });
     await send('andon.clear', machining.id, {});
 

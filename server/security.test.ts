@@ -5,6 +5,7 @@
 // the document and the server cannot drift apart: allowed succeeds, refused is 403
 // FORBIDDEN with the board and the event log exactly as they were, and no credential
 // is 401 (a refused handshake on the socket) with nothing changed.
+import { MAX_PLANT_LIMITS } from '../shared/limits.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,7 +147,9 @@ const unique = (prefix: string) => `${prefix}${++counter}`;
 const fixed = new Map<string, string>();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Every case builds its own small plant on this one server: more stations than a
+  // plant's default limit, which is not what this test is about.
+  server = await startTestServer({ limits: MAX_PLANT_LIMITS });
   api = new Api(server.url);
   for (const role of [Role.ADMIN, Role.LEAD, Role.VIEWER]) {
     fixed.set(`token:${role}`, await apiToken(server.url, `matrix-${role}`, role));
@@ -216,6 +219,9 @@ async function arrange(type: CommandType): Promise<Case> {
       return { fields: { cardId: card.id }, ...atConsumer };
     case 'loop.consume':
       return { fields: { loopId: loop.id }, ...atConsumer };
+    case 'card.scan':
+      // The consuming station scans a full container: it is used.
+      return { fields: { code: card.code, stationId: consumer.id }, ...atConsumer };
     case 'andon.raise':
       return { fields: { stationId: consumer.id, kind: AndonKind.STOP, note: 'matrix' }, ...atConsumer };
     case 'andon.clear': {

@@ -5,6 +5,7 @@
 // statuses: transports call `submit` and shape the answer, and subscribe to committed
 // events with `onEvents`. Events are published as soon as their transaction commits,
 // before the answers of the batch are handed back.
+import { cardCode } from '../shared/cardCode.ts';
 import { snapshotOf } from '../shared/board.ts';
 import type { BoardState } from '../shared/board.ts';
 import type { Command, CommandType } from '../shared/commands.ts';
@@ -224,12 +225,22 @@ export class BoardService {
       const seen = batch.keys.get(key) ?? this.repo.findIdempotency(key);
       if (seen) return { ...recall(command.type, fingerprint, seen, sent), events: [], replayed: seen.fingerprint === fingerprint };
     }
+    // A new card's code must be free too (shared/cardCode.ts): the codes in use are
+    // gathered once per command that creates cards, with the ones it draws added.
+    let codes: Set<string> | undefined;
+    const codeTaken = (id: string): boolean => {
+      codes ??= new Set(Object.values(this.state.cards).map((c) => c.code));
+      const code = cardCode(id);
+      if (codes.has(code)) return true;
+      codes.add(code);
+      return false;
+    };
     const ctx: CommandContext = {
       now: (meta.now ?? new Date()).toISOString(),
       actor: meta.actor,
       role: meta.role,
       stationIds: meta.stationIds ?? [],
-      newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id)),
+      newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id) || (prefix === 'cd' && codeTaken(id))),
       limits: this.limits,
     };
     let answer: Answer<K>;

@@ -20,6 +20,8 @@ import {
   MoveCardBody,
   RaiseAndonBody,
   Ref,
+  ScanActionSchema,
+  ScanBody,
   StationSchema,
   UpdateLoopBody,
   UpdateStationBody,
@@ -172,6 +174,18 @@ export const COMMANDS = {
     station: (s, c) => loopConsumer(s, c.loopId),
     summary: "Use the loop's oldest full container",
     refusals: [ErrorCode.STARVED],
+  }),
+  'card.scan': spec({
+    type: 'card.scan',
+    event: 'card:scan',
+    fields: ScanBody,
+    result: CardResult.extend({ action: ScanActionSchema }),
+    http: { method: 'post', path: '/scan', idField: null, created: false, reply: null },
+    roles: WORK,
+    station: (s, c) => (own(s.stations, c.stationId) ? c.stationId : null),
+    summary:
+      "A card's code scanned at a station does that station's next step: at the consuming station a full container is used; at the supplying station a requested card is started, one in progress finished",
+    refusals: [ErrorCode.INVALID_TRANSITION, ErrorCode.WIP_LIMIT_REACHED, ErrorCode.STARVED],
   }),
   'andon.raise': spec({
     type: 'andon.raise',

@@ -71,9 +71,10 @@ export interface ServerToClientEvents {
  * means: a screen that sends another version is refused at the handshake
  * (PROTOCOL_MISMATCH) and reloads itself to get the matching client.
  * 2: the command table; 3: events name their actor as {kind, id, name}, sockets need a
- * credential, and catch-up may answer a change set.
+ * credential, and catch-up may answer a change set; 4: cards carry their printable
+ * `code`, and `card:scan`.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Handshake `auth` the client may send. */
 export const HandshakeAuth = z.object({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cardCode } from './cardCode.ts';
 import { columnCards, columnCount, fullContainers, orderedStations } from './board.ts';
 import { Column, ErrorCode, EventType, MoveKind, StationKind } from './names.ts';
 import type { ErrorCode as ErrorCodeT, MoveKind as MoveKindT } from './names.ts';
@@ -748,6 +749,7 @@ describe('loop.create', () => {
     for (const c of e.cards) {
       expect(c).toEqual({
         id: expect.any(String),
+        code: cardCode(c.id),
         loopId: e.loop.id,
         serial: c.serial,
         stationId: steel.id,

@@ -23,6 +23,8 @@ import type { PlantLimits } from './limits.ts';
 import type { Command, CommandOf, CommandResults, CommandType } from './commands.ts';
 import type { Actor, BoardEvent, Card, Loop, Station } from './schemas.ts';
 import { authorize } from './access.ts';
+import { cardCode, cardWithCode, formatCode, normalizeCode } from './cardCode.ts';
+import { excerpt } from './text.ts';
 
 export interface CommandContext {
   /** ISO time stamped on every event of the command. */
@@ -115,6 +117,7 @@ const RULES: { [K in CommandType]: (d: Draft, c: CommandOf<K>) => CommandResults
   'card.move': moveCard,
   'card.consume': consumeCard,
   'loop.consume': consumeLoop,
+  'card.scan': scanCard,
   'andon.raise': raiseAndon,
   'andon.clear': clearAndon,
 };
@@ -323,8 +326,10 @@ function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResults['loop
 }
 
 function newCard(d: Draft, lp: Loop, serial: number, column: Column, rank: string): Card {
+  const id = d.ctx.newId('cd');
   return {
-    id: d.ctx.newId('cd'),
+    id,
+    code: cardCode(id),
     loopId: lp.id,
     serial,
     stationId: lp.supplierStationId,
@@ -563,6 +568,51 @@ function consumeCard(d: Draft, c: CommandOf<'card.consume'>): CommandResults['ca
   }
   const back = emitConsume(d, cur, null);
   return { card: back, seq: d.state.seq };
+}
+
+// ---------------------------------------------------------------- scanning
+
+/**
+ * A card's code scanned at a station does the step that station takes with that card:
+ * the consuming station uses a full container; the supplying station starts a
+ * requested card or finishes one in progress. Each step runs the same rule as the
+ * button for it (WIP limits, starvation, the cascade). Anything else is refused in
+ * words that say where the card is and where it can be scanned.
+ */
+function scanCard(d: Draft, c: CommandOf<'card.scan'>): CommandResults['card.scan'] {
+  const st = station(d.state, c.stationId);
+  const code = normalizeCode(c.code);
+  const cur = code === null ? undefined : cardWithCode(d.state, code);
+  if (!cur) {
+    throw new DomainError(ErrorCode.NOT_FOUND, `No card has the code "${excerpt(c.code, 20)}"`, { code: excerpt(c.code, 20) });
+  }
+  const lp = loop(d.state, cur.loopId);
+  const what = `${lp.partNumber} card ${cur.serial} of ${lp.cardCount} (${formatCode(cur.code)})`;
+  const supplier = station(d.state, lp.supplierStationId);
+  const consumer = station(d.state, lp.consumerStationId);
+  const refuse = (why: string) =>
+    new DomainError(ErrorCode.INVALID_TRANSITION, `${what} ${why}`, {
+      cardId: cur.id,
+      code: cur.code,
+      stationId: st.id,
+      column: cur.column,
+    });
+  if (st.id === consumer.id) {
+    if (cur.column !== Column.DONE) {
+      throw refuse(`is not a full container: it is in ${COLUMN_LABELS[cur.column]} at ${supplier.name}, waiting to be refilled`);
+    }
+    const r = consumeCard(d, { type: 'card.consume', cardId: cur.id });
+    return { action: 'consume', ...r };
+  }
+  if (st.id === supplier.id) {
+    if (cur.column === Column.DONE) {
+      throw refuse(`is already full in ${supplier.name}'s Done: scan it at ${consumer.name} when the container is used`);
+    }
+    const to = cur.column === Column.REQUESTED ? Column.IN_PROGRESS : Column.DONE;
+    const r = moveCard(d, { type: 'card.move', cardId: cur.id, to });
+    return { action: to === Column.IN_PROGRESS ? 'start' : 'finish', ...r };
+  }
+  throw refuse(`goes from ${supplier.name} to ${consumer.name}: scan it there, not at ${st.name}`);
 }
 
 function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResults['loop.consume'] {

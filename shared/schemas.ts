@@ -70,6 +70,8 @@ export type Loop = z.infer<typeof LoopSchema>;
 
 export const CardSchema = z.object({
   id: Id,
+  /** The printable code its QR code holds (shared/cardCode.ts), unique in the plant. */
+  code: z.string(),
   loopId: Id,
   /** 1-based number of the card in its loop: "card 3 of 5". */
   serial: z.number().int().min(1),
@@ -153,6 +155,14 @@ export const RaiseAndonBody = z.strictObject({
   note: freeText(Limits.ANDON_NOTE).optional(),
 });
 export const ClearAndonBody = z.strictObject({});
+/** A scanned card code at a station (POST /api/scan). */
+export const ScanBody = z.strictObject({
+  /** As the scanner typed it: case, spaces and dashes do not matter. */
+  code: z.string().max(64),
+  stationId: Ref,
+});
+export const ScanActionSchema = z.enum(['consume', 'start', 'finish']);
+export type ScanAction = z.infer<typeof ScanActionSchema>;
 
 export const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),

@@ -65,6 +65,14 @@ export class RulesPlant {
     return d;
   }
 
+  /** Runs one command as `role` bound to `stationIds` (an operator at given stations). */
+  runAs<K extends CommandType>(command: Command<K>, role: Role, stationIds: readonly string[]): Decision<K> {
+    const d = decide(this.state, command, this.context(role, stationIds));
+    this.state = d.state;
+    this.log.push(...d.events);
+    return d;
+  }
+
   station(name: string, opts: StationOptions = {}): Station {
     const d = this.run({ type: 'station.create', name, ...opts });
     return d.result.station;

@@ -1,6 +1,7 @@
 // SQLite implementation of the repository (better-sqlite3). All SQL of the project
 // lives under server/db. Files are opened (WAL, synchronous=FULL: a commit that
 // returned is on disk) and migrated by connection.ts; backups go through backup.ts.
+import { cardCode } from '../../shared/cardCode.ts';
 import type Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
@@ -60,7 +61,24 @@ interface EventRow {
 function eventFromRow(r: EventRow): BoardEvent {
   const data: unknown = JSON.parse(r.data);
   const fields = typeof data === 'object' && data !== null ? data : {};
-  return BoardEventSchema.parse({ ...fields, seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) });
+  return BoardEventSchema.parse(withCardCodes({ ...fields, seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) }));
+}
+
+/**
+ * Events logged before cards had codes carry cards without one: each gets its code,
+ * which is a function of its id (shared/cardCode.ts), so the event reads as if it had
+ * been written today.
+ */
+function withCardCodes(e: Record<string, unknown>): Record<string, unknown> {
+  const coded = (c: unknown): unknown =>
+    typeof c === 'object' && c !== null && !('code' in c) && 'id' in c && typeof c.id === 'string' ? { ...c, code: cardCode(c.id) } : c;
+  const out = { ...e };
+  if ('card' in out) out.card = coded(out.card);
+  for (const key of ['cards', 'addedCards'] as const) {
+    const list = out[key];
+    if (Array.isArray(list)) out[key] = list.map(coded);
+  }
+  return out;
 }
 
 export class SqliteRepository implements BoardRepository {
@@ -163,6 +181,7 @@ export class SqliteRepository implements BoardRepository {
     for (const r of s.allCards.all() as CardRow[]) {
       cards[r.id] = {
         id: r.id,
+        code: cardCode(r.id),
         loopId: r.loop_id,
         serial: r.serial,
         stationId: r.station_id,

@@ -8,6 +8,7 @@ const anna: Actor = { kind: 'user', id: 'us_1', name: 'anna' };
 
 const card = (over: Partial<Card> = {}): Card => ({
   id: 'cd_1',
+  code: '0000-0001',
   loopId: 'lp_1',
   serial: 2,
   stationId: 'st_press',
