@@ -6,9 +6,11 @@
 // BoardSync.send with `keep` (in order, after the board is up to date, resent with its
 // idempotency key until the server answers) -> store.settleCommand (ok: the server's
 // event takes over; refused: rolled back, and listed if it had waited for a connection).
-import { ANDON_LABELS, COLUMN_LABELS, ErrorCode, MoveKind } from '../../../shared/names.ts';
-import type { AndonKind, Column } from '../../../shared/names.ts';
-import { canStepBack, moveKind } from '../../../shared/rules.ts';
+import { ANDON_LABELS, COLUMN_LABELS, Column, ErrorCode, MoveKind } from '../../../shared/names.ts';
+import type { AndonKind } from '../../../shared/names.ts';
+import { canStepBack, decide, moveKind } from '../../../shared/rules.ts';
+import { DomainError } from '../../../shared/errors.ts';
+import type { ScanAction } from '../../../shared/schemas.ts';
 import type { Ack, CommandPayload } from '../../../shared/protocol.ts';
 import type { CommandResults } from '../../../shared/commands.ts';
 import type { BoardState } from '../../../shared/board.ts';
@@ -18,7 +20,7 @@ import { closeSocket, createSocket, setSocketToken, socketTransport } from '../n
 import type { PullboardSocket } from '../net/socket.ts';
 import { apiParsed } from '../net/api.ts';
 import { z } from 'zod';
-import { ClientErrorCode, refusalMessage } from '../store/messages.ts';
+import { ClientErrorCode, refusalMessage, refusalReason } from '../store/messages.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
 import { attachOutboxStorage } from '../store/outbox.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
@@ -248,3 +250,43 @@ export class FormKey {
   }
 }
 
+
+// ---------------------------------------------------------------- scanning
+
+export type ScanOutcome =
+  | { ok: true; action: ScanAction; label: string; cardId: string }
+  | { ok: false; label: string; reason: string };
+
+const SCAN_VERB: Record<ScanAction, string> = { consume: 'Used', start: 'Started', finish: 'Finished' };
+
+/**
+ * A card code scanned (or typed) at a station. The shared scan rule, run on this
+ * screen's board, tells which step it is (Use, Start or Finish: shared/rules.ts
+ * `card.scan`), or why none fits, in the server's words. The step is then sent as that
+ * same command (a card.consume or card.move with the card's version), so a scan made
+ * while the tablet is offline waits in the outbox like a tap on the button would, and
+ * the server checks it again. Fixed scanners without a screen use POST /api/scan.
+ */
+export async function scanCode(text: string, stationId: string): Promise<ScanOutcome> {
+  const { board, identity } = store.getState();
+  const shown = text.trim().slice(0, 20);
+  let decision;
+  try {
+    decision = decide(board, { type: 'card.scan', code: text, stationId }, {
+      now: new Date().toISOString(),
+      actor: { kind: identity.kind, id: identity.id, name: identity.name },
+      role: identity.role,
+      stationIds: identity.stationIds,
+      newId: () => 'pending',
+    });
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    return { ok: false, label: `Scan ${shown}`, reason: refusalReason(e.toJSON(), board) };
+  }
+  const { action, card } = decision.result;
+  const name = cardName(board, card.id);
+  const label = `${SCAN_VERB[action]} ${name}`;
+  const ack =
+    action === 'consume' ? await consumeCard(card.id) : await moveCard(card.id, action === 'start' ? Column.IN_PROGRESS : Column.DONE);
+  return ack.ok ? { ok: true, action, label, cardId: card.id } : { ok: false, label, reason: refusalReason(ack.error, store.getState().board) };
+}

@@ -18,7 +18,9 @@ export type IconName =
   | 'box'
   | 'history'
   | 'user'
-  | 'badge';
+  | 'badge'
+  | 'scan'
+  | 'camera';
 
 const PATHS: Record<IconName, string> = {
   check: 'M4 12.5l5 5L20 6.5',
@@ -39,6 +41,8 @@ const PATHS: Record<IconName, string> = {
   history: 'M3.5 12a8.5 8.5 0 1 0 2.5-6M3 4v4.5h4.5M12 7.5V12l3 2',
   user: 'M12 4a4 4 0 1 0 0 8a4 4 0 1 0 0-8zM4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5',
   badge: 'M5 3h14v18H5zM9 3v3h6V3M12 10a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5zM8.5 18.5c.6-1.6 2-2.5 3.5-2.5s2.9.9 3.5 2.5',
+  scan: 'M4 8V4h4M16 4h4v4M20 16v4h-4M8 20H4v-4M8 8h3v3H8zM13 13h3v3h-3zM13 8h3M8 13v3',
+  camera: 'M4 7h4l2-2.5h4L16 7h4v12H4V7zM12 9.5a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7z',
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

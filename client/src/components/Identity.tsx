@@ -2,6 +2,7 @@
 // paired device); on a station tablet the badge reader (a keyboard wedge that types the
 // badge id and Enter very fast), the PIN prompt when the plant asks for one, and the big
 // "Signed in: <name> — Sign out" bar of a badge session with its idle countdown.
+import { offerCardCode } from '../app/scanner.ts';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { useBoardStore } from '../store/hooks.ts';
@@ -124,6 +125,8 @@ export function BadgeReader() {
       // The Enter of a scan never presses a focused button.
       e.preventDefault();
       e.stopPropagation();
+      // A card's code goes to the station's scan box; anything else is a badge.
+      if (offerCardCode(badge)) return;
       void scanned(badge);
     };
     window.addEventListener('keydown', onKey, { capture: true });

@@ -14,6 +14,8 @@ import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick } from '../router.ts';
 import { AccessNotice } from '../components/AccessNotice.tsx';
 import { BadgeBar } from '../components/Identity.tsx';
+import { ScanBox } from '../components/ScanBox.tsx';
+import { refusalOf } from '../app/access.ts';
 
 export function StationTablet({ stationId }: { stationId: string }) {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -21,6 +23,8 @@ export function StationTablet({ stationId }: { stationId: string }) {
   const kind = useBoardStore((s) => s.board.stations[stationId]?.kind);
   const supplies = useBoardStore((s) => outboundLoopIds(s.board, stationId).length > 0);
   const uses = useBoardStore((s) => inboundLoopIds(s.board, stationId).length > 0);
+  // Scanning is working at this station: operators bound to it, leads, admins.
+  const mayScan = useBoardStore((s) => refusalOf(s.board, s.identity, { type: 'card.scan', code: '', stationId }) === null);
   if (!hasBoard) {
     return (
       <div className="screen screen-tablet">
@@ -54,6 +58,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
       <RefusedMoves />
       <AndonBanner />
       <AndonControls stationId={stationId} />
+      {mayScan ? <ScanBox stationId={stationId} /> : null}
       <MaterialCall stationId={stationId} />
       <BoardDnd>
         <main className={`tablet${showColumns ? '' : ' tablet-customer'}${uses ? '' : ' tablet-no-inbound'}`}>
