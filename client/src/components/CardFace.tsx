@@ -6,6 +6,7 @@ import { Column } from '../../../shared/names.ts';
 import { useBoardStore } from '../store/hooks.ts';
 import { ageMinutes, overdue } from '../store/selectors.ts';
 import { duration } from '../format.ts';
+import { LOST_AFTER_LEAD_TIMES, minutesUntouched, possiblyLost } from '../../../shared/audit.ts';
 import { Icon } from './Icon.tsx';
 
 /** Age of a card against its loop's lead time; "Full" once it is done. */
@@ -15,7 +16,21 @@ const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
   // Only the minute count is selected: the card re-renders once a minute, not per tick.
   const age = useBoardStore((s) => (card ? ageMinutes(card, s.now) : null));
   const late = useBoardStore((s) => (card ? overdue(card, s.board.loops[card.loopId], s.now) : false));
+  const lost = useBoardStore((s) => (card ? possiblyLost(card, s.board.loops[card.loopId], s.now) : false));
+  const idle = useBoardStore((s) => (card && lost ? minutesUntouched(card, s.now) : null));
   if (!card) return null;
+  if (lost && idle !== null) {
+    return (
+      <span
+        className="age age-lost"
+        data-testid="possibly-lost"
+        title={`Nobody has moved or scanned this card for ${duration(idle)}, over ${LOST_AFTER_LEAD_TIMES} times its lead time: find it, or reprint it from the loop's print view`}
+      >
+        <Icon name="warning" />
+        <strong>Lost?</strong> {duration(idle)}
+      </span>
+    );
+  }
   if (card.column === Column.DONE) {
     return (
       <span className="age age-full">
