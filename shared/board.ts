@@ -3,6 +3,16 @@
 // screen catching up applies a change set (shared/changes.ts) with the same writer.
 // Updates are immutable and structural: an event replaces only the objects it touches,
 // which lets the client re-render just those cards.
+//
+// The queries (a column's cards, a loop's cards, the loops a station consumes or supplies)
+// read indexes instead of scanning the plant, so a query costs what it returns, not the
+// 10,000-50,000 cards of a plant, which the rules would scan several times per command.
+// An index belongs to one `cards` or `loops` record, in a WeakMap keyed by the record
+// (BoardState stays a plain readonly record, and an index goes with its record). The
+// first query of a record builds it; from then on BoardWriter keeps it in step with every
+// write and every undo, and gives a copy-on-write copy a fork of it that shares the
+// buckets the copy does not change (see RecordIndex). So a record that has been queried
+// must change only through BoardWriter, as every board does.
 import { COLUMNS, Column, EventType, StationKind } from './names.ts';
 import { compareRank } from './ordering.ts';
 import type { BoardEvent, BoardSnapshot, Card, Loop, Station } from './schemas.ts';
@@ -76,6 +86,9 @@ export interface MutableBoard {
   cards: Record<string, Card>;
 }
 type MapName = 'stations' | 'loops' | 'cards';
+type Entry<N extends MapName> = MutableBoard[N][string];
+/** The board's maps seen per name, so a map of N holds N's entries. */
+type Maps = { [N in MapName]: Record<string, Entry<N>> };
 
 /**
  * Applies events, or a change set (shared/changes.ts), to a board, in one of two ways:
@@ -164,26 +177,35 @@ export class BoardWriter {
     s.seq = seq;
   }
 
-  private put<N extends MapName>(name: N, id: string, value: MutableBoard[N][string] | undefined): void {
-    const s = this.state;
+  private put<N extends MapName>(name: N, id: string, value: Entry<N> | undefined): void {
+    const s: Maps = this.state;
+    const indexed: Indexed<Entry<N>> = INDEXES[name];
     if (value === undefined && !Object.hasOwn(s[name], id)) return; // nothing to remove
     if (!this.inPlace && !this.copied.has(name)) {
-      const copy: MutableBoard[N] = { ...s[name] };
+      const copy: Maps[N] = { ...s[name] };
+      indexed.carry(s[name], copy);
       s[name] = copy;
       this.copied.add(name);
     }
-    const map: MutableBoard[N] = s[name];
+    const map: Maps[N] = s[name];
     if (this.inPlace) {
-      const had = Object.hasOwn(map, id);
-      const old = map[id];
-      this.undoLog.push(() => {
-        if (had) map[id] = old!;
-        else delete map[id];
-      });
+      const old = Object.hasOwn(map, id) ? map[id] : undefined;
+      this.undoLog.push(() => write(indexed, map, id, old));
     }
-    if (value === undefined) delete map[id];
-    else map[id] = value;
+    write(indexed, map, id, value);
   }
+}
+
+/**
+ * Sets one entry of a record, or removes it (undefined), and keeps the record's index in
+ * step if it has one. The index is looked up at the time of the write, not of the undo's
+ * logging: a query between the two may have built it.
+ */
+function write<T>(indexed: Indexed<T>, map: Record<string, T>, id: string, value: T | undefined): void {
+  const old = Object.hasOwn(map, id) ? map[id] : undefined;
+  indexed.peek(map)?.change(id, old, value);
+  if (value === undefined) delete map[id];
+  else map[id] = value;
 }
 
 /** Applies one event, returning a new state (the input is not changed). */
@@ -199,25 +221,135 @@ export function applyEvents(state: BoardState, events: readonly BoardEvent[]): B
   return w.state;
 }
 
-// ---------------------------------------------------------------- queries
+// ---------------------------------------------------------------- indexes
+
+/** What a record is indexed by: one function per dimension, naming an entry's bucket. */
+type Keys<T> = readonly ((x: T) => string)[];
 
 /**
- * The cards matching `keep`. A for-in walk: on a 1,000-card board it is about twice as
- * fast as Object.values(), and the rules run these scans on every command.
+ * The ids of a record's entries grouped by key, one map of buckets per dimension. A bucket
+ * keeps the record's own order: an id joins it at the end, as a new key joins the record,
+ * and stays where it is while its key does not change, so a query lists what a scan of
+ * the record would, in the same order. (A record lists integer-like keys first; ids never
+ * are, they have a prefix.) Only a key that changes breaks this: the id goes to the end of
+ * its new bucket. A card's loop and a loop's stations never change; a card's column does,
+ * and columnCards sorts by rank, which is distinct within a column.
+ *
+ * A copy of the record (copy-on-write) gets a fork of the index: new maps, the same
+ * bucket sets. Neither side may then change a shared bucket, so a bucket is written only
+ * by the index that owns it (built it or copied it since the fork); otherwise it is copied
+ * first. A fork costs the number of buckets (loops and station columns), not of cards, and
+ * a batch of events then copies only the buckets it touches.
  */
-function cardsWhere(state: BoardState, keep: (c: Card) => boolean): Card[] {
-  const out: Card[] = [];
-  const cards = state.cards;
-  for (const id in cards) {
-    const c = cards[id]!;
-    if (keep(c)) out.push(c);
+class RecordIndex<T> {
+  /** The buckets this index may change in place; a WeakSet, so emptied buckets can go. */
+  private owned = new WeakSet<Set<string>>();
+
+  private constructor(
+    private readonly keys: Keys<T>,
+    private readonly dims: Map<string, Set<string>>[],
+  ) {}
+
+  static build<T>(keys: Keys<T>, record: Readonly<Record<string, T>>): RecordIndex<T> {
+    const ix = new RecordIndex(keys, keys.map(() => new Map<string, Set<string>>()));
+    // for-in, as the scans did: the buckets take the record's order.
+    for (const id in record) ix.change(id, undefined, record[id]);
+    return ix;
   }
+
+  /** The index of a copy of the record; from now on both copy a bucket before changing it. */
+  fork(): RecordIndex<T> {
+    this.owned = new WeakSet();
+    return new RecordIndex(this.keys, this.dims.map((m) => new Map(m)));
+  }
+
+  /** The ids whose key in dimension `dim` is `key` (none: undefined). */
+  ids(dim: number, key: string): ReadonlySet<string> | undefined {
+    return this.dims[dim]!.get(key);
+  }
+
+  /** Records that entry `id` went from `before` to `after` (undefined: absent). */
+  change(id: string, before: T | undefined, after: T | undefined): void {
+    for (let d = 0; d < this.keys.length; d++) {
+      const keyOf = this.keys[d]!;
+      const from = before === undefined ? undefined : keyOf(before);
+      const to = after === undefined ? undefined : keyOf(after);
+      if (from === to) continue; // same bucket: the id keeps its place, as in the record
+      const buckets = this.dims[d]!;
+      if (from !== undefined) {
+        const b = this.writable(buckets, from);
+        b.delete(id);
+        if (b.size === 0) buckets.delete(from);
+      }
+      if (to !== undefined) this.writable(buckets, to).add(id);
+    }
+  }
+
+  private writable(buckets: Map<string, Set<string>>, key: string): Set<string> {
+    let b = buckets.get(key);
+    if (b === undefined || !this.owned.has(b)) {
+      b = new Set(b);
+      buckets.set(key, b);
+      this.owned.add(b);
+    }
+    return b;
+  }
+}
+
+/** One kind of index (its keys) and the index of each record of that kind that has one. */
+class Indexed<T> {
+  private readonly of = new WeakMap<object, RecordIndex<T>>();
+  constructor(private readonly keys: Keys<T>) {}
+
+  /** The record's index, built on first use. */
+  get(record: Readonly<Record<string, T>>): RecordIndex<T> {
+    let ix = this.of.get(record);
+    if (ix === undefined) {
+      ix = RecordIndex.build(this.keys, record);
+      this.of.set(record, ix);
+    }
+    return ix;
+  }
+
+  /** The record's index if it has one (a record nobody has queried needs none kept). */
+  peek(record: Readonly<Record<string, T>>): RecordIndex<T> | undefined {
+    return this.of.get(record);
+  }
+
+  /** Gives `copy`, a fresh copy of `record`, a fork of the record's index if it has one. */
+  carry(record: Readonly<Record<string, T>>, copy: Readonly<Record<string, T>>): void {
+    const ix = this.of.get(record);
+    if (ix !== undefined) this.of.set(copy, ix.fork());
+  }
+}
+
+// Dimensions of the two indexes.
+const BY_LOOP = 0;
+const BY_COLUMN = 1;
+const BY_CONSUMER = 0;
+const BY_SUPPLIER = 1;
+/** A column of a station as one key (no column name contains a colon). */
+const columnKey = (stationId: string, column: Column) => `${column}:${stationId}`;
+
+const INDEXES: { [N in MapName]: Indexed<Entry<N>> } = {
+  stations: new Indexed<Station>([]), // nothing queries stations by key
+  loops: new Indexed<Loop>([(l) => l.consumerStationId, (l) => l.supplierStationId]),
+  cards: new Indexed<Card>([(c) => c.loopId, (c) => columnKey(c.stationId, c.column)]),
+};
+
+/** The entries of `record` whose key in `dim` is `key`, in the record's order. */
+function lookup<T>(indexed: Indexed<T>, record: Readonly<Record<string, T>>, dim: number, key: string): T[] {
+  const ids = indexed.get(record).ids(dim, key);
+  const out: T[] = [];
+  if (ids !== undefined) for (const id of ids) out.push(record[id]!);
   return out;
 }
 
+// ---------------------------------------------------------------- queries
+
 /** Cards of one station's column, in priority (rank) order. */
 export function columnCards(state: BoardState, stationId: string, column: Column): Card[] {
-  return cardsWhere(state, (c) => c.stationId === stationId && c.column === column).sort((a, b) =>
+  return lookup(INDEXES.cards, state.cards, BY_COLUMN, columnKey(stationId, column)).sort((a, b) =>
     compareRank(a.rank, b.rank),
   );
 }
@@ -234,18 +366,12 @@ export function columnLimit(station: Station | undefined, column: Column): { lim
 
 /** Number of cards in one station's column. */
 export function columnCount(state: BoardState, stationId: string, column: Column): number {
-  let n = 0;
-  const cards = state.cards;
-  for (const id in cards) {
-    const c = cards[id]!;
-    if (c.stationId === stationId && c.column === column) n++;
-  }
-  return n;
+  return INDEXES.cards.get(state.cards).ids(BY_COLUMN, columnKey(stationId, column))?.size ?? 0;
 }
 
 /** Cards of one loop. */
 export function loopCards(state: BoardState, loopId: string): Card[] {
-  return cardsWhere(state, (c) => c.loopId === loopId);
+  return lookup(INDEXES.cards, state.cards, BY_LOOP, loopId);
 }
 
 /** The loop's full containers, oldest first (the order consumption takes them: FIFO). */
@@ -257,7 +383,7 @@ export function fullContainers(state: BoardState, loopId: string): Card[] {
 
 /** Loops whose full containers the station uses (it is their consumer). */
 export function inboundLoops(state: BoardState, stationId: string): Loop[] {
-  return Object.values(state.loops).filter((l) => l.consumerStationId === stationId);
+  return lookup(INDEXES.loops, state.loops, BY_CONSUMER, stationId);
 }
 
 /** Stations in value-stream order. */
@@ -285,16 +411,10 @@ export function stockOuts(state: BoardState, stationId: string): Loop[] {
  * work requested: the station cannot start that work (it is starved).
  */
 export function starvedInputs(state: BoardState, stationId: string): Loop[] {
-  const waiting = Object.values(state.cards).some(
-    (c) => c.stationId === stationId && c.column === Column.REQUESTED,
-  );
-  if (!waiting) return [];
+  if (columnCount(state, stationId, Column.REQUESTED) === 0) return [];
   const inputs = new Set<string>();
-  for (const l of Object.values(state.loops)) {
-    if (l.supplierStationId !== stationId) continue;
-    const hasRequested = Object.values(state.cards).some(
-      (c) => c.loopId === l.id && c.column === Column.REQUESTED,
-    );
+  for (const l of lookup(INDEXES.loops, state.loops, BY_SUPPLIER, stationId)) {
+    const hasRequested = loopCards(state, l.id).some((c) => c.column === Column.REQUESTED);
     if (hasRequested) for (const id of l.inputLoopIds) inputs.add(id);
   }
   return [...inputs]
