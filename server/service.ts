@@ -6,7 +6,7 @@
 // events with `onEvents`. Events are published as soon as their transaction commits,
 // before the answers of the batch are handed back.
 import { cardCode } from '../shared/cardCode.ts';
-import { snapshotOf } from '../shared/board.ts';
+import { indexBoard, snapshotOf } from '../shared/board.ts';
 import type { BoardState } from '../shared/board.ts';
 import type { Command, CommandType } from '../shared/commands.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -82,6 +82,7 @@ export class BoardService {
   ) {
     this.limits = opts.limits ?? DEFAULT_PLANT_LIMITS;
     this.state = repo.loadState();
+    indexBoard(this.state);
     this.commits = new GroupCommit((jobs) => this.runBatch(jobs));
     this.changeIndex = ChangeIndex.fromLog(this.state, repo);
     // The first listener: the index knows a batch before any subscriber is told of it.

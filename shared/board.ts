@@ -345,6 +345,15 @@ function lookup<T>(indexed: Indexed<T>, record: Readonly<Record<string, T>>, dim
   return out;
 }
 
+/**
+ * Builds the board's indexes now rather than at the first query: the server calls it when
+ * it loads the board, so the first command after a start does not pay for it.
+ */
+export function indexBoard(state: BoardState): void {
+  INDEXES.cards.get(state.cards);
+  INDEXES.loops.get(state.loops);
+}
+
 // ---------------------------------------------------------------- queries
 
 /** Cards of one station's column, in priority (rank) order. */
