@@ -9,6 +9,8 @@ import { errorText, request } from '../views/admin/api.ts';
 import { store, useBoardStore } from '../store/hooks.ts';
 import { describeActor, describeCardEvent, newestFirst } from './cardHistoryText.ts';
 import { Icon } from './Icon.tsx';
+import { formatCode } from '../../../shared/cardCode.ts';
+import { onLinkClick } from '../router.ts';
 
 /** The server answers at most this many events (the newest). */
 const HISTORY_LIMIT = 200;
@@ -30,6 +32,8 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
   const titleId = useId();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const loopId = useBoardStore((s) => s.board.cards[cardId]?.loopId);
+  const code = useBoardStore((s) => s.board.cards[cardId]?.code);
   const title = useBoardStore((s) => {
     const card = s.board.cards[cardId];
     const loop = card ? s.board.loops[card.loopId] : undefined;
@@ -94,6 +98,15 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
             <Icon name="close" /> Close
           </button>
         </header>
+        {loopId !== undefined && code !== undefined ? (
+          <p className="history-code">
+            Card code <strong className="history-code-value">{formatCode(code)}</strong>
+            {' · '}
+            <a href={`/print/loops/${encodeURIComponent(loopId)}`} onClick={onLinkClick}>
+              Print or reprint this loop's cards
+            </a>
+          </p>
+        ) : null}
         <HistoryContent load={load} cardId={cardId} onRetry={retry} />
       </div>
     </dialog>
