@@ -9,10 +9,13 @@ import { StationPicker, StationTablet } from './views/StationTablet.tsx';
 import { WallTv } from './views/WallTv.tsx';
 import { NoAdminYet, SetupScreen, SignInScreen, Starting } from './views/SignIn.tsx';
 import { BadgeReader } from './components/Identity.tsx';
+import { useBoardStore } from './store/hooks.ts';
 
 // Loaded on demand: the wall TV and the tablets never download the admin pages.
 const AdminPage = lazy(() => import('./views/admin/AdminPage.tsx'));
 const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
+// The printable cards (and the QR code library only they use).
+const PrintPage = lazy(() => import('./views/print/PrintPage.tsx'));
 
 const TITLES: Record<Route['name'], string> = {
   lead: 'Lead board',
@@ -21,6 +24,7 @@ const TITLES: Record<Route['name'], string> = {
   setup: 'Set up',
   admin: 'Admin',
   'pair-approve': 'Pair a device',
+  print: 'Print cards',
   'not-found': 'Not found',
 };
 
@@ -64,16 +68,29 @@ export function App() {
   );
 }
 
+/**
+ * A print view's title names what it prints ("Print — MC-2201 cards"): it is also the
+ * name a browser suggests for "Save as PDF". Null on other screens.
+ */
+function usePrintTitle(route: Route): string | null {
+  return useBoardStore((s) => {
+    if (route.name !== 'print') return null;
+    const subject = route.of === 'loop' ? s.board.loops[route.id]?.partNumber : s.board.stations[route.id]?.name;
+    return subject ? `Print — ${subject} cards` : null;
+  });
+}
+
 function Screen() {
   const route = parseRoute(usePathname());
   const phase = useAuth((s) => s.phase);
+  const printTitle = usePrintTitle(route);
   useEffect(() => {
     startSession();
   }, []);
   useEffect(() => {
     document.documentElement.dataset.screen = route.name;
-    document.title = `Pullboard — ${TITLES[route.name]}`;
-  }, [route.name]);
+    document.title = `Pullboard — ${printTitle ?? TITLES[route.name]}`;
+  }, [route.name, printTitle]);
   // A station tablet signs operators in by badge whether or not it is signed in itself.
   const badgeReader = route.name === 'station' && route.stationId !== null ? <BadgeReader /> : null;
 
@@ -116,6 +133,12 @@ function SignedInScreen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Starting />}>
           <ApprovePairing />
+        </Suspense>
+      );
+    case 'print':
+      return (
+        <Suspense fallback={<Starting />}>
+          <PrintPage key={`${route.of}:${route.id}`} of={route.of} id={route.id} />
         </Suspense>
       );
     case 'not-found':

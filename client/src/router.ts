@@ -6,6 +6,8 @@
 //   /setup          first run: create the admin (the console's link, #token=...)
 //   /admin          users, API tokens and devices (admin, lead; loaded on demand)
 //   /pair/approve   approve a device's pairing code (?code=..., admin, lead; on demand)
+//   /print/loops/:id     printable kanban cards of one loop (any signed-in role; on demand)
+//   /print/stations/:id  printable cards of every loop the station supplies (on demand)
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -15,7 +17,11 @@ export type Route =
   | { name: 'setup' }
   | { name: 'admin' }
   | { name: 'pair-approve' }
+  | { name: 'print'; of: PrintSubject; id: string }
   | { name: 'not-found'; path: string };
+
+/** What a print view prints the cards of: one loop, or every loop a station supplies. */
+export type PrintSubject = 'loop' | 'station';
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
@@ -27,7 +33,26 @@ export function parseRoute(pathname: string): Route {
   if (path === '/pair/approve') return { name: 'pair-approve' };
   const m = /^\/station\/([^/]+)$/.exec(path);
   if (m?.[1]) return { name: 'station', stationId: decodeURIComponent(m[1]) };
+  const p = /^\/print\/(loops|stations)\/([^/]+)$/.exec(path);
+  if (p?.[1] && p[2]) {
+    const id = safeDecode(p[2]);
+    if (id !== null) return { name: 'print', of: p[1] === 'loops' ? 'loop' : 'station', id };
+  }
   return { name: 'not-found', path };
+}
+
+/** The path of a print view (the links to add elsewhere: loop dialog, station dialog). */
+export function printPath(of: PrintSubject, id: string): string {
+  return `/print/${of === 'loop' ? 'loops' : 'stations'}/${encodeURIComponent(id)}`;
+}
+
+/** A path segment decoded, or null when it is not valid percent-encoding ("%E0%A4%A"). */
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 const CHANGE = 'pullboard:navigate';
