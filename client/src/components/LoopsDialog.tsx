@@ -11,6 +11,7 @@ import { FormKey, configure } from '../app/runtime.ts';
 import { duration } from '../format.ts';
 import { Dialog, FormFooter } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { onLinkClick, printPath } from '../router.ts';
 
 export function LoopsDialog({ onClose }: { onClose: () => void }) {
   const loopIds = useShallowStore((s) =>
@@ -80,7 +81,10 @@ function LoopRow({ loopId, onEdit }: { loopId: string; onEdit: () => void }) {
       <td>
         <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit loop ${loop.partNumber}`}>
           <Icon name="edit" /> Edit
-        </button>
+        </button>{' '}
+        <a className="btn btn-small btn-quiet" href={printPath('loop', loop.id)} onClick={onLinkClick} aria-label={`Print the cards of ${loop.partNumber}`}>
+          Print cards
+        </a>
       </td>
     </tr>
   );

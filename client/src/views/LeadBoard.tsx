@@ -13,7 +13,7 @@ import { StationDialog } from '../components/StationDialog.tsx';
 import { LoopsDialog } from '../components/LoopsDialog.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { AndonBanner, AndonControls } from '../components/Andon.tsx';
-import { onLinkClick } from '../router.ts';
+import { onLinkClick, printPath } from '../router.ts';
 import { AccessNotice } from '../components/AccessNotice.tsx';
 import { useRoleMay } from '../app/access.ts';
 import { isLead } from '../app/session.ts';
@@ -121,6 +121,11 @@ const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId
           <a className="btn btn-small btn-quiet" href={`/station/${encodeURIComponent(stationId)}`} onClick={onLinkClick}>
             Tablet view
           </a>
+          {supplies ? (
+            <a className="btn btn-small btn-quiet" href={printPath('station', stationId)} onClick={onLinkClick} aria-label={`Print the cards of ${name}`}>
+              Print cards
+            </a>
+          ) : null}
         </div>
         <AndonControls stationId={stationId} compact />
       </div>
