@@ -8,7 +8,7 @@
 // and every baseline server runs under `taskset -c 0`. Everything talks to 127.0.0.1.
 // Every loop is bounded in count and in time; the whole run takes a few minutes.
 //
-// Options: --only=1,2,3,4,5,6,7   run some figures only (2 and 4 always run together)
+// Options: --only=1,2,3,4,5,6,7,8 run some figures only (2 and 4 always run together)
 //          --quick                fewer samples (a smoke test, not for reporting)
 // Env:     PB_BENCH_SERVER_TREE=DIR  figures 1-4 measure the server of another checkout
 //                                    (before / after comparisons; bench/lib/proc.ts)
@@ -27,6 +27,8 @@ import { measureLatency } from './figures/latency.ts';
 import type { LatencyResult, RelayTarget } from './figures/latency.ts';
 import { measureMemory } from './figures/memory.ts';
 import type { MemoryResult } from './figures/memory.ts';
+import { BASELINE_PLANT, measurePlantSize } from './figures/plantSize.ts';
+import type { PlantPoint, PlantSizeResult } from './figures/plantSize.ts';
 import { measureWrites } from './figures/writes.ts';
 import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
 import { pullboardEnv } from './lib/auth.ts';
@@ -51,7 +53,7 @@ if (!process.env.PB_BENCH_CHILD) {
 // ---------------------------------------------------------------- options
 
 const argOnly = process.argv.find((a) => a.startsWith('--only='));
-const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
+const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
 const quick = process.argv.includes('--quick');
 const pin: Pinning = pinningFromEnv();
 const startedAt = new Date();
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     bundle?: BundleResult;
     firstRender?: FirstRenderResult;
     remoteMove?: RemoteMoveResult[];
+    plantSize?: PlantSizeResult;
   } = { latency: [], memory: [] };
 
   try {
@@ -194,6 +197,15 @@ async function main(): Promise<void> {
       results.firstRender = b.firstRender;
       results.remoteMove = b.remoteMove;
     }
+
+    if (only.has(8)) {
+      figureLog('8', `figure 8: plant size (a demo-size plant, 1,000, 10,000 and 50,000 cards, grown through the HTTP API)`);
+      results.plantSize = await measurePlantSize({
+        pin, workDir: work.dir, screens: 50, samples: quick ? 40 : 200, warmup: 20, blocks: 5, gapMs: 5,
+        movesPerPlant: quick ? 400 : 2000, rounds: 4, snapshotRuns: quick ? 3 : 7, tvRuns: quick ? 2 : 5,
+        appBuild, buildBudgetMs: 600_000, budgetMs: 120_000, log,
+      });
+    }
   } finally {
     if (process.env.PB_BENCH_KEEP === '1') log(`kept the work folder ${work.dir} (PB_BENCH_KEEP=1)`);
     else work.cleanup();
@@ -224,6 +236,7 @@ function buildRows(r: {
   bundle?: BundleResult;
   firstRender?: FirstRenderResult;
   remoteMove?: RemoteMoveResult[];
+  plantSize?: PlantSizeResult;
 }): void {
   // ---- 1
   if (only.has(1)) {
@@ -359,6 +372,84 @@ function buildRows(r: {
       ...(b.error ? { note: `not measured: ${b.error}` } : {}),
     });
   }
+  // ---- 8
+  if (r.plantSize) plantSizeRows(r.plantSize);
+}
+
+/** Figure 8's rows: each plant against the demo-size plant of the same run. */
+function plantSizeRows(r: PlantSizeResult): void {
+  const base = r.plants.find((p) => p.key === BASELINE_PLANT);
+  const cardsOf = (p: PlantPoint | undefined) => (p && p.cards > 0 ? p.cards.toLocaleString('en-US') : '?');
+  const baseLabel = `demo-size plant, ${cardsOf(base)} cards`;
+  const err = (p: PlantPoint | undefined, what: string) => {
+    const e = [...(p?.errors ?? []), ...(p === base ? [] : (base?.errors ?? []).map((x) => `baseline ${x}`))].filter((x) => x.startsWith(what) || x.startsWith(`baseline ${what}`));
+    return e.length > 0 ? e.join('; ') : undefined;
+  };
+  for (const p of r.plants) {
+    if (p === base) continue;
+    const size = `${cardsOf(p)} cards`;
+    /** The issue's bound on move latency for this plant, if any. */
+    const bound = p.key === '10k' ? 1.5 : p.key === '50k' ? 3 : null;
+    for (const q of ['p50', 'p99'] as const) {
+      const key = q === 'p50' ? 'p50Ms' : 'p99Ms';
+      const v = num(p.latency?.[key]);
+      const b = num(base?.latency?.[key]);
+      const ratio = ratioOf(v, b);
+      const note = err(p, 'latency') ?? (q === 'p99' && p.latency && base?.latency ? `p95 ${p.latency.p95Ms} ms vs ${base.latency.p95Ms} ms; ${p.latency.samples} and ${base.latency.samples} samples` : undefined);
+      rows.push({
+        figure: '8', metric: `Move to ${r.screens} screens, ${q}, ${size}`, value: v, unit: 'ms', baseline: b, baselineLabel: baseLabel, ratio,
+        target: bound === null ? '' : `≤ ${bound}× demo-size`, met: bound === null || ratio === null ? null : ratio <= bound, ...(note ? { note } : {}),
+      });
+    }
+    {
+      const v = num(p.throughput?.movesPerSecond);
+      const b = num(base?.throughput?.movesPerSecond);
+      const note = err(p, 'throughput') ?? (p.throughput && base?.throughput
+        ? `rounds ${p.throughput.roundRates.join(', ')}/s against ${base.throughput.roundRates.join(', ')}/s; server CPU ${p.throughput.serverCpuMsPerMove} ms per move against ${base.throughput.serverCpuMsPerMove} ms`
+        : undefined);
+      rows.push({ figure: '8', metric: `Write throughput (validated moves), ${size}`, value: v, unit: '/s', baseline: b, baselineLabel: baseLabel, ratio: ratioOf(v, b), target: '', met: null, ...(note ? { note } : {}) });
+    }
+    {
+      const s = p.snapshot;
+      const bs = base?.snapshot;
+      const note = err(p, 'snapshot');
+      rows.push({
+        figure: '8', metric: `Snapshot, GET /api/board after a change, ${size}`, value: num(s?.httpMs), unit: 'ms', baseline: num(bs?.httpMs), baselineLabel: baseLabel,
+        ratio: ratioOf(num(s?.httpMs), num(bs?.httpMs)), target: '', met: null,
+        note: note ?? (s && bs ? `unchanged board (asked again at once): ${s.httpUnchangedMs} ms against ${bs.httpUnchangedMs} ms; JSON.parse in the client ${s.parseMs} ms; median of ${s.runs}` : 'not measured'),
+      });
+      rows.push({
+        figure: '8', metric: `Snapshot, board:subscribe {} after a change, ${size}`, value: num(s?.socketMs), unit: 'ms', baseline: num(bs?.socketMs), baselineLabel: baseLabel,
+        ratio: ratioOf(num(s?.socketMs), num(bs?.socketMs)), target: '', met: null,
+        note: note ?? (s && bs ? `unchanged board: ${s.socketUnchangedMs} ms against ${bs.socketUnchangedMs} ms; until the ack is parsed; median of ${s.runs}` : 'not measured'),
+      });
+      const kb = (x: number | undefined) => (x === undefined || x <= 0 ? null : round(x / 1024, 1));
+      rows.push({
+        figure: '8', metric: `Snapshot size (GET /api/board body), ${size}`, value: kb(s?.bytes), unit: 'KB', baseline: kb(bs?.bytes), baselineLabel: baseLabel,
+        ratio: ratioOf(kb(s?.bytes), kb(bs?.bytes)), target: '', met: null, ...(note ? { note } : s ? { note: `the socket answer: ${kb(s.socketBytes)} KB` } : {}),
+      });
+    }
+    {
+      const v = num(p.tv?.firstRenderMs);
+      const b = num(base?.tv?.firstRenderMs);
+      // The issue sets the 2 s goal "at 10,000 cards"; it is held against 50,000 too.
+      const target = p.key === '10k' || p.key === '50k' ? '< 2000 ms' : '';
+      const note = err(p, 'tv') ?? (p.tv ? `runs ${p.tv.allMs.join(', ')} ms` : undefined);
+      // A TV that had not shown the board after 30 s missed the goal, measured or not.
+      const met = target === '' ? null : v !== null ? v < 2000 : p.tvNotWithinMs !== undefined && p.tvNotWithinMs >= 2000 ? false : null;
+      rows.push({
+        figure: '8', metric: `First render of /tv, ${size}`, value: v, unit: 'ms', baseline: b, baselineLabel: baseLabel, ratio: ratioOf(v, b),
+        target, met, ...(note ? { note } : {}),
+      });
+    }
+  }
+  const build = r.plants.map((p) => `${p.key} ${p.cachedFrom ? 'from the cache' : `${p.buildSeconds} s`}, starts in ${p.startMs} ms, heap ${p.heapMB} MB, RSS ${p.rssMB} MB`);
+  const grown = r.plants.filter((p) => Number.isFinite(p.buildSeconds));
+  rows.push({
+    figure: '8', metric: 'Growing the plants through the HTTP API', value: grown.length === 0 ? null : round(grown.reduce((t, p) => t + p.buildSeconds, 0), 1), unit: 's',
+    baseline: null, baselineLabel: '', ratio: null, target: '', met: null,
+    note: `${r.error ? `${r.error}; ` : ''}${build.join('; ')}; load average at each part: ${Object.entries(r.loadAverage).map(([k, v]) => `${k} ${v[0]}`).join(', ')}`,
+  });
 }
 
 function renderTable(): string {

@@ -139,12 +139,12 @@ export async function cpuTicks(pid: number): Promise<number | null> {
 
 export interface MoveDriver {
   sockets: AnySocket[];
-  /** Sends `count` moves (8 senders, one outstanding each); returns the ack times. */
+  /** Sends `count` moves (each sender one outstanding); returns the ack times. */
   run(count: number, deadline: number): Promise<{ sent: number; ackTimes: number[]; refused: number }>;
 }
 
-export async function moveDriver(server: ServerProc, token: string | null, board: BoardSnapshot, senders: number): Promise<MoveDriver> {
-  const perSender = 6;
+/** `senders` subscribed sockets, each owning `perSender` cards of `board` (figure 2: 8 x 6). */
+export async function moveDriver(server: ServerProc, token: string | null, board: BoardSnapshot, senders: number, perSender = 6): Promise<MoveDriver> {
   const togglers = pickTogglers(board, senders * perSender);
   const sockets = await connectManySio(server.url, senders, 'tablet', () => ({ afterSeq: board.seq }), token);
   let keyNo = 0;

@@ -19,9 +19,21 @@ export const BENCH_ADMIN = 'admin';
 /** Made once per run: never a fixed password in a server, even a throwaway one. */
 export const BENCH_ADMIN_PASSWORD = `bench-${randomBytes(12).toString('base64url')}`;
 
+/**
+ * Every client of the benchmark comes from 127.0.0.1, up to 1,000 screens at once (figures
+ * 1 and 3) and thousands of subscribes a minute (figure 4): the per-address socket limits
+ * (server/socketLimits.ts, read by server/main.ts) are raised out of the way, as a plant
+ * whose screens share one NAT address would raise them. Servers without them ignore these.
+ */
+const SOCKET_LIMITS_OFF: Record<string, string> = {
+  PULLBOARD_MAX_CONNECTIONS_PER_ADDRESS: '100000',
+  PULLBOARD_SUBSCRIBES_PER_MINUTE: '1000000',
+  PULLBOARD_SUBSCRIBES_PER_MINUTE_PER_ADDRESS: '100000000',
+};
+
 /** The environment of every Pullboard server under test on `db` (no demo seed). */
 export function pullboardEnv(db: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PULLBOARD_DB: db, PULLBOARD_SEED: 'none', PULLBOARD_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ...extra };
+  return { PULLBOARD_DB: db, PULLBOARD_SEED: 'none', PULLBOARD_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ...SOCKET_LIMITS_OFF, ...extra };
 }
 
 /**

@@ -86,6 +86,89 @@ export async function buildPlant(base: string): Promise<number> {
   return (await http.board()).cards.length;
 }
 
+/** The lanes of a grown plant (growPlant): the same six as the 1,000-card plant's. */
+const LANES: readonly (readonly [string, Station['kind']])[] = [
+  ['Supplier', 'supplier'],
+  ['Cutting', 'process'],
+  ['Machining', 'process'],
+  ['Welding', 'process'],
+  ['Assembly', 'process'],
+  ['Customer', 'customer'],
+];
+
+export interface GrowOptions {
+  /** Cards of each new loop (at most 500, the API's bound). */
+  cardsPerLoop: number;
+  /** Commands in flight at once (the server commits those of one turn together). */
+  concurrency: number;
+  /** Gives up (throws) after this long. */
+  budgetMs: number;
+}
+
+/** Runs `tasks` with at most `concurrency` of them at once; stops at the first failure. */
+async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (failed === null && next < items.length) {
+        const item = items[next++]!;
+        try {
+          await task(item);
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    }),
+  );
+  if (failed !== null) throw failed instanceof Error ? failed : new Error(String(failed));
+}
+
+/**
+ * Grows the plant on `base` (empty, or one grown before with the same `cardsPerLoop`)
+ * to `cards` cards through the HTTP API, in the shape of the 1,000-card plant: the six
+ * lanes (made if missing), loops of `cardsPerLoop` cards handed round the five pairs of
+ * neighbouring lanes in turn, no WIP limits, no input loops; each new loop spread over
+ * the columns as a running line would be (40 % of its cards consumed, half of those
+ * started: 60 % Done, 20 % Requested, 20 % In Progress). Loops are worked on
+ * `concurrency` at a time, each loop's commands in order. Returns the plant's card count.
+ */
+export async function growPlant(base: string, cards: number, opts: GrowOptions): Promise<{ cards: number; loops: number; stations: number }> {
+  const deadline = performance.now() + opts.budgetMs;
+  const http = await Http.signIn(base);
+  const before = await http.board();
+  const lanes: Station[] = [];
+  for (const [name, kind] of LANES) {
+    lanes.push(before.stations.find((s) => s.name === name) ?? (await http.request<Station>('POST', '/stations', { name, kind })));
+  }
+  const adding = cards - before.cards.length;
+  if (adding < 0 || adding % opts.cardsPerLoop !== 0) {
+    throw new Error(`cannot grow a plant of ${before.cards.length} cards to ${cards} with loops of ${opts.cardsPerLoop}`);
+  }
+  const consumed = Math.round(opts.cardsPerLoop * 0.4);
+  const started = Math.round(opts.cardsPerLoop * 0.2);
+  const newLoops = Array.from({ length: adding / opts.cardsPerLoop }, (_, k) => before.loops.length + k);
+  await pool(newLoops, opts.concurrency, async (n) => {
+    if (performance.now() > deadline) throw new Error(`growing the plant to ${cards} cards took longer than ${opts.budgetMs} ms`);
+    const pair = n % (lanes.length - 1);
+    const { loop, cards: made } = await http.request<{ loop: Loop; cards: Card[] }>('POST', '/loops', {
+      partNumber: `G-${opts.cardsPerLoop}-${n + 1}`,
+      partName: `Part ${n + 1} from ${lanes[pair]!.name}`,
+      supplierStationId: lanes[pair]!.id,
+      consumerStationId: lanes[pair + 1]!.id,
+      cardCount: opts.cardsPerLoop,
+      containerQty: 10,
+      leadTimeMinutes: 240,
+    });
+    if (made.length !== opts.cardsPerLoop) throw new Error('loop created with the wrong card count');
+    const requested: Card[] = [];
+    for (let c = 0; c < consumed; c++) requested.push((await http.request<{ card: Card }>('POST', `/loops/${loop.id}/consume`)).card);
+    for (const c of requested.slice(0, started)) await http.request('POST', `/cards/${c.id}/move`, { to: 'in_progress' });
+  });
+  const after = await http.board();
+  return { cards: after.cards.length, loops: after.loops.length, stations: after.stations.length };
+}
+
 /** Copies a closed SQLite database (and its WAL, if any) to a new file. */
 export function copyDatabase(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
