@@ -18,6 +18,9 @@ import type { Logger } from './logger.ts';
 import { seedDemo } from './seed.ts';
 import { BoardService } from './service.ts';
 import { attachBoardSocket } from './socket.ts';
+import { socketParser } from './snapshots.ts';
+import { clientAddress, trustOf } from './socketLimits.ts';
+import type { SocketLimits } from './socketLimits.ts';
 import { AccountService } from './auth/accounts.ts';
 import type { AccountOptions } from './auth/accounts.ts';
 import { SqliteAccounts } from './db/accounts.ts';
@@ -48,6 +51,8 @@ export interface AppOptions {
   trustProxy?: boolean | string | number;
   /** How big the plant may grow (PULLBOARD_MAX_STATIONS, _LOOPS, _CARDS); defaults in shared/limits.ts. */
   limits?: PlantLimits;
+  /** Socket connections per address, subscribes per minute, bytes queued per socket (socketLimits.ts). */
+  socketLimits?: Partial<SocketLimits>;
 }
 
 export interface App {
@@ -108,6 +113,8 @@ export function createApp(opts: AppOptions): App {
   const io: BoardServer = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     maxHttpBufferSize: Limits.BODY_BYTES,
     serveClient: false,
+    // Writes a shared snapshot answer without serializing it again (snapshots.ts).
+    parser: socketParser,
     pingInterval: 10_000,
     pingTimeout: 10_000,
     connectionStateRecovery: undefined,
@@ -117,10 +124,14 @@ export function createApp(opts: AppOptions): App {
       callback(null, allowedHosts === null || allowedHosts.includes(host) || allowedHosts.includes(host.replace(/:\d+$/, '')));
     },
   });
+  // The socket's per-address limits see the client's address as req.ip does.
+  const trust = trustOf(app.get('trust proxy fn'));
   const detachSocket = attachBoardSocket(io, service, log, {
     accounts,
     allowedOrigins,
     protocol: opts.protocolVersion ?? PROTOCOL_VERSION,
+    limits: opts.socketLimits ?? {},
+    addressOf: (req) => clientAddress(req, trust),
   });
 
   let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { scheduleBackups } from './backups.ts';
 import { readConfig } from './config.ts';
+import { readSocketLimits } from './socketLimits.ts';
 import { consoleLogger } from './logger.ts';
 
 const log = consoleLogger();
@@ -14,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const socketLimits = readSocketLimits();
   const app = createApp({
     dbFile: config.PULLBOARD_DB,
     seed: config.PULLBOARD_SEED,
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     allowedHosts: config.PULLBOARD_ALLOWED_HOSTS,
     trustProxy: trustProxy(config.PULLBOARD_TRUST_PROXY),
     limits: { stations: config.PULLBOARD_MAX_STATIONS, loops: config.PULLBOARD_MAX_LOOPS, cards: config.PULLBOARD_MAX_CARDS },
+    socketLimits,
     accountOptions: {
       badgePin: config.PULLBOARD_BADGE_PIN === 'required',
       badgeIdleMinutes: config.PULLBOARD_BADGE_IDLE_MINUTES,

@@ -2,6 +2,12 @@
 // that opt in) and commands with typed acks. Every committed event goes to the `board`
 // room in seq order. Because better-sqlite3 is synchronous, the answer and joining the
 // room happen in one tick: a subscriber can neither miss nor receive twice an event.
+//
+// Bounds (socketLimits.ts): sockets per address (refused at the handshake), subscribes
+// per socket and per address (RATE_LIMITED), and bytes queued for a socket that does not
+// take them (it is disconnected, reconnects and catches up). A snapshot answer is the one
+// shared snapshot of its seq (snapshots.ts), never a copy per subscriber.
+import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import { DomainError, validationError } from '../shared/errors.ts';
 import { commandTypeOfEvent, parseCommand } from '../shared/commands.ts';
@@ -11,27 +17,38 @@ import { HandshakeAuth, IdempotencyKey, SubscribePayload } from '../shared/proto
 import { actorOf } from './auth/accounts.ts';
 import type { AccountService, Principal } from './auth/accounts.ts';
 import { credentialOf, originAllowed } from './http/auth.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
+import type { AckFn, ClientToServerEvents, ServerToClientEvents, SubscribeAnswer } from '../shared/protocol.ts';
 import type { ApiError } from '../shared/schemas.ts';
 import type { Logger } from './logger.ts';
 import type { BoardService } from './service.ts';
+import { attachSharedFrame, sharedSnapshots } from './snapshots.ts';
+import { ConnectionCounter, SubscribeLimiter, dropConnection, queuedBytes, socketLimits } from './socketLimits.ts';
+import type { SocketLimits } from './socketLimits.ts';
 
-/** What the server keeps per socket: the credential it was opened with. */
+/** What the server keeps per socket: the credential it was opened with, and where from. */
 export interface SocketData {
   token: string;
   principal: Principal;
+  /** The client's address (through trusted proxies), for the per-address limits. */
+  address: string;
 }
 export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** How often open sockets are checked against their credential (expired, idle, disabled). */
 const RECHECK_MS = 30_000;
+/** How often open sockets are checked for bytes they do not take (besides at every subscribe). */
+const SLOW_CHECK_MS = 2_000;
 
 export interface SocketAuthOptions {
   accounts: AccountService;
   allowedOrigins: readonly string[];
   /** The protocol version this server speaks. */
   protocol: number;
+  /** Connections, subscribes and queued bytes (socketLimits.ts); unset ones take the defaults. */
+  limits?: Partial<SocketLimits>;
+  /** The client's address of a handshake (app.ts honours `trust proxy`); default: the TCP peer. */
+  addressOf?: (req: IncomingMessage) => string;
 }
 
 const ROOM = 'board';
@@ -63,9 +80,38 @@ function splitKey(payload: unknown): { fields: unknown; key: string | undefined 
 /** Wires the board protocol onto a Socket.IO server. */
 export function attachBoardSocket(io: BoardServer, service: BoardService, log: Logger, auth: SocketAuthOptions): () => void {
   const { accounts, protocol } = auth;
+  const limits = socketLimits(auth.limits);
+  const addressOf = auth.addressOf ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
+  const connections = new ConnectionCounter(limits.maxConnectionsPerAddress);
+  const subscribes = new SubscribeLimiter(limits);
+  const snapshots = sharedSnapshots(service);
   service.onEvents((events) => {
     io.to(ROOM).emit(SocketEvent.BOARD_EVENTS, events);
   });
+  // A snapshot answer goes out as a frame around the shared bytes (snapshots.ts).
+  io.engine.on('connection', (conn: { on(event: 'packetCreate', fn: (packet: unknown) => void): void }) => {
+    conn.on('packetCreate', attachSharedFrame);
+  });
+
+  /**
+   * Bytes a socket may have queued: the bound, plus one snapshot of the board (the
+   * largest answer a screen is sent, which a slow link may take a while to take in).
+   */
+  const sendLimit = () => limits.maxSendBufferBytes + snapshots.lastBytes;
+
+  /** A socket that does not take what it is sent: disconnected, and what it was queued dropped. */
+  function cutIfSlow(socket: BoardSocket): boolean {
+    const queued = queuedBytes(socket.conn);
+    const limit = sendLimit();
+    if (queued <= limit) return false;
+    log.warn(
+      `disconnected a socket from ${socket.data.address}: ${(queued / 1048576).toFixed(1)} MiB waiting to be sent, ` +
+        `more than ${(limit / 1048576).toFixed(1)} MiB (a slow or stalled client; it may reconnect and catch up)`,
+    );
+    socket.disconnect(true);
+    dropConnection(socket.conn);
+    return true;
+  }
 
   /** validate -> submit (group commit) -> the socket answer `{ok: true, ...result}`. */
   async function runCommand(type: CommandType, payload: unknown, socket: BoardSocket): Promise<unknown> {
@@ -104,13 +150,27 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     if (origin !== undefined && !originAllowed(origin, own, auth.allowedOrigins)) {
       return next(refusal(new DomainError(ErrorCode.FORBIDDEN, 'Refused: this connection was opened from another site')));
     }
+    // Before the credential is looked up: a refused address costs no lookup.
+    const address = addressOf(socket.request);
+    let release: () => void;
+    try {
+      release = connections.take(address);
+    } catch (err) {
+      return next(err instanceof DomainError ? refusal(err) : err instanceof Error ? err : new Error('refused'));
+    }
     const token = (hs.success ? hs.data.token : undefined) ?? credentialOf({ cookie: socket.handshake.headers.cookie })?.token;
     const p = token === undefined ? null : accounts.authenticate(token);
     if (token === undefined || !p) {
+      release();
       return next(refusal(new DomainError(ErrorCode.UNAUTHENTICATED, token === undefined ? 'Sign in first' : 'Signed out (the session ended or the credential was revoked)')));
     }
     socket.data.token = token;
     socket.data.principal = p;
+    socket.data.address = address;
+    // The place is given back when the socket leaves, or when its connection closes
+    // before the socket was ever connected (either may come first; once is once).
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
     next();
   });
 
@@ -127,36 +187,51 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
     RECHECK_MS,
   );
   recheck.unref();
+  // Events pile up for a socket that stopped reading; subscribes are checked as they come.
+  const slowCheck = setInterval(() => {
+    for (const s of io.of('/').sockets.values()) cutIfSlow(s);
+  }, SLOW_CHECK_MS);
+  slowCheck.unref();
+
+  /**
+   * `board:subscribe`: counted against the socket's and the address's rate, then
+   * answered, unless the socket has more queued than it may (then it is cut instead).
+   * The answer and joining the room happen in one synchronous stretch (see the top).
+   */
+  async function answerSubscribe(socket: BoardSocket, payload: unknown, ack: AckFn<SubscribeAnswer>): Promise<void> {
+    // Like a command: the board only to a credential that still holds.
+    if (!accounts.authenticate(socket.data.token, { touch: false })) {
+      setImmediate(() => socket.disconnect(true));
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
+    }
+    const p = SubscribePayload.safeParse(payload ?? {});
+    if (!p.success) throw validationError(p.error.issues);
+    await subscribes.take(socket.id, socket.data.address);
+    if (!socket.connected || cutIfSlow(socket)) return;
+    const { afterSeq, changes: optedIn } = p.data;
+    const logId = service.logId;
+    const sameLog = p.data.logId === undefined || p.data.logId === logId;
+    const behind = afterSeq !== undefined && sameLog;
+    void socket.join(ROOM);
+    if (optedIn) {
+      const changes = behind ? service.changesSince(afterSeq) : null;
+      if (changes === null) ack(snapshots.answer(logId));
+      else ack({ ok: true, changes, logId });
+    } else {
+      const events = behind ? service.eventsSince(afterSeq) : null;
+      if (events === null) ack(snapshots.answer(logId));
+      else ack({ ok: true, events, logId });
+    }
+    cutIfSlow(socket);
+  }
 
   io.on('connection', (socket: BoardSocket) => {
+    socket.on('disconnect', () => subscribes.forget(socket.id));
 
     socket.on(SocketEvent.BOARD_SUBSCRIBE, (payload, ack) => {
       if (typeof ack !== 'function') return;
-      try {
-        // Like a command: the board only to a credential that still holds.
-        if (!accounts.authenticate(socket.data.token, { touch: false })) {
-          setImmediate(() => socket.disconnect(true));
-          throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
-        }
-        const p = SubscribePayload.safeParse(payload ?? {});
-        if (!p.success) throw validationError(p.error.issues);
-        const { afterSeq, changes: optedIn } = p.data;
-        const logId = service.logId;
-        const sameLog = p.data.logId === undefined || p.data.logId === logId;
-        const behind = afterSeq !== undefined && sameLog;
-        void socket.join(ROOM);
-        if (optedIn) {
-          const changes = behind ? service.changesSince(afterSeq) : null;
-          if (changes === null) ack({ ok: true, snapshot: service.snapshot(), logId });
-          else ack({ ok: true, changes, logId });
-          return;
-        }
-        const events = behind ? service.eventsSince(afterSeq) : null;
-        if (events === null) ack({ ok: true, snapshot: service.snapshot(), logId });
-        else ack({ ok: true, events, logId });
-      } catch (err) {
-        ack(errorAck(err, log));
-      }
+      // A second call of an ack is ignored by Socket.IO, so an error after the answer is harmless.
+      answerSubscribe(socket, payload, ack).catch((err: unknown) => ack(errorAck(err, log)));
     });
 
     // Every command of the table, by its event name. One listener for all of them: the
@@ -172,5 +247,6 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
   return () => {
     offRevoke();
     clearInterval(recheck);
+    clearInterval(slowCheck);
   };
 }

@@ -16,6 +16,7 @@ import { accountRouter, hostGuard, principalOfRequest, requireAuth } from './aut
 import type { HttpAuthOptions } from './auth.ts';
 import { actorOf } from '../auth/accounts.ts';
 import { sendError } from './errors.ts';
+import { sharedSnapshots } from '../snapshots.ts';
 
 const MAX_JSON_DEPTH = 32;
 /** The content types the JSON body parser reads (and so the only ones a body may have). */
@@ -112,8 +113,12 @@ export function apiRouter(service: BoardService, auth: HttpAuthOptions): Router 
   r.use(requireAuth(auth));
   r.use(accounts.privateRoutes);
 
+  // The one serialized snapshot of this seq, shared with every caller and subscriber
+  // (snapshots.ts); Express answers 304 to a matching If-None-Match.
+  const snapshots = sharedSnapshots(service);
   r.get('/board', (_req, res) => {
-    res.json(service.snapshot());
+    const { body, etag } = snapshots.http(service.logId);
+    res.set('ETag', etag).type('json').send(body);
   });
 
   r.get('/cards/:id/history', (req, res) => {
