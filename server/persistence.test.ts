@@ -46,7 +46,7 @@ describe('a restart on the same database file', () => {
     const api = new Api(first.url);
     const plant = await buildApiPlant(api);
     const patch = (path: string, json: unknown) => api.request('PATCH', path, { json });
-    expect((await patch(`/api/stations/${plant.assembly.id}`, { position: 0, wipLimits: { done: 4 }, softLimits: { done: true } })).status).toBe(200);
+    expect((await patch(`/api/stations/${plant.assembly.id}`, { position: 1, wipLimits: { done: 4 }, softLimits: { done: true } })).status).toBe(200);
     expect((await patch(`/api/stations/${plant.steel.id}`, { name: 'Steel & Co' })).status).toBe(200);
     expect((await patch(`/api/loops/${plant.blank.loop.id}`, { cardCount: 4, leadTimeMinutes: 12.5, partName: 'Blank Ø50' })).status).toBe(200);
     expect((await patch(`/api/loops/${plant.housing.loop.id}`, { cardCount: 3 })).status).toBe(200);
@@ -73,7 +73,7 @@ describe('a restart on the same database file', () => {
     const second = await restartServer(first);
     expect(await everything(second)).toEqual(before);
     const board = await new Api(second.url).board();
-    expect(board.stations.map((s) => s.name)).toEqual(['Assembly', 'Steel & Co', 'Machining', 'Shipping']);
+    expect(board.stations.map((s) => s.name)).toEqual(['Steel & Co', 'Assembly', 'Machining', 'Shipping']);
     expect(board.loops.find((l) => l.id === plant.blank.loop.id)).toMatchObject({ cardCount: 4, leadTimeMinutes: 12.5 });
     expect(board.cards.filter((c) => c.loopId === plant.housing.loop.id)).toHaveLength(2);
   });
