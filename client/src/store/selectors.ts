@@ -86,9 +86,10 @@ export function overdue(card: Card, loop: Loop | undefined, nowMs: number): bool
 
 /** Number of overdue cards at a station. */
 export function overdueCount(board: BoardState, stationId: string, nowMs: number): number {
+  // Only signals and jobs can be overdue: two columns from the board's index.
   let n = 0;
-  for (const c of Object.values(board.cards)) {
-    if (c.stationId === stationId && overdue(c, board.loops[c.loopId], nowMs)) n++;
+  for (const column of [Column.REQUESTED, Column.IN_PROGRESS]) {
+    for (const c of columnCards(board, stationId, column)) if (overdue(c, board.loops[c.loopId], nowMs)) n++;
   }
   return n;
 }

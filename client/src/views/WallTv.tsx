@@ -6,8 +6,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties } from 'react';
 import { COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
-import { stockOuts } from '../../../shared/board.ts';
-import { compareRank } from '../../../shared/ordering.ts';
+import { columnCards, stockOuts } from '../../../shared/board.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { ConnectionStatus as Status } from '../store/store.ts';
 import {
@@ -182,9 +181,11 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
 });
 
 /**
- * How many chips fit in the list without overflowing: renders all, then drops one at a
- * time (leaving room for "+N more") until the last one is inside. Re-measured when the
- * chips or the window size change.
+ * How many chips fit in the list without overflowing: renders all, then keeps the chips
+ * before the first one that sticks out, less one to leave room for "+N more" (and one
+ * more if that line itself does not fit). One measuring pass, or two: a column of 100
+ * loops must not take 100 renders (React stops a chain of updates at 50). Re-measured
+ * when the chips or the window size change.
  */
 function useFittingCount(items: readonly string[]) {
   const ref = useRef<HTMLUListElement>(null);
@@ -200,20 +201,16 @@ function useFittingCount(items: readonly string[]) {
     const ul = ref.current;
     if (!ul || fit === 0) return;
     const limit = ul.clientHeight + 1;
-    const overflow = Array.from(ul.children).some((li) => {
-      const el = li as HTMLElement;
-      return el.offsetTop + el.offsetHeight > limit;
-    });
-    if (overflow) setFit((f) => Math.max(0, Math.min(f, items.length) - 1));
+    const first = Array.from(ul.children).findIndex((li) => li instanceof HTMLElement && li.offsetTop + li.offsetHeight > limit);
+    if (first >= 0) setFit((f) => Math.max(0, Math.min(f, items.length, first) - 1));
   });
   return { ref, fit };
 }
 
 /** One chip per loop in a column: "MC-2201 ×3", with how many of them are overdue. */
 function loopGroups(board: BoardState, stationId: string, column: Column, now: number): string[] {
-  const cards = Object.values(board.cards)
-    .filter((c) => c.stationId === stationId && c.column === column)
-    .sort((a, b) => compareRank(a.rank, b.rank));
+  // The column from the board's index: the cards of this cell, not a scan of the plant.
+  const cards = columnCards(board, stationId, column);
   const groups = new Map<string, { n: number; late: number }>();
   for (const c of cards) {
     const g = groups.get(c.loopId) ?? { n: 0, late: 0 };
