@@ -17,14 +17,12 @@ import WebSocket from 'ws';
 import type { Socket as ServerSocket } from 'socket.io';
 import { ErrorCode, StationKind } from '../shared/names.ts';
 import type { Ack, SubscribeAnswer } from '../shared/protocol.ts';
-import { Api, WAIT_MS, connectClient, tokenFor } from './testing/harness.ts';
-import type { Client } from './testing/harness.ts';
+import { Api, WAIT_MS, connectClient, startTestServer, stopAllServers, tokenFor } from './testing/harness.ts';
+import type { Client, TestServer } from './testing/harness.ts';
 import { sharedSnapshots } from './snapshots.ts';
 import { DEFAULT_SOCKET_LIMITS } from './socketLimits.ts';
-import { startLimitedServer, stopLimitedServers } from './testing/limitedServer.ts';
-import type { LimitedServer } from './testing/limitedServer.ts';
 
-afterAll(stopLimitedServers);
+afterAll(stopAllServers);
 
 /** Loops of the most cards a loop may have, all between two stations. */
 async function buildLargePlant(api: Api, loops: number): Promise<void> {
@@ -72,11 +70,11 @@ describe('a board:subscribe flood on a 20,000-card board', () => {
   const BURSTING = 5;
   const REQUESTS = 6;
   const PER_MINUTE = 2;
-  let server: LimitedServer;
+  let server: TestServer;
   let api: Api;
 
   beforeAll(async () => {
-    server = await startLimitedServer({ subscribesPerMinute: PER_MINUTE });
+    server = await startTestServer({ socketLimits: { subscribesPerMinute: PER_MINUTE } });
     api = new Api(server.url);
     await buildLargePlant(api, LOOPS);
   });
@@ -172,11 +170,11 @@ describe('a board:subscribe flood on a 20,000-card board', () => {
 });
 
 describe('a client that stops reading', () => {
-  let server: LimitedServer;
+  let server: TestServer;
 
   beforeAll(async () => {
     // Small bounds so a few hundred kilobytes decide it; the rate does not get in the way.
-    server = await startLimitedServer({ maxSendBufferBytes: 256 * 1024, subscribesPerMinute: 10_000 });
+    server = await startTestServer({ socketLimits: { maxSendBufferBytes: 256 * 1024, subscribesPerMinute: 10_000 } });
     await buildLargePlant(new Api(server.url), 8);
   });
 

@@ -7,7 +7,7 @@
 import { io } from 'socket.io-client';
 import { Encoder, PacketType } from 'socket.io-parser';
 import type { Packet } from 'socket.io-parser';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Column, ErrorCode } from '../shared/names.ts';
 import type { Ack, SubscribeAnswer } from '../shared/protocol.ts';
 import {
@@ -24,16 +24,8 @@ import {
 import type { Client } from './testing/harness.ts';
 import { SharedAnswerEncoder, attachSharedFrame, sharedSnapshots, wsTextHeader } from './snapshots.ts';
 import { DEFAULT_SOCKET_LIMITS, readSocketLimits } from './socketLimits.ts';
-import { startLimitedServer, stopLimitedServers } from './testing/limitedServer.ts';
 
-afterEach(async () => {
-  await stopAllServers();
-  await stopLimitedServers();
-});
-afterAll(async () => {
-  await stopAllServers();
-  await stopLimitedServers();
-});
+afterEach(() => stopAllServers());
 
 /** Resolves once `check` holds, polling; fails after WAIT_MS (a wait, not a performance bound). */
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -88,7 +80,7 @@ function expectRateLimited(ack: unknown, message?: RegExp): void {
 
 describe('connections per address', () => {
   it('refuses the next handshake from an address at its cap with RATE_LIMITED, and lets one in again when a socket leaves', async () => {
-    const s = await startLimitedServer({ maxConnectionsPerAddress: 3 });
+    const s = await startTestServer({ socketLimits: { maxConnectionsPerAddress: 3 } });
     const first = await connected(s.url);
     await connected(s.url);
     // A handshake refused for its credential takes no place.
@@ -111,7 +103,7 @@ describe('connections per address', () => {
   });
 
   it('counts the address the request came from through a trusted proxy, and only then', async () => {
-    const behind = await startLimitedServer({ maxConnectionsPerAddress: 2 }, { trustProxy: 'loopback' });
+    const behind = await startTestServer({ socketLimits: { maxConnectionsPerAddress: 2 }, trustProxy: 'loopback' });
     const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
     await connected(behind.url, from('10.0.0.1'));
     await connected(behind.url, from('10.0.0.1'));
@@ -120,7 +112,7 @@ describe('connections per address', () => {
     await connected(behind.url, from('10.0.0.2'));
 
     // Without a trusted proxy the header is anybody's to write: it is not read.
-    const direct = await startLimitedServer({ maxConnectionsPerAddress: 2 });
+    const direct = await startTestServer({ socketLimits: { maxConnectionsPerAddress: 2 } });
     await connected(direct.url, from('10.0.0.1'));
     await connected(direct.url, from('10.0.0.2'));
     expect((await open(direct.url, from('10.0.0.3'))).refused).toMatchObject({ code: ErrorCode.RATE_LIMITED, details: { address: '127.0.0.1' } });
@@ -166,7 +158,7 @@ describe('board:subscribe rate', () => {
   });
 
   it('limits the subscribes of all the sockets of one address together, per address', async () => {
-    const s = await startLimitedServer({ subscribesPerMinute: 100, subscribesPerMinutePerAddress: 5 }, { trustProxy: 'loopback' });
+    const s = await startTestServer({ socketLimits: { subscribesPerMinute: 100, subscribesPerMinutePerAddress: 5 }, trustProxy: 'loopback' });
     const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
     const a = await connected(s.url, from('10.0.0.1'));
     const b = await connected(s.url, from('10.0.0.1'));

@@ -1,6 +1,7 @@
 // Integration-test harness: starts the real app (createApp) on port 0 with a temporary
 // SQLite file and talks to it the way outside clients do, over real HTTP (fetch) and the
 // real Socket.IO client. Nothing of the server or the database is mocked.
+import type { SocketLimits } from '../socketLimits.ts';
 import type { PlantLimits } from '../../shared/limits.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,7 +22,7 @@ import {
 } from '../../shared/schemas.ts';
 import type { Actor, BoardEvent, BoardSnapshot, Card, Loop, Station, WipLimits } from '../../shared/schemas.ts';
 import { createApp } from '../app.ts';
-import type { App } from '../app.ts';
+import type { App, AppOptions } from '../app.ts';
 import type { Logger } from '../logger.ts';
 
 /** How long a test waits for an ack or an event before it fails (not a performance bound). */
@@ -49,6 +50,10 @@ export interface StartOptions {
   protocolVersion?: number;
   /** How big the plant may grow (default: shared/limits.ts). */
   limits?: PlantLimits;
+  /** Socket bounds set low, for the tests of those bounds (default: the shipped ones). */
+  socketLimits?: Partial<SocketLimits>;
+  /** Express `trust proxy`, for tests of addresses behind a proxy. */
+  trustProxy?: AppOptions['trustProxy'];
 }
 
 const running = new Set<TestServer>();
@@ -70,6 +75,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     logger,
     protocolVersion: opts.protocolVersion,
     limits: opts.limits,
+    ...(opts.socketLimits ? { socketLimits: opts.socketLimits } : {}),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     adminPassword: TEST_ADMIN_PASSWORD,
   });
   const address = await app.listen(0, '127.0.0.1');
