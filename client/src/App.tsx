@@ -4,14 +4,17 @@ import { parseRoute, usePathname, onLinkClick } from './router.ts';
 import type { Route } from './router.ts';
 import { startSession, useAuth } from './app/session.ts';
 import { RELOADED_FOR_KEY, useUpgrade } from './app/upgrade.ts';
-import { LeadBoard } from './views/LeadBoard.tsx';
-import { StationPicker, StationTablet } from './views/StationTablet.tsx';
 import { WallTv } from './views/WallTv.tsx';
 import { NoAdminYet, SetupScreen, SignInScreen, Starting } from './views/SignIn.tsx';
 import { BadgeReader } from './components/Identity.tsx';
 import { useBoardStore } from './store/hooks.ts';
 
-// Loaded on demand: the wall TV and the tablets never download the admin pages.
+// Loaded on demand: each screen downloads its own views only. The wall TV (in the main
+// chunk, the screen that must come up fastest) never parses the lead board's drag and
+// drop or the tablet's scan box, and the TV and the tablets never the admin pages.
+const LeadBoard = lazy(() => import('./views/LeadBoard.tsx').then((m) => ({ default: m.LeadBoard })));
+const StationTablet = lazy(() => import('./views/StationTablet.tsx').then((m) => ({ default: m.StationTablet })));
+const StationPicker = lazy(() => import('./views/StationTablet.tsx').then((m) => ({ default: m.StationPicker })));
 const AdminPage = lazy(() => import('./views/admin/AdminPage.tsx'));
 const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
 // The printable cards (and the QR code library only they use).
@@ -116,11 +119,19 @@ function Screen() {
 function SignedInScreen({ route }: { route: Route }) {
   switch (route.name) {
     case 'lead':
-      return <LeadBoard />;
+      return (
+        <Suspense fallback={<Starting />}>
+          <LeadBoard />
+        </Suspense>
+      );
     case 'tv':
       return <WallTv />;
     case 'station':
-      return route.stationId ? <StationTablet key={route.stationId} stationId={route.stationId} /> : <StationPicker />;
+      return (
+        <Suspense fallback={<Starting />}>
+          {route.stationId ? <StationTablet key={route.stationId} stationId={route.stationId} /> : <StationPicker />}
+        </Suspense>
+      );
     case 'setup':
       return <SetupScreen />;
     case 'admin':

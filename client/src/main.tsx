@@ -3,6 +3,22 @@ import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App.tsx';
 import './styles.css';
 
+// A screen left open across an upgrade asks for a lazily loaded view of the old build,
+// whose file is gone: reload once to get the new build (Vite's documented event), rather
+// than showing an error. Once per minute at most, so a broken deployment cannot loop.
+const RELOAD_FOR_CHUNK_KEY = 'pullboard.chunk-reload';
+window.addEventListener('vite:preloadError', (event) => {
+  try {
+    const last = Number(window.sessionStorage.getItem(RELOAD_FOR_CHUNK_KEY) ?? 0);
+    if (Date.now() - last < 60_000) return;
+    window.sessionStorage.setItem(RELOAD_FOR_CHUNK_KEY, String(Date.now()));
+  } catch {
+    return; // no storage: no guard against a loop, so no reload
+  }
+  event.preventDefault();
+  window.location.reload();
+});
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
