@@ -71,7 +71,7 @@ export function ScanBox({ stationId }: { stationId: string }) {
           className="scan-input"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder="or type its code, e.g. 7KQ2-M9XD"
+          placeholder="or type its code"
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
