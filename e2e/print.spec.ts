@@ -146,6 +146,14 @@ test.describe('printable cards', () => {
     }
   });
 
+  test("the lead board's lane of a supplying station leads to its print view", async ({ page, leadBoard, plant }) => {
+    const machining = plant.station('Machining');
+    await leadBoard.open();
+    await leadBoard.lane(machining.id).getByRole('link', { name: `Print the cards of ${machining.name}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/print/stations/${machining.id}$`));
+    await expect(page.getByTestId('print-card').first()).toBeVisible();
+  });
+
   test('a station prints the cards of every loop it supplies, and points to where the others are printed', async ({
     page,
     server,

@@ -24,9 +24,8 @@ import path from 'node:path';
 
 export type RelayTarget = 'pullboard' | 'socketio-relay' | 'ws-relay';
 
-export interface LatencyResult {
-  target: RelayTarget;
-  clients: number;
+/** The figures of a set of move-latency samples. */
+export interface LatencySummary {
   samples: number;
   p50Ms: number;
   p95Ms: number;
@@ -35,6 +34,24 @@ export interface LatencyResult {
   maxMs: number;
   /** Events that arrived with another seq than the one expected (should be 0). */
   outOfOrder: number;
+}
+
+/** Summarises a sampler's latencies (figure 1 and figure 8 report them alike). */
+export function summarizeLatency(lat: readonly number[], outOfOrder: number): LatencySummary {
+  return {
+    samples: lat.length,
+    p50Ms: round(percentile(lat, 50)),
+    p95Ms: round(percentile(lat, 95)),
+    p99Ms: round(percentile(lat, 99)),
+    meanMs: round(mean(lat)),
+    maxMs: round(Math.max(...lat)),
+    outOfOrder,
+  };
+}
+
+export interface LatencyResult extends LatencySummary {
+  target: RelayTarget;
+  clients: number;
   error?: string;
 }
 
@@ -286,17 +303,7 @@ export async function measureLatency(opts: LatencyOptions & { blocks: number }):
           fail(s.target, n, s.error);
           continue;
         }
-        const r: LatencyResult = {
-          target: s.target,
-          clients: n,
-          samples: s.lat.length,
-          p50Ms: round(percentile(s.lat, 50)),
-          p95Ms: round(percentile(s.lat, 95)),
-          p99Ms: round(percentile(s.lat, 99)),
-          meanMs: round(mean(s.lat)),
-          maxMs: round(Math.max(...s.lat)),
-          outOfOrder: s.outOfOrder,
-        };
+        const r: LatencyResult = { target: s.target, clients: n, ...summarizeLatency(s.lat, s.outOfOrder) };
         opts.log(`  ${s.target} N=${n}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.samples} samples)`);
         results.push(r);
       }

@@ -41,8 +41,8 @@ import type { Pinning, ServerProc } from '../lib/proc.ts';
 import { mean, median, percentile, round, sleep } from '../lib/stats.ts';
 import { browserProblem, launchChromium, timeToCompleteBoard } from './browser.ts';
 import { buildClient } from './bundle.ts';
-import { onEventOf, pullboardDriver, sampleOnce } from './latency.ts';
-import type { Sampler } from './latency.ts';
+import { onEventOf, pullboardDriver, sampleOnce, summarizeLatency } from './latency.ts';
+import type { LatencySummary, Sampler } from './latency.ts';
 import { cpuTicks, moveDriver, ticksPerSecond } from './writes.ts';
 import type { MoveDriver } from './writes.ts';
 
@@ -81,7 +81,7 @@ export interface PlantPoint {
   /** Server memory after start and two GCs (bench/probe.ts). */
   heapMB: number;
   rssMB: number;
-  latency?: { screens: number; samples: number; p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number; maxMs: number; outOfOrder: number };
+  latency?: LatencySummary & { screens: number };
   throughput?: { movesAcked: number; refused: number; movesPerSecond: number; roundRates: number[]; serverCpuMsPerMove: number | null };
   snapshot?: {
     runs: number;
@@ -339,16 +339,7 @@ async function measureLatencies(plants: (Live & { server: ServerProc })[], opts:
         continue;
       }
       if (s.lat.length === 0) continue;
-      l.point.latency = {
-        screens: opts.screens,
-        samples: s.lat.length,
-        p50Ms: round(percentile(s.lat, 50)),
-        p95Ms: round(percentile(s.lat, 95)),
-        p99Ms: round(percentile(s.lat, 99)),
-        meanMs: round(mean(s.lat)),
-        maxMs: round(Math.max(...s.lat)),
-        outOfOrder: s.outOfOrder,
-      };
+      l.point.latency = { screens: opts.screens, ...summarizeLatency(s.lat, s.outOfOrder) };
       opts.log(`    ${l.point.key}: p50 ${l.point.latency.p50Ms} ms, p99 ${l.point.latency.p99Ms} ms (${s.lat.length} samples)`);
     }
   } finally {
