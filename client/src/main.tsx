@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App.tsx';
 import './styles.css';
+import './styles/tv.css';
 
 // A screen left open across an upgrade asks for a lazily loaded view of the old build,
 // whose file is gone: reload once to get the new build (Vite's documented event), rather
