@@ -206,6 +206,12 @@ describe('the pull rules', () => {
     'card.consume': (f) => ({ cardId: f.plant.serial(f.blank, 1).id }),
     'loop.consume': (f) => ({ loopId: f.blank.id }),
     'card.scan': (f) => ({ code: f.plant.serial(f.blank, 1).code, stationId: f.machining.id }),
+    'card.undo': (f) => {
+      const used = f.plant.consume(f.plant.serial(f.blank, 1).id);
+      return { cardId: used.result.card.id, version: used.result.card.version };
+    },
+    'loop.retire': (f) => ({ loopId: f.blank.id }),
+    'station.remove': (f) => ({ stationId: f.plant.station('Spare').id }),
     'andon.raise': (f) => ({ stationId: f.machining.id, kind: AndonKind.HELP }),
     'andon.clear': (f) => {
       f.plant.run({ type: 'andon.raise', stationId: f.machining.id, kind: AndonKind.HELP });

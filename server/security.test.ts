@@ -180,6 +180,11 @@ interface Case {
   here: string;
   /** Another station of the plant. */
   elsewhere: string;
+  /**
+   * For a command only the one who did a step may run (Undo): does that step as the
+   * principal about to try the command, and gives the command's fields.
+   */
+  asPrincipal?: (token: string) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -224,6 +229,30 @@ async function arrange(type: CommandType): Promise<Case> {
       return { fields: { code: card.code, stationId: consumer.id }, ...atConsumer };
     case 'andon.raise':
       return { fields: { stationId: consumer.id, kind: AndonKind.STOP, note: 'matrix' }, ...atConsumer };
+    case 'station.remove': {
+      const spare = await api.station(unique('Spare '));
+      return { fields: { stationId: spare.id }, here: spare.id, elsewhere: consumer.id };
+    }
+    case 'loop.retire':
+      return { fields: { loopId: loop.id }, ...atConsumer };
+    case 'card.undo': {
+      // A Use the admin made (so the card waits in Requested and Undo acts at the
+      // consumer); one allowed to undo uses the other container and undoes their own.
+      const used = await api.consumeCard(card.id);
+      const other = cards[1]!;
+      return {
+        fields: { cardId: card.id, version: used.card.version },
+        ...atConsumer,
+        asPrincipal: async (token) => {
+          const mine = await request(server.url, 'POST', `/api/cards/${other.id}/consume`, {
+            json: {},
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const version = z.object({ card: z.object({ version: z.number() }) }).parse(mine.body).card.version;
+          return { cardId: other.id, version };
+        },
+      };
+    }
     case 'andon.clear': {
       const raised = await api.request('POST', `/api/stations/${consumer.id}/andon`, { json: { kind: AndonKind.HELP } });
       if (raised.status !== 200) throw new Error(`raising the andon to clear: ${raised.status} ${raised.text}`);
@@ -336,9 +365,10 @@ describe('every command as every role, as docs/security.md says', () => {
     const c = await arrange(type);
     const token = await principal(who, kind, c);
     const want = expected(type, who);
+    const fields = c.asPrincipal && token !== null && want === 'allowed' ? await c.asPrincipal(token) : c.fields;
     const before = await state();
 
-    const got = await attempt(transport, type, c.fields, token);
+    const got = await attempt(transport, type, fields, token);
 
     expect(got).toBe(want);
     const after = await state();

@@ -12,7 +12,7 @@ import type { Command, CommandType } from '../shared/commands.ts';
 import { DomainError } from '../shared/errors.ts';
 import { ErrorCode, Role } from '../shared/names.ts';
 import { decide } from '../shared/rules.ts';
-import type { CommandContext } from '../shared/rules.ts';
+import type { CardLastChange, CommandContext } from '../shared/rules.ts';
 import { DEFAULT_PLANT_LIMITS } from '../shared/limits.ts';
 import type { PlantLimits } from '../shared/limits.ts';
 import type { Actor, BoardEvent, BoardSnapshot } from '../shared/schemas.ts';
@@ -243,6 +243,7 @@ export class BoardService {
       stationIds: meta.stationIds ?? [],
       newId: (prefix) => newId(prefix, (id) => idInUse(this.state, id) || (prefix === 'cd' && codeTaken(id))),
       limits: this.limits,
+      lastChange: (cardId) => this.lastChange(batch, cardId),
     };
     let answer: Answer<K>;
     let events: BoardEvent[] = [];
@@ -267,6 +268,18 @@ export class BoardService {
       batch.keys.set(key, record);
     }
     return { ...answer, events, replayed: false };
+  }
+
+  /**
+   * A card's newest change and the card before it, for Undo: the batch's own events are
+   * newer than the log (not committed yet), then the log's chain of the card's events.
+   */
+  private lastChange(batch: Batch, cardId: string): CardLastChange | undefined {
+    const pending = batch.events.filter((e) => 'cardId' in e && e.cardId === cardId).reverse();
+    const chain = pending.length >= 2 ? pending : [...pending, ...this.repo.cardHistory(cardId, 2 - pending.length)];
+    const [event, prev] = chain;
+    if (!event) return undefined;
+    return { event, before: prev && 'card' in prev ? prev.card : null };
   }
 
   /**

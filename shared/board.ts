@@ -132,7 +132,15 @@ export class BoardWriter {
       case EventType.CARD_MOVED:
       case EventType.CARD_CONSUMED:
       case EventType.CARD_RETURNED:
+      case EventType.CARD_UNDONE:
         this.put('cards', e.card.id, e.card);
+        break;
+      case EventType.LOOP_RETIRED:
+        for (const id of e.removedCardIds) this.put('cards', id, undefined);
+        this.put('loops', e.loop.id, undefined);
+        break;
+      case EventType.STATION_REMOVED:
+        this.put('stations', e.station.id, undefined);
         break;
       case EventType.ANDON_RAISED:
       case EventType.ANDON_CLEARED: {
@@ -388,6 +396,17 @@ export function fullContainers(state: BoardState, loopId: string): Card[] {
   return loopCards(state, loopId)
     .filter((c) => c.column === Column.DONE)
     .sort((a, b) => a.enteredSeq - b.enteredSeq || compareRank(a.rank, b.rank));
+}
+
+/**
+ * Loops of the same part between the same two stations (part numbers compared without
+ * case or surrounding space): a second one is most likely a mistake, so the screens warn.
+ */
+export function sameLoops(state: BoardState, partNumber: string, supplierStationId: string, consumerStationId: string): Loop[] {
+  const key = partNumber.trim().toLowerCase();
+  return inboundLoops(state, consumerStationId).filter(
+    (l) => l.supplierStationId === supplierStationId && l.partNumber.trim().toLowerCase() === key,
+  );
 }
 
 /** Loops whose full containers the station uses (it is their consumer). */

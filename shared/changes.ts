@@ -32,8 +32,8 @@ export const BoardChangesSchema = z
     loops: z.array(LoopSchema),
     cards: z.array(CardSchema),
     /**
-     * Ids changed after `fromSeq` that no longer exist. Today only cards are ever removed
-     * (a loop's card count lowered); stations and loops have the field for when they can be.
+     * Ids changed after `fromSeq` that no longer exist: cards withdrawn (a loop's card
+     * count lowered), retired loops with their cards, removed stations.
      */
     removed: z.object({ stations: z.array(Id), loops: z.array(Id), cards: z.array(Id) }),
   })
@@ -66,7 +66,15 @@ export function forEachTouched(e: BoardEvent, visit: (kind: EntityKind, id: stri
     case EventType.CARD_MOVED:
     case EventType.CARD_CONSUMED:
     case EventType.CARD_RETURNED:
+    case EventType.CARD_UNDONE:
       visit('cards', e.card.id);
+      break;
+    case EventType.LOOP_RETIRED:
+      visit('loops', e.loop.id);
+      for (const id of e.removedCardIds) visit('cards', id);
+      break;
+    case EventType.STATION_REMOVED:
+      visit('stations', e.station.id);
       break;
     case EventType.ANDON_RAISED:
     case EventType.ANDON_CLEARED:

@@ -20,6 +20,9 @@ import {
   MoveCardBody,
   RaiseAndonBody,
   Ref,
+  RemoveStationBody,
+  RetireLoopBody,
+  UndoCardBody,
   ScanActionSchema,
   ScanBody,
   StationSchema,
@@ -29,7 +32,7 @@ import {
 
 /** How a command travels over HTTP. */
 export interface HttpRoute<Fields extends z.ZodRawShape, Result extends z.ZodRawShape> {
-  method: 'post' | 'patch';
+  method: 'post' | 'patch' | 'delete';
   /** Express-style path under /api; `:id` is filled from the field named by `idField`. */
   path: string;
   /** The field the path's `:id` carries (it is not accepted in the body), or null. */
@@ -117,8 +120,19 @@ export const COMMANDS = {
     http: { method: 'patch', path: '/stations/:id', idField: 'stationId', created: false, reply: 'station' },
     roles: CONFIGURE,
     station: null,
-    summary: 'Update a station (name, WIP limits, position)',
+    summary: 'Update a station (name, kind, WIP limits, position)',
     refusals: [],
+  }),
+  'station.remove': spec({
+    type: 'station.remove',
+    event: 'station:remove',
+    fields: RemoveStationBody.extend({ stationId: Ref }),
+    result: StationResult,
+    http: { method: 'delete', path: '/stations/:id', idField: 'stationId', created: false, reply: 'station' },
+    roles: CONFIGURE,
+    station: null,
+    summary: 'Remove a station no loop uses any more (the others move up); its history stays in the log',
+    refusals: [ErrorCode.INVALID_TRANSITION],
   }),
   'loop.create': spec({
     type: 'loop.create',
@@ -140,6 +154,17 @@ export const COMMANDS = {
     roles: CONFIGURE,
     station: null,
     summary: 'Update a loop (card count, lead time, inputs...)',
+    refusals: [ErrorCode.INVALID_TRANSITION],
+  }),
+  'loop.retire': spec({
+    type: 'loop.retire',
+    event: 'loop:retire',
+    fields: RetireLoopBody.extend({ loopId: Ref }),
+    result: z.object({ loop: LoopSchema }),
+    http: { method: 'delete', path: '/loops/:id', idField: 'loopId', created: false, reply: 'loop' },
+    roles: CONFIGURE,
+    station: null,
+    summary: 'Retire a loop: it and its cards leave the board, their history stays in the log',
     refusals: [ErrorCode.INVALID_TRANSITION],
   }),
   'card.move': spec({
@@ -186,6 +211,24 @@ export const COMMANDS = {
     summary:
       "A card's code scanned at a station does that station's next step: at the consuming station a full container is used; at the supplying station a requested card is started, one in progress finished",
     refusals: [ErrorCode.INVALID_TRANSITION, ErrorCode.WIP_LIMIT_REACHED, ErrorCode.STARVED],
+  }),
+  'card.undo': spec({
+    type: 'card.undo',
+    event: 'card:undo',
+    fields: UndoCardBody.extend({ cardId: Ref }),
+    result: CardResult,
+    http: { method: 'post', path: '/cards/:id/undo', idField: 'cardId', created: false, reply: null },
+    roles: WORK,
+    // An undone Use leaves the card in Requested (the consumer undoes it); an undone
+    // Start or Finish leaves it In Progress or Done (the supplier undoes it).
+    station: (s, c) => {
+      const x = own(s.cards, c.cardId);
+      if (!x) return null;
+      return x.column === 'requested' ? loopConsumer(s, x.loopId) : x.stationId;
+    },
+    summary:
+      'Undo a Use, Start or Finish: the same person or device, within a minute, while the card is as the step left it; logged as card.undone',
+    refusals: [ErrorCode.INVALID_TRANSITION, ErrorCode.WIP_LIMIT_REACHED],
   }),
   'andon.raise': spec({
     type: 'andon.raise',

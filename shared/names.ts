@@ -72,6 +72,9 @@ export const EventType = {
   CARD_RETURNED: 'card.returned',
   ANDON_RAISED: 'andon.raised',
   ANDON_CLEARED: 'andon.cleared',
+  CARD_UNDONE: 'card.undone',
+  LOOP_RETIRED: 'loop.retired',
+  STATION_REMOVED: 'station.removed',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -120,4 +123,10 @@ export const Limits = {
   /** An ordering key longer than this makes the rules re-space the whole column. */
   RANK_LENGTH: 16,
   BODY_BYTES: 1024 * 1024,
+  /**
+   * How long after a Use, Start or Finish the same person or device may undo it. The
+   * screens offer Undo for a few seconds; the server allows a minute, so a tablet whose
+   * Undo waited in its outbox through a short network outage is still heard.
+   */
+  UNDO_WINDOW_SECONDS: 60,
 } as const;

@@ -38,6 +38,39 @@ export interface CommandContext {
   newId: (prefix: 'st' | 'lp' | 'cd') => string;
   /** How big the plant may grow (the server's configuration; defaults elsewhere). */
   limits?: PlantLimits;
+  /**
+   * What the log says about a card's newest change (the server reads its history; a
+   * screen that just did the step knows it). Only Undo needs it; without it, nothing
+   * can be undone.
+   */
+  lastChange?: (cardId: string) => CardLastChange | undefined;
+}
+
+/** A card's newest event in the log, and the card as it was before that event (null if it was created in it). */
+export interface CardLastChange {
+  event: BoardEvent;
+  before: Card | null;
+}
+
+/** A card's last change read from a log (oldest first): tests and the client's double. */
+export function lastChangeIn(log: readonly BoardEvent[], cardId: string): CardLastChange | undefined {
+  let event: BoardEvent | undefined;
+  for (let i = log.length - 1; i >= 0; i--) {
+    const e = log[i]!;
+    const card =
+      'cardId' in e && e.cardId === cardId && 'card' in e
+        ? e.card
+        : e.type === EventType.LOOP_CREATED
+          ? e.cards.find((c) => c.id === cardId)
+          : e.type === EventType.LOOP_UPDATED
+            ? e.addedCards.find((c) => c.id === cardId)
+            : undefined;
+    if (!card) continue;
+    if (event) return { event, before: card };
+    if (!('cardId' in e)) return undefined; // created and never moved: nothing to undo
+    event = e;
+  }
+  return event ? { event, before: null } : undefined;
 }
 
 export interface Decision<K extends CommandType = CommandType> {
@@ -118,6 +151,9 @@ const RULES: { [K in CommandType]: (d: Draft, c: CommandOf<K>) => CommandResults
   'card.consume': consumeCard,
   'loop.consume': consumeLoop,
   'card.scan': scanCard,
+  'card.undo': undoCard,
+  'loop.retire': retireLoop,
+  'station.remove': removeStation,
   'andon.raise': raiseAndon,
   'andon.clear': clearAndon,
 };
@@ -233,13 +269,17 @@ function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResults
   const next: Station = {
     ...old,
     name: c.name ?? old.name,
+    kind: c.kind ?? old.kind,
     wipLimits: { ...old.wipLimits, ...definedOnly(c.wipLimits) },
     softLimits: { ...old.softLimits, ...definedOnly(c.softLimits) },
   };
-  if (c.position !== undefined && c.position !== old.position) {
+  if (next.kind !== old.kind) checkKindChange(d.state, next);
+  // A new kind with no position given: the station moves to where that kind stands.
+  const position = c.position ?? (next.kind !== old.kind ? placeForKind(d.state, next) : undefined);
+  if (position !== undefined && position !== old.position) {
     // Move the station to its new place and renumber the others around it.
     const order = orderedStations(d.state).filter((s) => s.id !== old.id);
-    const at = Math.min(c.position, order.length);
+    const at = Math.min(position, order.length);
     order.splice(at, 0, next);
     checkStationOrder(order, next);
     order.forEach((s, i) => {
@@ -248,9 +288,46 @@ function updateStation(d: Draft, c: CommandOf<'station.update'>): CommandResults
       }
     });
     next.position = at;
+  } else if (next.kind !== old.kind) {
+    checkStationOrder(orderedStations(d.state).map((x) => (x.id === next.id ? next : x)), next);
   }
   d.emit({ type: EventType.STATION_UPDATED, station: next });
   return { station: next };
+}
+
+/** Refuses a kind its loops cannot live with: the customer end supplies nothing, an external supplier consumes nothing. */
+function checkKindChange(s: BoardState, next: Station): void {
+  const loops = Object.values(s.loops);
+  const clash =
+    next.kind === StationKind.CUSTOMER
+      ? loops.find((l) => l.supplierStationId === next.id)
+      : next.kind === StationKind.SUPPLIER
+        ? loops.find((l) => l.consumerStationId === next.id)
+        : undefined;
+  if (!clash) return;
+  throw invalid(
+    next.kind === StationKind.CUSTOMER
+      ? `${next.name} supplies ${clash.partNumber}: the customer end cannot supply a loop`
+      : `${next.name} uses ${clash.partNumber}: an external supplier cannot consume a loop`,
+    { stationId: next.id, kind: next.kind, loopId: clash.id },
+  );
+}
+
+/** The place a station of its (new) kind takes: after the suppliers, before the customer end, as at creation. */
+function placeForKind(s: BoardState, st: Station): number | undefined {
+  const order = orderedStations(s).filter((x) => x.id !== st.id);
+  const at = order.findIndex((x) => x.position >= st.position);
+  const here = at < 0 ? order.length : at;
+  const trial = [...order.slice(0, here), st, ...order.slice(here)];
+  if (stationOrderClash(trial, st) === null) return undefined; // it may stay where it is
+  if (st.kind === StationKind.SUPPLIER) {
+    const firstOwn = order.findIndex((x) => x.kind !== StationKind.SUPPLIER);
+    return firstOwn < 0 ? order.length : firstOwn;
+  }
+  if (st.kind === StationKind.CUSTOMER) return order.length;
+  const firstCustomer = order.findIndex((x) => x.kind === StationKind.CUSTOMER);
+  const lastSupplier = order.findLastIndex((x) => x.kind === StationKind.SUPPLIER);
+  return st.position <= lastSupplier ? lastSupplier + 1 : firstCustomer < 0 ? order.length : firstCustomer;
 }
 
 /** Where each kind of station may stand: suppliers first, the customer end last. */
@@ -262,14 +339,21 @@ const KIND_ORDER: Record<StationKind, number> = {
 
 /** Refuses an order of stations that puts a supplier after an own station, or anything after the customer end. */
 function checkStationOrder(order: readonly Station[], moved: Station): void {
+  const hit = stationOrderClash(order, moved);
+  if (!hit) return;
+  throw invalid(
+    `${moved.name} cannot stand ${hit.after ? 'after' : 'before'} ${hit.clash.name}: external suppliers come first and the customer end comes last`,
+    { stationId: moved.id, position: order.findIndex((s) => s.id === moved.id) },
+  );
+}
+
+/** The first station `moved` may not stand next to in this order, and on which side; null when the order is right. */
+function stationOrderClash(order: readonly Station[], moved: Station): { clash: Station; after: boolean } | null {
   const i = order.findIndex((s) => s.id === moved.id);
   const before = order.slice(0, i).find((s) => KIND_ORDER[s.kind] > KIND_ORDER[moved.kind]);
-  const clash = before ?? order.slice(i + 1).find((s) => KIND_ORDER[s.kind] < KIND_ORDER[moved.kind]);
-  if (!clash) return;
-  throw invalid(
-    `${moved.name} cannot stand ${before ? 'after' : 'before'} ${clash.name}: external suppliers come first and the customer end comes last`,
-    { stationId: moved.id, position: i },
-  );
+  if (before) return { clash: before, after: true };
+  const later = order.slice(i + 1).find((s) => KIND_ORDER[s.kind] < KIND_ORDER[moved.kind]);
+  return later ? { clash: later, after: false } : null;
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {
@@ -626,6 +710,130 @@ function consumeLoop(d: Draft, c: CommandOf<'loop.consume'>): CommandResults['lo
   }
   const back = emitConsume(d, oldest, null);
   return { card: back, seq: d.state.seq };
+}
+
+// ---------------------------------------------------------------- undo
+
+const sameActor = (a: Actor, b: Actor) => a.kind === b.kind && a.id === b.id;
+
+/**
+ * Undoes a Use, Start or Finish: the card goes back to the column it left, as it was
+ * (its place, its cycle, when it entered), with a new version. Only the person or
+ * device that did the step may undo it, only within Limits.UNDO_WINDOW_SECONDS, and only
+ * while the card is still as the step left it; anything later is a team lead's step
+ * back. Undoing a Start gives back the input containers its cascade used, as a step
+ * back does. The log keeps both the step and its undo (card.undone).
+ */
+function undoCard(d: Draft, c: CommandOf<'card.undo'>): CommandResults['card.undo'] {
+  const cur = card(d.state, c.cardId);
+  const lp = loop(d.state, cur.loopId);
+  const what = `${lp.partNumber} card ${cur.serial} of ${lp.cardCount}`;
+  const refuse = (why: string, details: Record<string, unknown> = {}) =>
+    new DomainError(ErrorCode.INVALID_TRANSITION, `Cannot undo: ${why}`, { cardId: cur.id, ...details });
+  const last = d.ctx.lastChange?.(cur.id);
+  if (c.version !== cur.version || !last || !('card' in last.event) || last.event.card.version !== cur.version) {
+    throw refuse(`${what} has changed since; ask a team lead to step it back if it is wrong`, {
+      version: cur.version,
+      expectedVersion: c.version,
+    });
+  }
+  const e = last.event;
+  const undoable =
+    (e.type === EventType.CARD_CONSUMED && e.causedByCardId === null) ||
+    (e.type === EventType.CARD_MOVED && (moveKind(e.from, e.to) === MoveKind.START || moveKind(e.from, e.to) === MoveKind.FINISH));
+  if (!undoable) throw refuse(`only a Use, Start or Finish can be undone`, { seq: e.seq, type: e.type });
+  if (!sameActor(e.actor, d.ctx.actor)) {
+    throw refuse(`only ${e.actor.name || 'who did it'} can undo this step; a team lead can step the card back`, { seq: e.seq });
+  }
+  const ageSeconds = (Date.parse(d.ctx.now) - Date.parse(e.at)) / 1000;
+  if (!(ageSeconds <= Limits.UNDO_WINDOW_SECONDS)) {
+    throw refuse(`it is more than ${Limits.UNDO_WINDOW_SECONDS} s since that step; a team lead can step the card back`, {
+      seq: e.seq,
+      seconds: Math.round(ageSeconds),
+      limitSeconds: Limits.UNDO_WINDOW_SECONDS,
+    });
+  }
+  const to = e.type === EventType.CARD_CONSUMED ? Column.DONE : e.from;
+  if (to !== Column.REQUESTED) checkWipLimit(d.state, cur.stationId, to);
+  if (e.type === EventType.CARD_MOVED && to === Column.REQUESTED) {
+    for (const used of containersUsedByStart(d.state, cur)) returnContainer(d, used, cur);
+  }
+  const before = last.before;
+  const column = columnCards(d.state, cur.stationId, to);
+  const rankFree = before !== null && before.column === to && !column.some((x) => x.rank === before.rank);
+  const full = to === Column.DONE ? fullContainers(d.state, cur.loopId) : [];
+  const back: Card = {
+    ...cur,
+    column: to,
+    // Its old place if nobody took it, else the front: it was there first.
+    rank: rankFree ? before.rank : rankBetween(null, column[0]?.rank ?? null),
+    version: cur.version + 1,
+    cycle: e.type === EventType.CARD_CONSUMED ? Math.max(0, cur.cycle - 1) : cur.cycle,
+    enteredAt: before?.enteredAt ?? d.ctx.now,
+    enteredSeq: before?.enteredSeq ?? Math.min(d.nextSeq, ...full.map((x) => x.enteredSeq)),
+    requestedAt: e.type === EventType.CARD_CONSUMED ? (before?.requestedAt ?? null) : cur.requestedAt,
+  };
+  d.emit({ type: EventType.CARD_UNDONE, cardId: cur.id, loopId: cur.loopId, undoneSeq: e.seq, from: cur.column, to, card: back });
+  return { card: back, seq: d.state.seq };
+}
+
+// ---------------------------------------------------------------- retiring loops, removing stations
+
+/**
+ * Retires a loop: it and its cards leave the board; their history stays in the log. A
+ * loop that used it as an input stops doing so (the same command updates it first).
+ * Refused while any of its containers is being refilled, so no work in process vanishes.
+ */
+function retireLoop(d: Draft, c: CommandOf<'loop.retire'>): CommandResults['loop.retire'] {
+  const lp = loop(d.state, c.loopId);
+  const cards = loopCards(d.state, lp.id);
+  const busy = cards.filter((x) => x.column === Column.IN_PROGRESS);
+  if (busy.length > 0) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `${lp.partNumber}: ${busy.length} of its cards ${busy.length === 1 ? 'is' : 'are'} In Progress; finish or step ${busy.length === 1 ? 'it' : 'them'} back before retiring the loop`,
+      { loopId: lp.id, inProgress: busy.length },
+    );
+  }
+  for (const user of Object.values(d.state.loops)) {
+    if (!user.inputLoopIds.includes(lp.id)) continue;
+    d.emit({
+      type: EventType.LOOP_UPDATED,
+      loop: { ...user, inputLoopIds: user.inputLoopIds.filter((id) => id !== lp.id) },
+      addedCards: [],
+      removedCardIds: [],
+    });
+  }
+  d.emit({ type: EventType.LOOP_RETIRED, loop: lp, removedCardIds: cards.map((x) => x.id) });
+  return { loop: lp };
+}
+
+/**
+ * Removes a station that no loop uses any more (retire its loops first); the stations
+ * after it move up. One with an andon call in force is refused: clear the call first,
+ * so its duration is logged.
+ */
+function removeStation(d: Draft, c: CommandOf<'station.remove'>): CommandResults['station.remove'] {
+  const st = station(d.state, c.stationId);
+  const used = Object.values(d.state.loops).filter((l) => l.supplierStationId === st.id || l.consumerStationId === st.id);
+  if (used.length > 0) {
+    const names = used.slice(0, 5).map((l) => l.partNumber);
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `${st.name} still has ${used.length} ${used.length === 1 ? 'loop' : 'loops'} (${names.join(', ')}${used.length > 5 ? ', …' : ''}): retire ${used.length === 1 ? 'it' : 'them'} first`,
+      { stationId: st.id, loopIds: used.map((l) => l.id) },
+    );
+  }
+  if (st.andon) {
+    throw new DomainError(ErrorCode.INVALID_TRANSITION, `${st.name} has an andon call in force: clear it first`, {
+      stationId: st.id,
+    });
+  }
+  d.emit({ type: EventType.STATION_REMOVED, station: st });
+  orderedStations(d.state).forEach((x, i) => {
+    if (x.position !== i) d.emit({ type: EventType.STATION_UPDATED, station: { ...x, position: i } });
+  });
+  return { station: st };
 }
 
 // ---------------------------------------------------------------- andon

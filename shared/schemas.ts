@@ -94,9 +94,15 @@ export type Card = z.infer<typeof CardSchema>;
 
 // ---------------------------------------------------------------- command bodies (HTTP)
 
+/** A limit a person sets: 0 would lock the column for good, so it is refused; null is "no limit". */
+const WipLimitInput = z
+  .number()
+  .int()
+  .min(1, { message: 'a WIP limit of 0 would lock the column: leave it empty for no limit' })
+  .max(Limits.MAX_WIP_LIMIT);
 const WipLimitsPatch = z.strictObject({
-  inProgress: Count(Limits.MAX_WIP_LIMIT).nullable().optional(),
-  done: Count(Limits.MAX_WIP_LIMIT).nullable().optional(),
+  inProgress: WipLimitInput.nullable().optional(),
+  done: WipLimitInput.nullable().optional(),
 });
 const SoftLimitsPatch = z.strictObject({
   inProgress: z.boolean().optional(),
@@ -111,6 +117,8 @@ export const CreateStationBody = z.strictObject({
 });
 export const UpdateStationBody = z.strictObject({
   name: Name.optional(),
+  /** A station created with the wrong kind is corrected; it moves to where that kind stands. */
+  kind: StationKindSchema.optional(),
   wipLimits: WipLimitsPatch.optional(),
   softLimits: SoftLimitsPatch.optional(),
   /** New 0-based place in the value stream; the others shift to make room. */
@@ -150,6 +158,12 @@ export const ConsumeCardBody = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 export const ConsumeLoopBody = z.strictObject({});
+/** Undo of a Use, Start or Finish: the card's version that the action left. */
+export const UndoCardBody = z.strictObject({
+  version: z.number().int().min(1),
+});
+export const RetireLoopBody = z.strictObject({});
+export const RemoveStationBody = z.strictObject({});
 export const RaiseAndonBody = z.strictObject({
   kind: AndonKindSchema,
   note: freeText(Limits.ANDON_NOTE).optional(),
@@ -229,6 +243,30 @@ export const BoardEventSchema = z.discriminatedUnion('type', [
     /** The card whose start used this container and was stepped back. */
     returnedByCardId: Id,
     card: CardSchema,
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.CARD_UNDONE),
+    cardId: Id,
+    loopId: Id,
+    /** The seq of the Use, Start or Finish this undoes. */
+    undoneSeq: z.number().int().min(1),
+    from: ColumnSchema,
+    to: ColumnSchema,
+    card: CardSchema,
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.LOOP_RETIRED),
+    /** The loop as it was; it and its cards leave the board, their history stays in the log. */
+    loop: LoopSchema,
+    removedCardIds: z.array(Id),
+  }),
+  z.object({
+    ...EventBase,
+    type: z.literal(EventType.STATION_REMOVED),
+    /** The station as it was (it had no loops left). */
+    station: StationSchema,
   }),
   z.object({
     ...EventBase,

@@ -5,7 +5,7 @@ import { emptyBoard } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError } from './errors.ts';
 import { AndonKind, COLUMNS, Column, StationKind } from './names.ts';
-import { decide } from './rules.ts';
+import { decide, lastChangeIn } from './rules.ts';
 import { Role } from './names.ts';
 import type { CommandContext, Decision } from './rules.ts';
 import type { BoardEvent, Card, Loop, Station } from './schemas.ts';
@@ -54,7 +54,7 @@ export class RulesPlant {
   context(role: Role = Role.LEAD, stationIds?: readonly string[]): CommandContext {
     // An operator works at every station of the test plant unless a test says otherwise.
     const at = stationIds ?? (role === Role.OPERATOR ? Object.keys(this.state.stations) : []);
-    return { ...this.ctx, now: this.now, role, stationIds: at };
+    return { ...this.ctx, now: this.now, role, stationIds: at, lastChange: (cardId) => lastChangeIn(this.log, cardId) };
   }
 
   /** Runs one command and keeps its events and state. Throws the DomainError when refused. */

@@ -126,6 +126,8 @@ export class SqliteRepository implements BoardRepository {
           entered_at = excluded.entered_at, entered_seq = excluded.entered_seq,
           requested_at = excluded.requested_at, last_seq = excluded.last_seq`),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
+      deleteLoop: db.prepare('DELETE FROM loops WHERE id = ?'),
+      deleteStation: db.prepare('DELETE FROM stations WHERE id = ?'),
       allStations: db.prepare('SELECT * FROM stations'),
       allLoops: db.prepare('SELECT * FROM loops'),
       allInputs: db.prepare('SELECT loop_id, input_loop_id FROM loop_inputs ORDER BY loop_id, position'),
@@ -226,7 +228,7 @@ export class SqliteRepository implements BoardRepository {
         const prev = cardId === null ? null : this.headOf(cardId);
         this.stmts.insertEvent.run(seq, type, at, JSON.stringify(actor), JSON.stringify(data), prev);
         if (cardId !== null) this.pendingHeads.set(cardId, seq);
-        if (e.type === EventType.LOOP_UPDATED) removed.push(...e.removedCardIds);
+        if (e.type === EventType.LOOP_UPDATED || e.type === EventType.LOOP_RETIRED) removed.push(...e.removedCardIds);
         this.writeTouched(e, input.state);
       }
       for (const r of input.idempotency ?? []) this.insertIdempotency(r);
@@ -256,7 +258,18 @@ export class SqliteRepository implements BoardRepository {
       case EventType.CARD_MOVED:
       case EventType.CARD_CONSUMED:
       case EventType.CARD_RETURNED:
+      case EventType.CARD_UNDONE:
         this.writeCard(state.cards[e.card.id] ?? e.card);
+        return;
+      case EventType.LOOP_RETIRED:
+        // Its cards, its own inputs, then the loop; the loops that used it as an input
+        // were updated by the events before this one.
+        for (const id of e.removedCardIds) this.stmts.deleteCard.run(id);
+        this.stmts.deleteInputs.run(e.loop.id);
+        this.stmts.deleteLoop.run(e.loop.id);
+        return;
+      case EventType.STATION_REMOVED:
+        this.stmts.deleteStation.run(e.station.id);
         return;
       case EventType.ANDON_RAISED:
       case EventType.ANDON_CLEARED: {
