@@ -47,6 +47,15 @@ export function describeCardEvent(event: BoardEvent, cardId: string, names: Stat
         what: `Returned to ${COLUMN_LABELS[event.card.column]}`,
         detail: 'The start that used its container was stepped back',
       };
+    case EventType.CARD_UNDONE:
+      return {
+        what: `Undone: back to ${COLUMN_LABELS[event.to]}`,
+        detail: `The step at event ${event.undoneSeq} was undone (${COLUMN_LABELS[event.from]} → ${COLUMN_LABELS[event.to]})`,
+      };
+    case EventType.LOOP_RETIRED:
+      return { what: 'Retired', detail: `The loop ${event.loop.partNumber} was retired; its cards left the board` };
+    case EventType.STATION_REMOVED:
+      return { what: `Station ${event.station.name} removed`, detail: null };
     case EventType.LOOP_CREATED: {
       const card = event.cards.find((c) => c.id === cardId);
       return {
