@@ -1,5 +1,7 @@
 // The wall TV, unattended for days: it must say when it is stale, and catch up with
-// everything that happened once the server is back (a plant PC reboot).
+// everything that happened once the server is back (a plant PC reboot). A line stop shows
+// in the station's own row; the TV offers full screen and an optional line-stop beep.
+// (Its layout at each TV size: tvSizes.spec.ts.)
 import { Column } from '../shared/names.ts';
 import { cardsIn, expect, test } from './fixtures.ts';
 import { SocketTap } from './pages/socketTap.ts';
@@ -185,5 +187,122 @@ test.describe('wall TV', () => {
       link.sent.slice(from).filter((e) => e.name === 'board:subscribe').map((e) => e.args[0]);
     expect(subscribe(0)[0]).toEqual({});
     expect(subscribe(sentBeforeRestart)[0]).toEqual({ afterSeq: seenSeq, logId: expect.any(String), changes: true });
+  });
+
+  test('a line stop shows in the station\'s own row, which never says "Flowing" while it is in force', async ({
+    server,
+    plant,
+    tv,
+  }) => {
+    // Nordstahl, the supplier, is flowing in the demo: nothing starved, late or at a limit.
+    const supplier = plant.station('Nordstahl (supplier)');
+    const row = tv.station(supplier.id);
+    await tv.open();
+    await expect(row).toContainText('Flowing');
+    await expect(row.getByTestId('tv-andon')).toHaveCount(0);
+
+    expect((await server.api('POST', `/stations/${supplier.id}/andon`, { kind: 'stop', note: 'Crane down' })).status).toBe(200);
+    await expect(row.getByTestId('tv-andon')).toHaveText('LINE STOP');
+    await expect(row).not.toContainText('Flowing');
+    await expect(tv.page.getByTestId(`andon-${supplier.id}`)).toContainText('Crane down');
+
+    // A call for help instead of the stop: the row says that, still not "Flowing".
+    expect((await server.api('POST', `/stations/${supplier.id}/andon`, { kind: 'help', note: '' })).status).toBe(200);
+    await expect(row.getByTestId('tv-andon')).toHaveText('HELP NEEDED');
+    await expect(row).not.toContainText('Flowing');
+
+    expect((await server.api('POST', `/stations/${supplier.id}/andon/clear`)).status).toBe(200);
+    await expect(row.getByTestId('tv-andon')).toHaveCount(0);
+    await expect(row).toContainText('Flowing');
+    await expect(tv.page.getByTestId('andon-banner')).toHaveCount(0);
+  });
+
+  test('shows a key to its marks', async ({ tv }) => {
+    await tv.open();
+    const key = tv.page.getByTestId('tv-legend');
+    await expect(key).toBeInViewport({ ratio: 1 });
+    for (const word of ['Flowing', 'LINE STOP', 'STARVED', 'OVERDUE', 'AT LIMIT', 'cards / limit']) await expect(key).toContainText(word);
+  });
+
+  test('offers full screen, and hides the control while full screen', async ({ tv }) => {
+    await tv.open();
+    const control = tv.page.getByTestId('tv-fullscreen');
+    await expect(control).toBeVisible();
+    await control.click();
+    await expect.poll(() => tv.page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+    await expect(control).toHaveCount(0);
+
+    await tv.page.evaluate(() => document.exitFullscreen());
+    await expect(control).toBeVisible();
+  });
+
+  test('offers no full screen control where the browser cannot go full screen', async ({ tv }) => {
+    await tv.page.addInitScript(() => {
+      Object.defineProperty(Document.prototype, 'fullscreenEnabled', { get: () => false });
+    });
+    await tv.open();
+    await expect(tv.page.getByTestId('tv-sound')).toBeVisible();
+    await expect(tv.page.getByTestId('tv-fullscreen')).toHaveCount(0);
+  });
+
+  test('beeps on a new line stop only once its sound is turned on, and remembers the choice on this device', async ({
+    server,
+    plant,
+    tv,
+  }) => {
+    // Counts the beeps the page starts (each beep is one oscillator).
+    await tv.page.addInitScript(() => {
+      const w = window as Window & { __beeps?: number };
+      w.__beeps = 0;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (...args: Parameters<OscillatorNode['start']>) {
+        w.__beeps = (w.__beeps ?? 0) + 1;
+        return start.apply(this, args);
+      };
+    });
+    const beeps = () => tv.page.evaluate(() => (window as Window & { __beeps?: number }).__beeps ?? 0);
+    const raise = async (station: string, kind: string) => {
+      const id = plant.station(station).id;
+      expect((await server.api('POST', `/stations/${id}/andon`, { kind, note: '' })).status).toBe(200);
+      await expect(tv.station(id).getByTestId('tv-andon')).toHaveAttribute('data-kind', kind);
+    };
+    const sound = tv.page.getByTestId('tv-sound');
+    await tv.open();
+
+    // Off by default: a line stop makes no sound.
+    await expect(sound).toHaveAttribute('aria-pressed', 'false');
+    await expect(sound).toHaveText('Sound off');
+    await raise('Welding', 'stop');
+    expect(await beeps()).toBe(0);
+
+    // Turning it on (the click is the gesture the browser asks for) confirms with one beep;
+    // the stop already in force does not beep again.
+    await sound.click();
+    await expect(sound).toHaveAttribute('aria-pressed', 'true');
+    await expect(sound).toHaveAttribute('data-state', 'on');
+    await expect.poll(beeps).toBe(1);
+
+    // A new line stop beeps; a call for help and a card moving do not.
+    await raise('Paint', 'stop');
+    expect(await beeps()).toBe(2);
+    await raise('Machining', 'help');
+    const card = plant.card('MC-3105', 1);
+    expect((await server.api('POST', `/cards/${card.id}/move`, { to: Column.IN_PROGRESS })).status).toBe(200);
+    await tv.expectShows(await server.board());
+    expect(await beeps()).toBe(2);
+    // A help call escalated to a line stop is a new line stop.
+    await raise('Machining', 'stop');
+    expect(await beeps()).toBe(3);
+
+    // Remembered on this device across a reload.
+    expect(await tv.page.evaluate(() => localStorage.getItem('pullboard.tv.sound'))).toBe('on');
+    await tv.page.reload();
+    await tv.expectLive();
+    await expect(sound).toHaveAttribute('aria-pressed', 'true');
+
+    // And off again.
+    await sound.click();
+    await expect(sound).toHaveAttribute('aria-pressed', 'false');
+    expect(await tv.page.evaluate(() => localStorage.getItem('pullboard.tv.sound'))).toBe('off');
   });
 });

@@ -4,6 +4,7 @@
 import { memo, useState } from 'react';
 import { ANDON_LABELS, AndonKind } from '../../../shared/names.ts';
 import { orderedStations } from '../../../shared/board.ts';
+import type { BoardState } from '../../../shared/board.ts';
 import { clearAndon, raiseAndon } from '../app/runtime.ts';
 import { andonRefusal } from '../app/access.ts';
 import { duration, sinceTime } from '../format.ts';
@@ -11,17 +12,21 @@ import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { Icon } from './Icon.tsx';
 import type { IconName } from './Icon.tsx';
 
-const ICONS: Record<AndonKind, IconName> = { stop: 'stop', help: 'warning', material: 'box' };
+/** The icon of each call (always beside its word). */
+export const ANDON_ICONS: Record<AndonKind, IconName> = { stop: 'stop', help: 'warning', material: 'box' };
+
+/** Ids of the stations with a call in force, most severe first, upstream first within a kind. */
+export function andonStationIds(board: BoardState): string[] {
+  const order: AndonKind[] = [AndonKind.STOP, AndonKind.HELP, AndonKind.MATERIAL];
+  return orderedStations(board)
+    .filter((st) => st.andon !== null)
+    .sort((a, b) => order.indexOf(a.andon!.kind) - order.indexOf(b.andon!.kind))
+    .map((st) => st.id);
+}
 
 /** The calls in force at every station, most severe first; nothing when there are none. */
 export function AndonBanner({ large = false }: { large?: boolean }) {
-  const ids = useShallowStore((s) => {
-    const order: AndonKind[] = [AndonKind.STOP, AndonKind.HELP, AndonKind.MATERIAL];
-    return orderedStations(s.board)
-      .filter((st) => st.andon !== null)
-      .sort((a, b) => order.indexOf(a.andon!.kind) - order.indexOf(b.andon!.kind))
-      .map((st) => st.id);
-  });
+  const ids = useShallowStore((s) => andonStationIds(s.board));
   if (ids.length === 0) return null;
   return (
     <div className={`andon-banner${large ? ' andon-large' : ''}`} data-testid="andon-banner" role="status">
@@ -40,7 +45,7 @@ const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) 
   const raised = Date.parse(andon.raisedAt);
   return (
     <div className={`andon-item andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
-      <Icon name={ICONS[andon.kind]} />
+      <Icon name={ANDON_ICONS[andon.kind]} />
       <strong>{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
       <span className="andon-station">{station.name}</span>
       {andon.note ? <span className="andon-note">{andon.note}</span> : null}
@@ -88,7 +93,7 @@ export function AndonControls({ stationId, compact = false }: { stationId: strin
             disabled={busy}
             onClick={() => void run(() => raiseAndon(stationId, k))}
           >
-            <Icon name={ICONS[k]} /> {verbs[k]}
+            <Icon name={ANDON_ICONS[k]} /> {verbs[k]}
           </button>
         ))}
     </div>

@@ -1,10 +1,13 @@
-// The wall TV: read-only, unattended, readable from 5 m. Every station of the value
-// stream on one 1920x1080 screen (upstream at the top), each column's count against its
-// limit, the parts waiting in it, overdue and starved marks, a clock and the live
-// indicator. When the link is down the board dims and says since when it is stale.
-import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+// The wall TV: read-only, unattended, readable from 5 m on any TV (720p to 4K, any
+// device scale factor: every size is in units of the screen, see tv/layout.ts). The
+// stations of the value stream upstream at the top, each column's count against its
+// limit, the parts waiting in it, andon, overdue and starved marks in the station's own
+// row, a compact andon banner, a key to the marks, a clock and the live indicator. A
+// plant with more stations than fit shows them in pages that take turns. When the link
+// is down the board dims and says since when it is stale.
+import { memo } from 'react';
 import type { CSSProperties } from 'react';
-import { COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
+import { ANDON_LABELS, COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { columnCards, stockOuts } from '../../../shared/board.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
@@ -24,22 +27,23 @@ import {
 import { clockTime, sinceTime } from '../format.ts';
 import { Clock, ConnectionStatus, Loading } from '../components/Status.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { AndonBanner } from '../components/Andon.tsx';
+import { ANDON_ICONS } from '../components/Andon.tsx';
 import { WhoAmI } from '../components/Identity.tsx';
-
-/** Layout for n stations: rows fill the height; type scales down for larger plants. */
-function layoutFor(n: number): { columns: number; rows: number; scale: number } {
-  const columns = n > 12 ? 2 : 1;
-  const rows = Math.max(1, Math.ceil(n / columns));
-  const scale = Math.max(0.45, Math.min(1, 6 / rows)) * (columns === 2 ? 0.8 : 1);
-  return { columns, rows, scale };
-}
+import { TvAndonStrip } from './tv/AndonStrip.tsx';
+import { FullscreenButton, SoundToggle } from './tv/Controls.tsx';
+import { TvLegend } from './tv/Legend.tsx';
+import { pagingFor, usePageTurn, useRowsBox } from './tv/layout.ts';
+import { useFittingCount } from './tv/useFittingCount.ts';
 
 export function WallTv() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
   const ids = useShallowStore((s) => stationIds(s.board));
   const status = useBoardStore((s) => s.connection.status);
-  const { columns, rows, scale } = useMemo(() => layoutFor(ids.length), [ids.length]);
+  const rows = useRowsBox<HTMLDivElement>();
+  const { perPage, pages } = pagingFor(ids.length, rows.height, rows.unit);
+  const page = usePageTurn(pages);
+  const first = page * perPage;
+  const shown = ids.slice(first, first + perPage);
   const stale = status !== Status.LIVE;
   return (
     <div className={`screen screen-tv${stale ? ' is-stale' : ''}`} data-testid="wall-tv" data-stale={stale ? 'true' : 'false'}>
@@ -47,6 +51,15 @@ export function WallTv() {
         <div className="tv-brand">
           Pullboard <span className="muted">value stream</span>
         </div>
+        {pages > 1 ? (
+          <div className="tv-page" data-testid="tv-page" data-page={page + 1} data-pages={pages}>
+            Page {page + 1} of {pages}
+            <span className="muted">
+              {' '}
+              · stations {first + 1}–{first + shown.length} of {ids.length}
+            </span>
+          </div>
+        ) : null}
         <LastUpdate />
         <ConnectionStatus large />
         <div className="tv-clock">
@@ -55,30 +68,32 @@ export function WallTv() {
         <WhoAmI compact />
       </header>
       <StaleBanner />
-      <AndonBanner large />
+      <TvAndonStrip />
       {!hasBoard ? (
         <Loading />
       ) : (
-        <main
-          className="tv-board"
-          style={{ '--tv-scale': scale, '--tv-columns': columns, '--tv-rows': rows } as CSSProperties}
-          aria-label="All stations, upstream to downstream"
-        >
-          {Array.from({ length: columns }, (_, i) => (
-            <div key={i} className="tv-legend" aria-hidden="true" style={{ gridRow: 1, gridColumn: i + 1 }}>
-              <span>Station</span>
-              {COLUMNS.map((c) => (
-                <span key={c}>{COLUMN_LABELS[c]}</span>
-              ))}
-              <span>Inbound (full)</span>
-            </div>
-          ))}
-          {ids.map((id, k) => (
-            // Upstream to downstream down the first column, then on down the next.
-            <TvStation key={id} stationId={id} row={(k % rows) + 2} column={Math.floor(k / rows) + 1} />
-          ))}
+        <main className="tv-board" aria-label="All stations, upstream to downstream">
+          <div className="tv-heads" aria-hidden="true">
+            <span>Station</span>
+            {COLUMNS.map((c) => (
+              <span key={c}>{COLUMN_LABELS[c]}</span>
+            ))}
+            <span>Inbound (full)</span>
+          </div>
+          <div className="tv-rows" ref={rows.ref} style={{ '--tv-rows': perPage } as CSSProperties}>
+            {shown.map((id, k) => (
+              <TvStation key={id} stationId={id} row={k + 1} />
+            ))}
+          </div>
         </main>
       )}
+      <footer className="tv-foot">
+        <TvLegend />
+        <div className="tv-controls">
+          <SoundToggle />
+          <FullscreenButton />
+        </div>
+      </footer>
     </div>
   );
 }
@@ -114,9 +129,10 @@ function StaleBanner() {
   );
 }
 
-const TvStation = memo(function TvStation({ stationId, row, column }: { stationId: string; row: number; column: number }) {
+const TvStation = memo(function TvStation({ stationId, row }: { stationId: string; row: number }) {
   const name = useBoardStore((s) => s.board.stations[stationId]?.name ?? '');
   const kind = useBoardStore((s) => s.board.stations[stationId]?.kind);
+  const andon = useBoardStore((s) => s.board.stations[stationId]?.andon?.kind ?? null);
   const supplies = useBoardStore((s) => outboundLoopIds(s.board, stationId).length > 0);
   const starved = useShallowStore((s) =>
     starvedInputIds(s.board, stationId).map((id) => s.board.loops[id]?.partNumber ?? id),
@@ -133,16 +149,23 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
     });
   });
   const showColumns = supplies || kind !== StationKind.CUSTOMER;
+  const flowing = andon === null && starved.length === 0 && stockOut.length === 0 && late === 0 && !atLimit;
   return (
     <section
-      className={`tv-station${starved.length || stockOut.length ? ' is-starved' : ''}${late ? ' has-overdue' : ''}`}
+      className={`tv-station${starved.length || stockOut.length ? ' is-starved' : ''}${late ? ' has-overdue' : ''}${andon ? ` has-andon andon-row-${andon}` : ''}`}
       data-testid={`tv-station-${stationId}`}
       aria-label={name}
-      style={{ gridRow: row, gridColumn: column }}
+      style={{ gridRow: row }}
     >
       <div className="tv-name">
         <h2>{name}</h2>
         <div className="tv-marks">
+          {andon ? (
+            // The call in force, in the row itself: a stopped line never reads "Flowing".
+            <span className={`mark mark-andon andon-${andon}`} data-testid="tv-andon" data-kind={andon}>
+              <Icon name={ANDON_ICONS[andon]} /> {ANDON_LABELS[andon].toUpperCase()}
+            </span>
+          ) : null}
           {starved.length > 0 ? (
             <span className="mark mark-starved" data-testid="tv-starved">
               <Icon name="warning" /> STARVED: {starved.join(', ')}
@@ -163,7 +186,7 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
               <Icon name="warning" /> AT LIMIT
             </span>
           ) : null}
-          {starved.length === 0 && stockOut.length === 0 && late === 0 && !atLimit ? (
+          {flowing ? (
             <span className="mark mark-ok">
               <Icon name="check" /> Flowing
             </span>
@@ -179,33 +202,6 @@ const TvStation = memo(function TvStation({ stationId, row, column }: { stationI
     </section>
   );
 });
-
-/**
- * How many chips fit in the list without overflowing: renders all, then keeps the chips
- * before the first one that sticks out, less one to leave room for "+N more" (and one
- * more if that line itself does not fit). One measuring pass, or two: a column of 100
- * loops must not take 100 renders (React stops a chain of updates at 50). Re-measured
- * when the chips or the window size change.
- */
-function useFittingCount(items: readonly string[]) {
-  const ref = useRef<HTMLUListElement>(null);
-  const [fit, setFit] = useState(items.length);
-  const signature = items.join('|');
-  useLayoutEffect(() => {
-    setFit(items.length);
-    const onResize = () => setFit(items.length);
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, [signature]);
-  useLayoutEffect(() => {
-    const ul = ref.current;
-    if (!ul || fit === 0) return;
-    const limit = ul.clientHeight + 1;
-    const first = Array.from(ul.children).findIndex((li) => li instanceof HTMLElement && li.offsetTop + li.offsetHeight > limit);
-    if (first >= 0) setFit((f) => Math.max(0, Math.min(f, items.length, first) - 1));
-  });
-  return { ref, fit };
-}
 
 /** One chip per loop in a column: "MC-2201 ×3", with how many of them are overdue. */
 function loopGroups(board: BoardState, stationId: string, column: Column, now: number): string[] {
@@ -228,7 +224,7 @@ const TvCell = memo(function TvCell({ stationId, column }: { stationId: string; 
   const groups = useShallowStore((s) => loopGroups(s.board, stationId, column, s.now));
   const state = limitState(count, limit);
   const word = state === 'over' ? 'OVER LIMIT' : state === 'at' ? 'AT LIMIT' : null;
-  const { ref, fit } = useFittingCount(groups);
+  const { ref, fit } = useFittingCount<HTMLUListElement>(groups, true);
   // Chips that do not fit would be cut off silently; say how many are not shown instead.
   const shown = fit < groups.length ? groups.slice(0, fit) : groups;
   const hidden = groups.length - shown.length;
@@ -276,7 +272,7 @@ const TvCell = memo(function TvCell({ stationId, column }: { stationId: string; 
 function TvInbound({ stationId }: { stationId: string }) {
   const ids = useShallowStore((s) => inboundLoopIds(s.board, stationId));
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
-  const { ref, fit } = useFittingCount(ids);
+  const { ref, fit } = useFittingCount<HTMLUListElement>(ids, true);
   const shown = fit < ids.length ? ids.slice(0, fit) : ids;
   return (
     <ul className="tv-inbound" ref={ref}>

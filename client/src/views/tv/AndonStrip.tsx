@@ -1,0 +1,57 @@
+// The wall TV's andon banner: one line per call, most severe first, two calls a line
+// when there are more than two, never more than a fifth of the screen (the rest say
+// "+N more"). Each station's own row says its call too, so nothing is lost when the
+// banner is full.
+import { memo } from 'react';
+import { ANDON_LABELS } from '../../../../shared/names.ts';
+import { ANDON_ICONS, andonStationIds } from '../../components/Andon.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { duration, sinceTime } from '../../format.ts';
+import { useBoardStore, useShallowStore } from '../../store/hooks.ts';
+import { useFittingCount } from './useFittingCount.ts';
+
+export function TvAndonStrip() {
+  const ids = useShallowStore((s) => andonStationIds(s.board));
+  const { ref, fit } = useFittingCount<HTMLUListElement>(ids, false);
+  if (ids.length === 0) return null;
+  const shown = fit < ids.length ? ids.slice(0, fit) : ids;
+  const hidden = ids.length - shown.length;
+  return (
+    <div
+      className={`tv-andons${ids.length > 2 ? ' tv-andons-two' : ''}`}
+      data-testid="andon-banner"
+      data-count={ids.length}
+      role="status"
+    >
+      <ul ref={ref}>
+        {shown.map((id) => (
+          <TvAndon key={id} stationId={id} />
+        ))}
+        {hidden > 0 ? (
+          <li className="tv-andon tv-andon-more" data-testid="andon-more">
+            +{hidden} more {hidden === 1 ? 'call' : 'calls'}: see the stations
+          </li>
+        ) : null}
+      </ul>
+    </div>
+  );
+}
+
+const TvAndon = memo(function TvAndon({ stationId }: { stationId: string }) {
+  const station = useBoardStore((s) => s.board.stations[stationId]);
+  const now = useBoardStore((s) => s.now);
+  const andon = station?.andon;
+  if (!station || !andon) return null;
+  const raised = Date.parse(andon.raisedAt);
+  return (
+    <li className={`tv-andon andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
+      <Icon name={ANDON_ICONS[andon.kind]} />
+      <strong className="tv-andon-kind">{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
+      <strong className="tv-andon-station">{station.name}</strong>
+      {andon.note ? <span className="tv-andon-note">{andon.note}</span> : <span className="tv-andon-note" />}
+      <span className="tv-andon-since">
+        since {sinceTime(raised, now)} ({duration((now - raised) / 60_000)})
+      </span>
+    </li>
+  );
+});
