@@ -172,3 +172,115 @@ test.describe('lead board: WIP limits', () => {
     expect(await server.board()).toEqual(before);
   });
 });
+
+test.describe('lead board: search', () => {
+  test('a part number shows only its cards, in the lanes that make or use it, says how many, and Escape clears it', async ({
+    server,
+    plant,
+    leadBoard,
+  }) => {
+    const barrels = plant.loop('MC-3105');
+    const machining = plant.station('Machining');
+    const welding = plant.station('Welding');
+    const theirs = plant.board.cards.filter((c) => c.loopId === barrels.id).map((c) => c.id).sort();
+    expect(theirs.length).toBeGreaterThan(1);
+    await leadBoard.open();
+    await expect(leadBoard.searchSummary).toBeEmpty();
+
+    await leadBoard.search.fill('mc-3105');
+    await expect(leadBoard.searchSummary).toHaveText(`${theirs.length} cards match in 2 stations.`);
+    await expect.poll(() => leadBoard.visibleLanes()).toEqual([machining.id, welding.id]);
+    expect((await leadBoard.visibleCards()).sort()).toEqual(theirs);
+    // The user of the part shows its inbound entry; the limit badge still counts every card.
+    await expect(leadBoard.lane(welding.id).getByTestId(`inbound-${barrels.id}`)).toBeVisible();
+    await expect(leadBoard.lane(welding.id).locator('.inbound-loop')).toHaveCount(1);
+    const done = cardsIn(plant.board, machining.id, Column.DONE);
+    await expect(leadBoard.column(machining.id, Column.DONE)).toHaveAttribute('data-count', String(done.length));
+    await expect(leadBoard.column(machining.id, Column.DONE)).toHaveAttribute(
+      'data-shown',
+      String(done.filter((c) => c.loopId === barrels.id).length),
+    );
+
+    // A move made elsewhere shows in the filtered board.
+    const barrel = plant.card('MC-3105', 1);
+    expect((await server.api('POST', `/cards/${barrel.id}/move`, { to: Column.IN_PROGRESS })).status).toBe(200);
+    await expect(leadBoard.column(machining.id, Column.IN_PROGRESS).getByTestId(`card-${barrel.id}`)).toBeVisible();
+    expect((await leadBoard.visibleCards()).sort()).toEqual(theirs);
+
+    await leadBoard.search.press('Escape');
+    await expect(leadBoard.search).toHaveValue('');
+    await expect(leadBoard.searchSummary).toBeEmpty();
+    await expect.poll(async () => (await leadBoard.visibleCards()).length).toBe(plant.board.cards.length);
+    expect(await leadBoard.visibleLanes()).toHaveLength(plant.board.stations.length);
+  });
+
+  test('a station name shows its whole lane, a part name every loop that has it, and nothing says so', async ({ plant, leadBoard }) => {
+    const welding = plant.station('Welding');
+    await leadBoard.open();
+
+    await leadBoard.search.fill('  WELDING ');
+    await expect.poll(() => leadBoard.visibleLanes()).toEqual([welding.id]);
+    const atWelding = plant.board.cards.filter((c) => c.stationId === welding.id).map((c) => c.id).sort();
+    expect((await leadBoard.visibleCards()).sort()).toEqual(atWelding);
+    await expect(leadBoard.searchSummary).toHaveText(`${atWelding.length} card${atWelding.length === 1 ? ' matches' : 's match'} in 1 station.`);
+
+    // "honed": the barrel (Cylinder barrel, honed) and the tube it is made of (E355 honed tube).
+    await leadBoard.search.fill('honed');
+    const honed = [plant.loop('MC-3105').id, plant.loop('RM-E355-T80').id];
+    const cards = plant.board.cards.filter((c) => honed.includes(c.loopId)).map((c) => c.id).sort();
+    await expect(leadBoard.searchSummary).toHaveText(`${cards.length} cards match in 3 stations.`);
+    expect((await leadBoard.visibleCards()).sort()).toEqual(cards);
+    expect(await leadBoard.visibleLanes()).toEqual(
+      ['Nordstahl (supplier)', 'Machining', 'Welding'].map((n) => plant.station(n).id),
+    );
+
+    await leadBoard.search.fill('no such part');
+    await expect(leadBoard.searchSummary).toHaveText('Nothing matches “no such part”.');
+    await expect.poll(() => leadBoard.visibleLanes()).toEqual([]);
+    await leadBoard.page.getByTestId('no-match').getByRole('button', { name: 'Clear the search' }).click();
+    await expect(leadBoard.search).toHaveValue('');
+    await expect.poll(async () => (await leadBoard.visibleCards()).length).toBe(plant.board.cards.length);
+  });
+});
+
+test.describe('lead board: legend', () => {
+  test('the legend, closed at first, explains every mark the board draws', async ({ leadBoard }) => {
+    await leadBoard.open();
+    await expect(leadBoard.legendButton).toHaveAttribute('aria-expanded', 'false');
+    await expect(leadBoard.legend).toBeHidden();
+
+    await leadBoard.legendButton.click();
+    await expect(leadBoard.legendButton).toHaveAttribute('aria-expanded', 'true');
+    await expect(leadBoard.legend).toBeVisible();
+    for (const mark of [
+      'Requested',
+      'In Progress',
+      'Done',
+      '3 / 5',
+      'Overdue',
+      'Lost?',
+      'Full',
+      'Sending…',
+      'Pending',
+      'At limit',
+      'Over limit',
+      'soft limit',
+      'Starved',
+      'overdue',
+      'Empty',
+      'Line stop',
+      'Help needed',
+      'Material call',
+    ]) {
+      await expect(leadBoard.legend.locator('dt', { hasText: mark }).first()).toBeVisible();
+    }
+    // Drawn with the board's own classes, so it looks like what it explains.
+    const overdue = leadBoard.page.locator('.lanes [data-testid="overdue"]').first();
+    await expect(overdue).toBeVisible();
+    const colour = (l: typeof overdue) => l.evaluate((e) => getComputedStyle(e).color);
+    expect(await colour(leadBoard.legend.locator('.age-overdue'))).toBe(await colour(overdue));
+
+    await leadBoard.legendButton.click();
+    await expect(leadBoard.legend).toBeHidden();
+  });
+});

@@ -3,6 +3,7 @@
 import { Column } from '../shared/names.ts';
 import { cardsIn, expect, keepScreenshot, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
+import { cutOffButtons, partNumberProblems } from './pages/leadBoard.ts';
 
 /** Elements whose own text is cut off (wider than their box) and not shown with an ellipsis. */
 async function clippedText(page: Page, selector: string): Promise<string[]> {
@@ -28,6 +29,10 @@ test.describe('screenshots', () => {
     await expect(leadBoard.page.getByRole('heading', { name: 'Final Assembly' })).toBeVisible();
     await keepScreenshot(leadBoard.page, 'lead-board-1920x1080', testInfo);
     expect(await horizontalOverflow(leadBoard.page)).toBeLessThanOrEqual(0);
+    // Every part number whole, no button past its card (other sizes: leadSizes.spec.ts).
+    expect(await partNumberProblems(leadBoard.page, '.lanes')).toEqual([]);
+    expect(await cutOffButtons(leadBoard.page, '.lanes')).toEqual([]);
+    expect(await clippedText(leadBoard.page, '.lane-title h2, .column-head h3, .limit, .topbar-title')).toEqual([]);
   });
 
   test('the wall TV at 1920x1080 shows every station without scrolling', async ({ server, tv }, testInfo) => {

@@ -1,4 +1,6 @@
-// One column of one station: a drop target with its count against its WIP limit.
+// One column of one station: a drop target with its count against its WIP limit. A
+// search on the lead board filters here (the column picks the ids it shows), so the
+// cards themselves never learn of it and a remote move re-renders only the cards moved.
 import { memo } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import { COLUMN_LABELS } from '../../../shared/names.ts';
@@ -41,16 +43,25 @@ function LimitBadge({ count, limit, soft }: { count: number; limit: number | nul
   );
 }
 
+const NONE: string[] = [];
+
 export const BoardColumn = memo(function BoardColumn({
   stationId,
   column,
   mode,
+  loops = null,
 }: {
   stationId: string;
   column: Column;
   mode: CardMode;
+  /** Show only the cards of these loops (a search on the lead board); null shows all. */
+  loops?: ReadonlySet<string> | null;
 }) {
   const ids = useShallowStore((s) => columnCardIds(s.board, stationId, column));
+  const filtered = useShallowStore((s) =>
+    loops === null ? NONE : columnCardIds(s.board, stationId, column).filter((id) => loops.has(s.board.cards[id]?.loopId ?? '')),
+  );
+  const shown = loops === null ? ids : filtered;
   const { limit, soft } = useShallowStore((s) => columnLimit(s.board.stations[stationId], column));
   const stationName = useBoardStore((s) => s.board.stations[stationId]?.name ?? '');
   // Where a dragged card would land: a card id, 'end', or null when not over this column.
@@ -72,6 +83,7 @@ export const BoardColumn = memo(function BoardColumn({
       data-column={column}
       data-station={stationId}
       data-count={ids.length}
+      data-shown={shown.length}
       data-limit={limit ?? ''}
       data-limit-state={state}
       aria-label={`${stationName}: ${label}`}
@@ -81,13 +93,21 @@ export const BoardColumn = memo(function BoardColumn({
         <LimitBadge count={ids.length} limit={limit} soft={soft} />
       </header>
       <ol className={`cards${marker === 'end' ? ' insert-end' : ''}`}>
-        {ids.map((id) => (
+        {shown.map((id) => (
           <li key={id} className={marker === id ? 'insert-before' : undefined}>
             <BoardCard cardId={id} mode={mode} />
           </li>
         ))}
       </ol>
-      {ids.length === 0 ? <p className="column-empty">No cards</p> : null}
+      {ids.length === 0 ? (
+        <p className="column-empty">No cards</p>
+      ) : shown.length === 0 ? (
+        <p className="column-empty">No matching cards</p>
+      ) : shown.length < ids.length ? (
+        <p className="column-hidden muted small" data-testid="hidden-cards">
+          {ids.length - shown.length} more not matching
+        </p>
+      ) : null}
     </section>
   );
 });

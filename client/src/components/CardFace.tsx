@@ -86,7 +86,10 @@ export const CardFace = memo(function CardFace({
       <div className="card-face card-face-compact">
         <div className="card-line">
           <span className="part">{loop.partNumber}</span>
-          <span className="part-name">{loop.partName}</span>
+          {/* Gives way to the part number when space is short: the whole name on hover. */}
+          <span className="part-name" title={loop.partName}>
+            {loop.partName}
+          </span>
           {serial}
         </div>
         <div className="card-line card-meta">

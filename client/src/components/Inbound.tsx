@@ -1,6 +1,6 @@
 // Inbound full containers a station uses (loops it consumes), with a Use button each.
 // An empty input while the station has work requested is a starved state: a material call.
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { fullCount, inboundLoopIds, starvedInputIds } from '../store/selectors.ts';
 import { consumeLoop } from '../app/runtime.ts';
@@ -74,10 +74,21 @@ const InboundLoop = memo(function InboundLoop({
   );
 });
 
-export function InboundList({ stationId, big = false }: { stationId: string; big?: boolean }) {
-  const ids = useShallowStore((s) => inboundLoopIds(s.board, stationId));
+export function InboundList({
+  stationId,
+  big = false,
+  loops = null,
+}: {
+  stationId: string;
+  big?: boolean;
+  /** Show only these loops (a search on the lead board); null shows all. */
+  loops?: ReadonlySet<string> | null;
+}) {
+  const all = useShallowStore((s) => inboundLoopIds(s.board, stationId));
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
-  if (ids.length === 0) return <p className="muted small">No inbound material.</p>;
+  const ids = useMemo(() => (loops === null ? all : all.filter((id) => loops.has(id))), [all, loops]);
+  if (all.length === 0) return <p className="muted small">No inbound material.</p>;
+  if (ids.length === 0) return <p className="muted small">No matching inbound material.</p>;
   return (
     <ul className="inbound-list">
       {ids.map((id) => (

@@ -1,9 +1,11 @@
 // The team lead's board: the whole value stream, one lane per station from upstream to
-// downstream, three columns each, drag and drop, and the configuration dialogs.
-import { memo, useState } from 'react';
+// downstream, three columns each, drag and drop, and the configuration dialogs. A search
+// box filters it by part number, part name or station; a legend explains its marks. On
+// a phone it shows one station at a time (with a switcher); it prints on landscape pages.
+import { memo, useCallback, useDeferredValue, useId, useMemo, useState } from 'react';
 import { COLUMNS, StationKind } from '../../../shared/names.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
-import { inboundLoopIds, outboundLoopIds, overdueCount, starvedInputIds, stationIds } from '../store/selectors.ts';
+import { columnSize, inboundLoopIds, outboundLoopIds, overdueCount, starvedInputIds, stationIds } from '../store/selectors.ts';
 import { BoardDnd } from '../components/BoardDnd.tsx';
 import { BoardColumn } from '../components/BoardColumn.tsx';
 import { InboundList } from '../components/Inbound.tsx';
@@ -17,6 +19,22 @@ import { onLinkClick, printPath } from '../router.ts';
 import { AccessNotice } from '../components/AccessNotice.tsx';
 import { useRoleMay } from '../app/access.ts';
 import { isLead } from '../app/session.ts';
+import { clockTime } from '../format.ts';
+import { BoardSearch } from './lead/Search.tsx';
+import { Legend } from './lead/Legend.tsx';
+import { StationSwitcher } from './lead/StationSwitcher.tsx';
+import {
+  laneLoops,
+  matchingCardCount,
+  matchingLoopIds,
+  matchingStationIds,
+  matchSummary,
+  normalQuery,
+  visibleStationIds,
+} from './lead/search.ts';
+import type { BoardMatch } from './lead/search.ts';
+import './lead/lead.css';
+import './lead/print.css';
 
 type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | null;
 
@@ -28,6 +46,38 @@ export function LeadBoard() {
   const mayEditLoops = useRoleMay('loop.update');
   const mayAddStation = useRoleMay('station.create');
   const mayEditStation = useRoleMay('station.update');
+  const editStation = useCallback((id: string) => setEditing({ kind: 'station', id }), []);
+
+  // Search: typing stays quick, the board follows a moment later (deferred).
+  const [query, setQuery] = useState('');
+  const typed = useDeferredValue(query);
+  const q = normalQuery(typed);
+  const matchedStations = useShallowStore((s) => matchingStationIds(s.board, q));
+  const matchedLoops = useShallowStore((s) => matchingLoopIds(s.board, q));
+  // One object per result (not per render), so lanes and columns keep their props.
+  const match = useMemo<BoardMatch | null>(
+    () => (q === '' ? null : { stations: new Set(matchedStations), loops: new Set(matchedLoops) }),
+    [q, matchedStations, matchedLoops],
+  );
+  const shownIds = useShallowStore((s) => (match === null ? ids : visibleStationIds(s.board, ids, match)));
+  const matchedCards = useBoardStore((s) => (match === null ? 0 : matchingCardCount(s.board, match)));
+  const summary = match === null ? null : matchSummary(typed, matchedCards, shownIds.length);
+
+  // On a phone: the station shown (the first one shown until someone picks another).
+  const [picked, setPicked] = useState<string | null>(null);
+  const current = picked !== null && shownIds.includes(picked) ? picked : (shownIds[0] ?? null);
+  const pick = useCallback((id: string) => {
+    setPicked(id);
+    // Picked further down the page: start the new station at its top.
+    requestAnimationFrame(() => {
+      const lanes = document.querySelector('.lanes');
+      if (lanes && lanes.getBoundingClientRect().top < 0) lanes.scrollIntoView({ block: 'start' });
+    });
+  }, []);
+
+  const [legendOpen, setLegendOpen] = useState(false);
+  const legendId = useId();
+
   return (
     <div className="screen screen-lead">
       <TopBar title="Lead board">
@@ -48,6 +98,7 @@ export function LeadBoard() {
           </button>
         ) : null}
       </TopBar>
+      <PrintHeading query={q === '' ? '' : typed.trim()} />
       <AccessNotice />
       <AlertRegion />
       <AndonBanner />
@@ -55,21 +106,48 @@ export function LeadBoard() {
       {!hasBoard ? (
         <Loading />
       ) : (
-        <BoardDnd>
-          <main className="lanes" aria-label="Value stream, upstream to downstream">
-            <div className="lanes-head" aria-hidden="true">
-              <span>Station</span>
-              <span>Requested</span>
-              <span>In Progress</span>
-              <span>Done</span>
-              <span>Inbound (used here)</span>
-            </div>
-            {ids.map((id) => (
-              <StationLane key={id} stationId={id} onEdit={mayEditStation ? () => setEditing({ kind: 'station', id }) : null} />
-            ))}
-            {ids.length === 0 ? <p className="muted">No stations yet. Add one to start.</p> : null}
-          </main>
-        </BoardDnd>
+        <>
+          <div className="board-tools">
+            <BoardSearch query={query} onQuery={setQuery} summary={summary} />
+            <button
+              type="button"
+              className="btn board-legend-btn"
+              aria-expanded={legendOpen}
+              aria-controls={legendId}
+              onClick={() => setLegendOpen((o) => !o)}
+            >
+              Legend
+            </button>
+          </div>
+          <Legend id={legendId} open={legendOpen} />
+          <StationSwitcher ids={shownIds} current={current} onPick={pick} />
+          <BoardDnd>
+            <main className="lanes" aria-label="Value stream, upstream to downstream">
+              <div className="lanes-head" aria-hidden="true">
+                <span>Station</span>
+                <span>Requested</span>
+                <span>In Progress</span>
+                <span>Done</span>
+                <span>Inbound (used here)</span>
+              </div>
+              {shownIds.map((id) => (
+                <StationLane
+                  key={id}
+                  stationId={id}
+                  onEdit={mayEditStation ? editStation : null}
+                  loops={laneLoops(match, id)}
+                  current={id === current}
+                />
+              ))}
+              {ids.length === 0 ? <p className="muted">No stations yet. Add one to start.</p> : null}
+              {ids.length > 0 && shownIds.length === 0 ? (
+                <p className="lanes-none" data-testid="no-match">
+                  {summary} <button type="button" className="btn btn-small" onClick={() => setQuery('')}>Clear the search</button>
+                </p>
+              ) : null}
+            </main>
+          </BoardDnd>
+        </>
       )}
       {editing?.kind === 'station' && mayEditStation ? <StationDialog stationId={editing.id} onClose={() => setEditing(null)} /> : null}
       {editing?.kind === 'loops' && mayEditLoops ? <LoopsDialog onClose={() => setEditing(null)} /> : null}
@@ -77,29 +155,63 @@ export function LeadBoard() {
   );
 }
 
+/** On paper, instead of the top bar: what this is, when it was printed, and the search. */
+function PrintHeading({ query }: { query: string }) {
+  // The minute only: this re-renders once a minute, not at every tick of the clock.
+  const now = useBoardStore((s) => Math.floor(s.now / 60_000) * 60_000);
+  const date = new Date(now).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  return (
+    <p className="print-heading" aria-hidden="true">
+      <strong>Pullboard lead board</strong> — {date}, {clockTime(now, false)}
+      {query !== '' ? ` — showing only “${query}”` : ''}
+    </p>
+  );
+}
+
+/**
+ * Cards in one column beyond which a lane no longer fits on a printed page (12 px type,
+ * landscape A4 or Letter): such a lane may break across pages; a shorter one is kept whole.
+ */
+const PRINT_PAGE_CARDS = 12;
+
 const KIND_LABEL: Record<StationKind, string> = {
   process: 'Process',
   supplier: 'External supplier',
   customer: 'Customer end',
 };
 
-const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId: string; onEdit: (() => void) | null }) {
+const StationLane = memo(function StationLane({
+  stationId,
+  onEdit,
+  loops,
+  current,
+}: {
+  stationId: string;
+  onEdit: ((stationId: string) => void) | null;
+  /** Show only the cards of these loops (a search), or all of them (null). */
+  loops: ReadonlySet<string> | null;
+  /** The station a phone shows. */
+  current: boolean;
+}) {
   const name = useBoardStore((s) => s.board.stations[stationId]?.name ?? '');
   const kind = useBoardStore((s) => s.board.stations[stationId]?.kind ?? StationKind.PROCESS);
   const supplies = useBoardStore((s) => outboundLoopIds(s.board, stationId).length > 0);
   const uses = useBoardStore((s) => inboundLoopIds(s.board, stationId).length > 0);
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
   const late = useBoardStore((s) => overdueCount(s.board, stationId, s.now));
+  const long = useBoardStore((s) => COLUMNS.some((c) => columnSize(s.board, stationId, c) > PRINT_PAGE_CARDS));
   const showColumns = supplies || kind !== StationKind.CUSTOMER;
   return (
     <section
-      className={`lane lane-${kind}${starved.length > 0 ? ' is-starved' : ''}`}
+      className={`lane lane-${kind}${starved.length > 0 ? ' is-starved' : ''}${current ? ' is-current' : ''}${long ? ' is-long' : ''}`}
       aria-labelledby={`lane-${stationId}`}
       data-testid={`lane-${stationId}`}
     >
       <div className="lane-title">
-        <h2 id={`lane-${stationId}`}>{name}</h2>
-        <div className="muted small">{KIND_LABEL[kind]}</div>
+        <div className="lane-name">
+          <h2 id={`lane-${stationId}`}>{name}</h2>
+          <div className="muted small">{KIND_LABEL[kind]}</div>
+        </div>
         <div className="lane-flags">
           {starved.length > 0 ? (
             <span className="flag flag-starved" data-testid="starved">
@@ -114,7 +226,7 @@ const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId
         </div>
         <div className="lane-actions">
           {onEdit ? (
-            <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit station ${name}`}>
+            <button type="button" className="btn btn-small" onClick={() => onEdit(stationId)} aria-label={`Edit station ${name}`}>
               <Icon name="edit" /> Edit
             </button>
           ) : null}
@@ -130,14 +242,15 @@ const StationLane = memo(function StationLane({ stationId, onEdit }: { stationId
         <AndonControls stationId={stationId} compact />
       </div>
       {showColumns ? (
-        COLUMNS.map((c) => <BoardColumn key={c} stationId={stationId} column={c} mode="lead" />)
+        COLUMNS.map((c) => <BoardColumn key={c} stationId={stationId} column={c} mode="lead" loops={loops} />)
       ) : (
         <div className="lane-customer-note muted">
           The customer end: demand enters here by using finished goods.
         </div>
       )}
       <section className="lane-inbound" aria-label={`Inbound material used at ${name}`}>
-        {uses ? <InboundList stationId={stationId} /> : <p className="muted small">Uses no loop.</p>}
+        <h3 className="lane-inbound-head">Inbound (used here)</h3>
+        {uses ? <InboundList stationId={stationId} loops={loops} /> : <p className="muted small">Uses no loop.</p>}
       </section>
     </section>
   );

@@ -1,0 +1,62 @@
+// The lead board's search box: part number, part name or station. Escape (or Clear)
+// empties it; the line beside it says how much matches.
+import { useId, useRef } from 'react';
+import { Icon } from '../../components/Icon.tsx';
+
+export function BoardSearch({
+  query,
+  onQuery,
+  summary,
+}: {
+  query: string;
+  onQuery: (q: string) => void;
+  /** What the query matches, or null when there is no query. */
+  summary: string | null;
+}) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="board-search" role="search">
+      <label htmlFor={id} className="board-search-label">
+        Search
+      </label>
+      <div className="board-search-field">
+        <input
+          ref={input}
+          id={id}
+          type="search"
+          className="board-search-input"
+          value={query}
+          placeholder="Part number, name or station"
+          autoComplete="off"
+          spellCheck={false}
+          enterKeyHint="search"
+          onChange={(e) => onQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && query !== '') {
+              e.preventDefault();
+              onQuery('');
+            }
+          }}
+          aria-describedby={`${id}-summary`}
+        />
+        {query !== '' ? (
+          <button
+            type="button"
+            className="btn btn-quiet board-search-clear"
+            onClick={() => {
+              onQuery('');
+              input.current?.focus();
+            }}
+            aria-label="Clear the search"
+          >
+            <Icon name="close" />
+          </button>
+        ) : null}
+      </div>
+      <p id={`${id}-summary`} className="board-search-summary" role="status" data-testid="search-summary">
+        {summary ?? ''}
+      </p>
+    </div>
+  );
+}
