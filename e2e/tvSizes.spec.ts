@@ -142,6 +142,32 @@ test.describe('wall TV of a large plant', () => {
       });
     }
   });
+
+  test('with a call at every one of 20 stations, the banner keeps to a fifth of the screen and says how many more', async ({
+    browser,
+    server,
+  }, testInfo) => {
+    const plant = await buildLargePlant(server);
+    const kinds = ['stop', 'help', 'material'] as const;
+    for (const [k, s] of plant.stations.entries()) {
+      const res = await server.api('POST', `/stations/${s.id}/andon`, { kind: kinds[k % 3], note: `Call ${k + 1}` });
+      expect(res.status).toBe(200);
+    }
+    await withTvAt(browser, server, SIZES[0], async (tv) => {
+      const more = tv.page.getByTestId('andon-more');
+      await expect(more).toBeVisible();
+      await keepScreenshot(tv.page, 'tv-size-1280x720-20-calls', testInfo);
+      expect(await tv.bannerRatio()).toBeLessThanOrEqual(BANNER_MAX);
+      // The calls shown and the "+N more" add up to all twenty, line stops first.
+      const shown = tv.page.getByTestId('andon-banner').locator('li[data-kind]');
+      const hidden = Number((await more.textContent())!.match(/\+(\d+) more/)![1]);
+      expect((await shown.count()) + hidden).toBe(20);
+      await expect(shown.first()).toHaveAttribute('data-kind', 'stop');
+      // Each row on show says its own call.
+      for (const id of await tv.shownStationIds()) await expect(tv.station(id).getByTestId('tv-andon')).toBeVisible();
+      await expectReadable(tv);
+    });
+  });
 });
 
 interface Created {

@@ -3,14 +3,15 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 
 /**
- * How many items fit in the list without overflowing its box: renders all, then keeps
- * the items before the first one that sticks out, less one to leave room for the "+N
- * more" line (and one more if that line itself does not fit). One measuring pass, or
- * two: a column of 100 loops must not take 100 renders (React stops a chain of updates
- * at 50). Measured again when the items change, and when the box changes size (a
- * banner comes or goes, another page of stations, the window) if `watchBox` is set:
- * only for a box whose size does not follow its contents (a grid cell), or the
- * measuring would chase itself.
+ * How many items fit in the list without overflowing its box: renders all, keeps the
+ * items before the first one that sticks out, then, while the "+N more" line (the last
+ * child once items are hidden) sticks out, one item fewer. A few measuring passes, not
+ * one per item: a column of 100 loops must not take 100 renders (React stops a chain of
+ * updates at 50); making room for "+N more" takes at most the items of one line.
+ * Measured again when the items change, and when the box changes size (a banner comes
+ * or goes, another page of stations, the window) if `watchBox` is set: only for a box
+ * whose size does not follow its contents (a grid cell), or the measuring would chase
+ * itself.
  */
 export function useFittingCount<E extends HTMLElement>(items: readonly string[], watchBox: boolean) {
   const ref = useRef<E>(null);
@@ -41,7 +42,10 @@ export function useFittingCount<E extends HTMLElement>(items: readonly string[],
     if (!box || fit === 0) return;
     const limit = box.clientHeight + 1;
     const first = Array.from(box.children).findIndex((li) => li instanceof HTMLElement && li.offsetTop + li.offsetHeight > limit);
-    if (first >= 0) setFit((f) => Math.max(0, Math.min(f, count, first) - 1));
+    if (first < 0) return;
+    // An item sticks out: keep the ones before it. Only "+N more" sticks out: one item fewer.
+    const keep = first < Math.min(fit, count) ? first : fit - 1;
+    setFit((f) => Math.max(0, Math.min(f, count, keep)));
   });
   return { ref, fit };
 }
