@@ -11,7 +11,7 @@ import type { BoardState } from '../shared/board.ts';
 import type { Command, CommandType } from '../shared/commands.ts';
 import { DomainError } from '../shared/errors.ts';
 import { ErrorCode, Role } from '../shared/names.ts';
-import { decide } from '../shared/rules.ts';
+import { cardAfter, decide, lastChangeOf } from '../shared/rules.ts';
 import type { CardLastChange, CommandContext } from '../shared/rules.ts';
 import { DEFAULT_PLANT_LIMITS } from '../shared/limits.ts';
 import type { PlantLimits } from '../shared/limits.ts';
@@ -129,7 +129,12 @@ export class BoardService {
   /** What happened to a card, newest first (who moved or used it, when); null for an unknown card. */
   cardHistory(cardId: string, limit = 200): BoardEvent[] | null {
     if (!Object.hasOwn(this.state.cards, cardId)) return null;
-    return this.repo.cardHistory(cardId, limit);
+    // The chain ends at the card's creation (a loop event, kept for Undo); the history
+    // lists the card's own steps (docs/api.md).
+    return this.repo
+      .cardHistory(cardId, limit + 1)
+      .filter((e) => 'cardId' in e)
+      .slice(0, limit);
   }
 
   eventsPage(after: number, limit: number): { events: BoardEvent[]; lastSeq: number } {
@@ -275,11 +280,9 @@ export class BoardService {
    * newer than the log (not committed yet), then the log's chain of the card's events.
    */
   private lastChange(batch: Batch, cardId: string): CardLastChange | undefined {
-    const pending = batch.events.filter((e) => 'cardId' in e && e.cardId === cardId).reverse();
+    const pending = batch.events.filter((e) => cardAfter(e, cardId) !== undefined).reverse();
     const chain = pending.length >= 2 ? pending : [...pending, ...this.repo.cardHistory(cardId, 2 - pending.length)];
-    const [event, prev] = chain;
-    if (!event) return undefined;
-    return { event, before: prev && 'card' in prev ? prev.card : null };
+    return lastChangeOf(chain, cardId);
   }
 
   /**

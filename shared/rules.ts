@@ -52,25 +52,31 @@ export interface CardLastChange {
   before: Card | null;
 }
 
+/** The card as an event left it: a move's, use's or undo's card, or one a loop event created. */
+export function cardAfter(e: BoardEvent, cardId: string): Card | undefined {
+  if ('cardId' in e) return e.cardId === cardId ? e.card : undefined;
+  if (e.type === EventType.LOOP_CREATED) return e.cards.find((c) => c.id === cardId);
+  if (e.type === EventType.LOOP_UPDATED) return e.addedCards.find((c) => c.id === cardId);
+  return undefined;
+}
+
+/**
+ * A card's last change, from its events newest first (only events that name it): the
+ * newest must be a step of the card itself (a card only created has nothing to undo).
+ */
+export function lastChangeOf(newestFirst: readonly BoardEvent[], cardId: string): CardLastChange | undefined {
+  const [event, prev] = newestFirst;
+  if (!event || !('cardId' in event)) return undefined;
+  return { event, before: prev ? (cardAfter(prev, cardId) ?? null) : null };
+}
+
 /** A card's last change read from a log (oldest first): tests and the client's double. */
 export function lastChangeIn(log: readonly BoardEvent[], cardId: string): CardLastChange | undefined {
-  let event: BoardEvent | undefined;
-  for (let i = log.length - 1; i >= 0; i--) {
-    const e = log[i]!;
-    const card =
-      'cardId' in e && e.cardId === cardId && 'card' in e
-        ? e.card
-        : e.type === EventType.LOOP_CREATED
-          ? e.cards.find((c) => c.id === cardId)
-          : e.type === EventType.LOOP_UPDATED
-            ? e.addedCards.find((c) => c.id === cardId)
-            : undefined;
-    if (!card) continue;
-    if (event) return { event, before: card };
-    if (!('cardId' in e)) return undefined; // created and never moved: nothing to undo
-    event = e;
+  const named: BoardEvent[] = [];
+  for (let i = log.length - 1; i >= 0 && named.length < 2; i--) {
+    if (cardAfter(log[i]!, cardId)) named.push(log[i]!);
   }
-  return event ? { event, before: null } : undefined;
+  return lastChangeOf(named, cardId);
 }
 
 export interface Decision<K extends CommandType = CommandType> {

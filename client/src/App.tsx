@@ -1,4 +1,5 @@
 import { Component, Suspense, lazy, useEffect } from 'react';
+import { UndoBar } from './components/UndoBar.tsx';
 import type { ErrorInfo, ReactNode } from 'react';
 import { parseRoute, usePathname, onLinkClick } from './router.ts';
 import type { Route } from './router.ts';
@@ -122,6 +123,7 @@ function SignedInScreen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Starting />}>
           <LeadBoard />
+          <UndoBar />
         </Suspense>
       );
     case 'tv':

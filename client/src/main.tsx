@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App.tsx';
 import './styles.css';
 import './styles/tv.css';
+import './styles/undo.css';
 
 // A screen left open across an upgrade asks for a lazily loaded view of the old build,
 // whose file is gone: reload once to get the new build (Vite's documented event), rather

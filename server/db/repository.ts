@@ -38,7 +38,11 @@ export interface BoardRepository {
   findIdempotency(key: string): IdempotencyRecord | undefined;
   /** Events with seq > after, oldest first, at most `limit`. */
   eventsAfter(after: number, limit: number): BoardEvent[];
-  /** The newest events that name this card (moves, uses, returns), newest first. */
+  /**
+   * The newest events of this card's chain, newest first: its moves, uses, returns and
+   * undos, ending at the loop event that created it (for cards created since the chain
+   * starts there).
+   */
   cardHistory(cardId: string, limit: number): BoardEvent[];
   /** The oldest seq still kept in the log (1 unless pruned), or null when empty. */
   firstSeq(): number | null;

@@ -228,6 +228,10 @@ export class SqliteRepository implements BoardRepository {
         const prev = cardId === null ? null : this.headOf(cardId);
         this.stmts.insertEvent.run(seq, type, at, JSON.stringify(actor), JSON.stringify(data), prev);
         if (cardId !== null) this.pendingHeads.set(cardId, seq);
+        // A card's chain starts at the event that created it (so its history, and an
+        // undo of its first step, know the card as it was made).
+        if (e.type === EventType.LOOP_CREATED) for (const c of e.cards) this.pendingHeads.set(c.id, seq);
+        if (e.type === EventType.LOOP_UPDATED) for (const c of e.addedCards) this.pendingHeads.set(c.id, seq);
         if (e.type === EventType.LOOP_UPDATED || e.type === EventType.LOOP_RETIRED) removed.push(...e.removedCardIds);
         this.writeTouched(e, input.state);
       }

@@ -25,6 +25,9 @@ import type { OptimisticCommand } from '../store/optimistic.ts';
 import { attachOutboxStorage } from '../store/outbox.ts';
 import type { KeyValueStorage } from '../store/outbox.ts';
 import { refusalOf } from './access.ts';
+import { ConnectionStatus } from '../store/store.ts';
+import { TapGuard, dismissUndo, offerUndo, undoStore } from './undo.ts';
+import type { UndoOffer } from './undo.ts';
 
 let socket: PullboardSocket | null = null;
 let sync: BoardSync | null = null;
@@ -137,8 +140,47 @@ export function moveLabel(board: BoardState, cardId: string, to: Column): string
  * answers. The payload sent is derived from `command` (see `toWire`), so what is shown,
  * stored and sent cannot differ.
  */
-async function runOptimistic(command: OptimisticCommand, label: string): Promise<Ack<{ seq?: number }>> {
+async function runOptimistic(command: OptimisticCommand, label: string, source: ActionSource = 'tap'): Promise<Ack<{ seq?: number }>> {
+  // A second tap on the same button is the same action (see TapGuard). Scans of
+  // different cards in quick succession are different actions.
+  const live = store.getState().connection.status === ConnectionStatus.LIVE;
+  return taps.run(tapKey(command), source === 'tap' ? nearKey(command) : null, live, () => runOnce(command, label));
+}
+
+/** A tap on a button (or a drag), or a card's code scanned. */
+type ActionSource = 'tap' | 'scan';
+
+const taps = new TapGuard<Ack<{ seq?: number }>>();
+
+/** What an action does, whatever version of the card it carries: the same key is the same tap. */
+function tapKey(c: OptimisticCommand): string {
+  switch (c.type) {
+    case 'card.move':
+      return `${c.type}:${c.cardId}:${c.to}:${c.beforeCardId ?? ''}`;
+    case 'card.consume':
+      return `${c.type}:${c.cardId}`;
+    case 'loop.consume':
+      return `${c.type}:${c.loopId}`;
+  }
+}
+
+/** Where a Start or Finish button sits (its station and column); null for other moves. */
+function nearKey(c: OptimisticCommand): string | null {
+  if (c.type !== 'card.move') return null;
+  const card = store.getState().board.cards[c.cardId];
+  const kind = card ? moveKind(card.column, c.to) : null;
+  return card && (kind === MoveKind.START || kind === MoveKind.FINISH) ? `button:${card.stationId}:${card.column}` : null;
+}
+
+const STEP_DONE: Partial<Record<MoveKind, string>> = { start: 'Started', finish: 'Finished' };
+const AckedCard = z.object({ card: z.object({ id: z.string(), version: z.number() }) });
+
+async function runOnce(command: OptimisticCommand, label: string): Promise<Ack<{ seq?: number }>> {
   const { identity, board } = store.getState();
+  // A Use, Start or Finish can be undone for a few seconds once the server took it.
+  const before = command.type === 'card.move' ? board.cards[command.cardId] : undefined;
+  const step =
+    command.type === 'card.move' ? (before ? STEP_DONE[moveKind(before.column, command.to) ?? MoveKind.REORDER] : undefined) : 'Used';
   // Who may do it is known here: a refusal of the role or station needs no server.
   const forbidden = refusalOf(board, identity, command);
   if (forbidden !== null) {
@@ -148,7 +190,27 @@ async function runOptimistic(command: OptimisticCommand, label: string): Promise
   }
   const origin = { actor: identity.name, screen: window.location.pathname };
   const p = store.getState().beginCommand(newKey(), command, label, origin);
-  return requireSync().sendPending(p);
+  const ack = await requireSync().sendPending(p);
+  const done = AckedCard.safeParse(ack);
+  if (ack.ok && step !== undefined && done.success) {
+    const { id, version } = done.data.card;
+    offerUndo({ cardId: id, version, text: `${step} ${cardName(store.getState().board, id)}` });
+  }
+  return ack;
+}
+
+/** Undoes the step offered (the server decides whether it still may be). */
+export async function undoStep(offer: UndoOffer): Promise<boolean> {
+  undoStore.setState({ busy: true });
+  const ack = await requireSync().send('card.undo', { cardId: offer.cardId, version: offer.version, idempotencyKey: newKey() });
+  if (ack.ok) {
+    // The bar says so for a moment (and is announced), then goes.
+    if (undoStore.getState().offer?.id === offer.id) undoStore.setState({ busy: false, undone: true, offer: { ...offer, at: Date.now() } });
+  } else {
+    dismissUndo(offer.id);
+    store.getState().pushAlert('refusal', refusalMessage(`Undo (${offer.text})`, ack.error, store.getState().board));
+  }
+  return ack.ok;
 }
 
 // Which moves carry `expectedVersion` (the card's version as this screen saw it), and so
@@ -167,7 +229,7 @@ async function runOptimistic(command: OptimisticCommand, label: string): Promise
 //   If none is left it is refused as a stock-out, which is listed.
 
 /** Moves a card (start, finish, step back, or reorder with `beforeCardId`). */
-export function moveCard(cardId: string, to: Column, beforeCardId: string | null = null) {
+export function moveCard(cardId: string, to: Column, beforeCardId: string | null = null, source: ActionSource = 'tap') {
   const { board, identity } = store.getState();
   const card = board.cards[cardId];
   if (card && moveKind(card.column, to) === MoveKind.STEP_BACK && !canStepBack(identity.role)) {
@@ -184,15 +246,15 @@ export function moveCard(cardId: string, to: Column, beforeCardId: string | null
     beforeCardId,
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   };
-  return runOptimistic(command, moveLabel(board, cardId, to));
+  return runOptimistic(command, moveLabel(board, cardId, to), source);
 }
 
 /** Uses one specific full container (its card goes back upstream as the signal). */
-export function consumeCard(cardId: string) {
+export function consumeCard(cardId: string, source: ActionSource = 'tap') {
   const board = store.getState().board;
   const expectedVersion = board.cards[cardId]?.version;
   const v = expectedVersion !== undefined ? { expectedVersion } : {};
-  return runOptimistic({ type: 'card.consume', cardId, ...v }, `Use ${cardName(board, cardId)}`);
+  return runOptimistic({ type: 'card.consume', cardId, ...v }, `Use ${cardName(board, cardId)}`, source);
 }
 
 /** Uses the loop's oldest full container (FIFO). */
@@ -287,6 +349,8 @@ export async function scanCode(text: string, stationId: string): Promise<ScanOut
   const name = cardName(board, card.id);
   const label = `${SCAN_VERB[action]} ${name}`;
   const ack =
-    action === 'consume' ? await consumeCard(card.id) : await moveCard(card.id, action === 'start' ? Column.IN_PROGRESS : Column.DONE);
+    action === 'consume'
+      ? await consumeCard(card.id, 'scan')
+      : await moveCard(card.id, action === 'start' ? Column.IN_PROGRESS : Column.DONE, null, 'scan');
   return ack.ok ? { ok: true, action, label, cardId: card.id } : { ok: false, label, reason: refusalReason(ack.error, store.getState().board) };
 }

@@ -16,6 +16,7 @@ import { AccessNotice } from '../components/AccessNotice.tsx';
 import { BadgeBar } from '../components/Identity.tsx';
 import { ScanBox } from '../components/ScanBox.tsx';
 import { refusalOf } from '../app/access.ts';
+import { UndoBar } from '../components/UndoBar.tsx';
 
 export function StationTablet({ stationId }: { stationId: string }) {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -73,6 +74,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
           ) : null}
         </main>
       </BoardDnd>
+      <UndoBar />
     </div>
   );
 }

@@ -1,0 +1,47 @@
+// "Used BLK-100 card 2 / 3 — Undo": for a few seconds after this screen's own Use, Start
+// or Finish, a big button takes it back (the server's `card.undo` decides whether it
+// still may). Announced politely to screen readers; gone after UNDO_SHOW_MS.
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { UNDONE_SHOW_MS, UNDO_SHOW_MS, dismissUndo, undoStore } from '../app/undo.ts';
+import { undoStep } from '../app/runtime.ts';
+import { Icon } from './Icon.tsx';
+
+export function UndoBar() {
+  const offer = useStore(undoStore, (s) => s.offer);
+  const busy = useStore(undoStore, (s) => s.busy);
+  const undone = useStore(undoStore, (s) => s.undone);
+  useEffect(() => {
+    if (!offer) return;
+    const left = Math.max(0, offer.at + (undone ? UNDONE_SHOW_MS : UNDO_SHOW_MS) - Date.now());
+    const timer = setTimeout(() => dismissUndo(offer.id), left);
+    return () => clearTimeout(timer);
+  }, [offer, undone]);
+  if (offer && undone) {
+    return (
+      <div className="undo-bar-slot" role="status" aria-live="polite">
+        <div className="undo-bar is-undone" data-testid="undo-bar" key={offer.id}>
+          <Icon name="back" />
+          <span className="undo-text">Undone: {offer.text}</span>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="undo-bar-slot" role="status" aria-live="polite">
+      {offer ? (
+        <div className="undo-bar" data-testid="undo-bar" key={offer.id}>
+          <Icon name="check" />
+          <span className="undo-text">{offer.text}</span>
+          <button type="button" className="btn btn-big undo-button" disabled={busy} onClick={() => void undoStep(offer)}>
+            {busy ? 'Undoing…' : 'Undo'}
+          </button>
+          <button type="button" className="btn btn-quiet undo-close" aria-label="Dismiss" onClick={() => dismissUndo(offer.id)}>
+            <Icon name="close" />
+          </button>
+          <span className="undo-timer" style={{ animationDuration: `${UNDO_SHOW_MS}ms` }} aria-hidden="true" />
+        </div>
+      ) : null}
+    </div>
+  );
+}
