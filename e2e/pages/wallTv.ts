@@ -103,7 +103,7 @@ export class WallTvPage extends Screen {
     await expect(this.staleBanner).toBeHidden();
   }
 
-  /** Whether the document scrolls: the TV must fit every station on one screen. */
+  /** Whether the document scrolls: the TV must fit its stations (one page of them) on the screen. */
   async overflow(): Promise<{ scrollHeight: number; innerHeight: number; scrollWidth: number; innerWidth: number }> {
     return this.page.evaluate(() => ({
       scrollHeight: document.scrollingElement!.scrollHeight,

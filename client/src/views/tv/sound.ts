@@ -48,7 +48,9 @@ export function audioRunning(): boolean {
  * the sound was turned on. One oscillator whose volume is switched, so one start() per beep.
  */
 export function beep(kind: 'line-stop' | 'confirm'): void {
-  if (!context) return;
+  // Not while the browser holds audio back: a beep queued then would sound late, on the
+  // next click, for a line stop long known.
+  if (!context || context.state !== 'running') return;
   const t0 = context.currentTime + 0.02;
   const osc = context.createOscillator();
   const gain = context.createGain();
