@@ -29,3 +29,9 @@ export function sinceTime(ms: number, nowMs: number): string {
   const sameDay = new Date(nowMs).toDateString() === d.toDateString();
   return sameDay ? clockTime(ms) : `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${clockTime(ms)}`;
 }
+
+/** An error's message for a person (an Error's message, or the thing itself in words). */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

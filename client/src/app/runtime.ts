@@ -267,7 +267,15 @@ export function consumeLoop(loopId: string) {
 // ---------------------------------------------------------------- configuration
 
 /** Commands a person waits for at a form or button: sent once, not kept in the outbox. */
-type ConfigurationCommand = 'station.create' | 'station.update' | 'loop.create' | 'loop.update' | 'andon.raise' | 'andon.clear';
+type ConfigurationCommand =
+  | 'station.create'
+  | 'station.update'
+  | 'station.remove'
+  | 'loop.create'
+  | 'loop.update'
+  | 'loop.retire'
+  | 'andon.raise'
+  | 'andon.clear';
 
 /** Sends a configuration command (not optimistic); refusals raise an alert too. */
 export async function configure<K extends ConfigurationCommand>(

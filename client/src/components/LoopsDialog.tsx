@@ -12,6 +12,8 @@ import { duration } from '../format.ts';
 import { Dialog, FormFooter } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
 import { onLinkClick, printPath } from '../router.ts';
+import { ConfirmAction } from './ConfirmAction.tsx';
+import { sameLoops } from '../../../shared/board.ts';
 
 export function LoopsDialog({ onClose }: { onClose: () => void }) {
   const loopIds = useShallowStore((s) =>
@@ -84,7 +86,16 @@ function LoopRow({ loopId, onEdit }: { loopId: string; onEdit: () => void }) {
         </button>{' '}
         <a className="btn btn-small btn-quiet" href={printPath('loop', loop.id)} onClick={onLinkClick} aria-label={`Print the cards of ${loop.partNumber}`}>
           Print cards
-        </a>
+        </a>{' '}
+        <ConfirmAction
+          label={`Retire ${loop.partNumber}`}
+          question={`Retire ${loop.partNumber}? Its ${loop.cardCount} cards leave the board; their history stays in the event log. Cards in progress must be finished or stepped back first.`}
+          confirmLabel="Retire loop"
+          onConfirm={async () => {
+            const ack = await configure('loop.retire', { loopId: loop.id }, `Retire ${loop.partNumber}`);
+            if (!ack.ok) throw new Error(ack.error.message);
+          }}
+        />
       </td>
     </tr>
   );
@@ -117,6 +128,8 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
   const [busy, setBusy] = useState(false);
   const [formKey] = useState(() => new FormKey());
 
+  // A second loop of the same part between the same two stations is most likely a slip.
+  const twins = loop ? [] : sameLoops(board, partNumber, supplierId, consumerId);
   // Inputs are loops whose containers are used at this loop's supplying station.
   const candidates = Object.values(board.loops).filter(
     (l) => l.consumerStationId === supplierId && l.id !== loop?.id,
@@ -226,7 +239,13 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
           </div>
         )}
       </fieldset>
-      <FormFooter error={error} busy={busy} submitLabel={loop ? 'Save loop' : 'Create loop'} onCancel={onDone} />
+      {twins.length > 0 ? (
+        <p className="form-warning" role="status" data-testid="duplicate-part">
+          <Icon name="warning" /> {board.stations[supplierId]?.name} already supplies {twins[0]!.partNumber} to {board.stations[consumerId]?.name} (
+          {twins[0]!.cardCount} cards). Add cards to that loop instead, or create this one anyway.
+        </p>
+      ) : null}
+      <FormFooter error={error} busy={busy} submitLabel={loop ? 'Save loop' : twins.length > 0 ? 'Create anyway' : 'Create loop'} onCancel={onDone} />
     </form>
   );
 }

@@ -34,10 +34,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
 }
 
 /** A readable sentence for an error thrown by these calls (or anything else). */
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
+export { errorText } from '../../format.ts';
 
 // ---------------------------------------------------------------- answers
 
