@@ -34,6 +34,14 @@ test.describe('scanning a card at a station', () => {
     await expect.poll(async () => cardOf(await server.board(), barrel.id).column).toBe(Column.IN_PROGRESS);
     // Nothing signed in by badge: the burst was a card, not a badge.
     await expect(tablet.page.getByTestId('badge-bar')).toHaveCount(0);
+
+    // The scan can be taken back like a tap: Undo, and every screen shows it.
+    const undo = tablet.page.getByTestId('undo-bar');
+    await expect(undo).toContainText(`Started ${plant.cardName(barrel)}`);
+    await undo.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect(undo).toContainText('Undone');
+    await expect.poll(async () => cardOf(await server.board(), barrel.id).column).toBe(Column.REQUESTED);
+    await tv.expectCount(machining.id, Column.IN_PROGRESS, inProgress);
   });
 
   test('a code typed into the scan box that fits no step here says why, and changes nothing', async ({ server, plant, tablet }) => {
