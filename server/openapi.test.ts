@@ -208,9 +208,24 @@ describe('the answers of the running server fit its OpenAPI document', () => {
     expect(consumed.card.column).toBe(Column.REQUESTED);
     await send('card.move', first.id, { to: Column.IN_PROGRESS });
     await send('loop.consume', created.loop.id, {});
-    await send('card.scan', null, { code: first.code, stationId: steel.id }); // in progress at its supplier: finished
+    // In progress at its supplier: finished; then that step undone.
+    const finished = CardResultSchema.parse(await send('card.scan', null, { code: first.code, stationId: steel.id }));
+    await send('card.undo', first.id, { version: finished.card.version });
     await send('andon.raise', machining.id, { kind: AndonKind.MATERIAL, note: 'steel bars' });
     await send('andon.clear', machining.id, {});
+    const spare = (await send('station.create', null, { name: 'Spare' })) as { id: string };
+    const other = LoopCreatedSchema.parse(
+      await send('loop.create', null, {
+        partNumber: 'BLK-200',
+        supplierStationId: steel.id,
+        consumerStationId: spare.id,
+        cardCount: 1,
+        containerQty: 1,
+        leadTimeMinutes: 30,
+      }),
+    );
+    await send('loop.retire', other.loop.id, {});
+    await send('station.remove', spare.id, {});
 
     expect(new Set(sent.map((s) => s.type))).toEqual(new Set(COMMAND_TYPES));
     for (const { type, body, reply } of sent) {

@@ -28,7 +28,7 @@ describe('roles', () => {
 
   it('keeps configuration from operators and lets them work the cards', () => {
     const mayOperate = COMMAND_TYPES.filter((t) => roleMay(Role.OPERATOR, t));
-    expect(mayOperate.sort()).toEqual(['andon.clear', 'andon.raise', 'card.consume', 'card.move', 'card.scan', 'loop.consume']);
+    expect(mayOperate.sort()).toEqual(['andon.clear', 'andon.raise', 'card.consume', 'card.move', 'card.scan', 'card.undo', 'loop.consume']);
   });
 });
 
