@@ -108,4 +108,31 @@ test.describe('correcting the configuration', () => {
       String(board.cards.filter((c) => c.stationId === supplier && c.column === Column.DONE).length),
     );
   });
+
+  test('stations are reordered by keyboard and by drag; a move against the value stream is refused in words', async ({ server, leadBoard }) => {
+    const order = async () => (await server.board()).stations.sort((a, b) => a.position - b.position).map((s) => s.name);
+    const start = await order();
+    await leadBoard.open();
+    await leadBoard.button('Station order').click();
+    const dialog = leadBoard.page.getByRole('dialog', { name: 'Order of stations' });
+    const list = dialog.getByTestId('station-order');
+    await expect(list.getByRole('listitem')).toHaveCount(start.length);
+
+    // Keyboard: Alt+Down on the second station (the first own station) moves it one down.
+    const second = start[1]!;
+    await list.getByRole('listitem', { name: new RegExp(`^2\\. ${second},`) }).focus();
+    await leadBoard.page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(order).toEqual([start[0], start[2], second, ...start.slice(3)]);
+
+    // Drag: the third station back to the second place.
+    const now = await order();
+    await list.getByRole('listitem', { name: new RegExp(`^3\\. ${now[2]},`) }).dragTo(list.getByRole('listitem', { name: new RegExp(`^2\\. ${now[1]},`) }));
+    await expect.poll(order).toEqual(start);
+
+    // The customer end cannot move up past a process station: refused, and said why.
+    const last = start.at(-1)!;
+    await dialog.getByRole('button', { name: `Move ${last} up` }).click();
+    await expect(dialog.getByRole('alert')).toContainText('the customer end comes last');
+    expect(await order()).toEqual(start);
+  });
 });

@@ -13,6 +13,7 @@ import { AlertRegion, Loading, RefusedMoves } from '../components/Status.tsx';
 import { NavLink, TopBar } from '../components/TopBar.tsx';
 import { StationDialog } from '../components/StationDialog.tsx';
 import { LoopsDialog } from '../components/LoopsDialog.tsx';
+import { StationOrderDialog } from '../components/StationOrderDialog.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { AndonBanner, AndonControls } from '../components/Andon.tsx';
 import { onLinkClick, printPath } from '../router.ts';
@@ -36,7 +37,7 @@ import type { BoardMatch } from './lead/search.ts';
 import './lead/lead.css';
 import './lead/print.css';
 
-type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | null;
+type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | { kind: 'order' } | null;
 
 export function LeadBoard() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -97,6 +98,11 @@ export function LeadBoard() {
             <Icon name="plus" /> Add station
           </button>
         ) : null}
+        {mayEditStation ? (
+          <button type="button" className="btn" onClick={() => setEditing({ kind: 'order' })}>
+            Station order
+          </button>
+        ) : null}
       </TopBar>
       <PrintHeading query={q === '' ? '' : typed.trim()} />
       <AccessNotice />
@@ -151,6 +157,7 @@ export function LeadBoard() {
       )}
       {editing?.kind === 'station' && mayEditStation ? <StationDialog stationId={editing.id} onClose={() => setEditing(null)} /> : null}
       {editing?.kind === 'loops' && mayEditLoops ? <LoopsDialog onClose={() => setEditing(null)} /> : null}
+      {editing?.kind === 'order' && mayEditStation ? <StationOrderDialog onClose={() => setEditing(null)} /> : null}
     </div>
   );
 }
