@@ -81,6 +81,7 @@ export function LeadBoard() {
 
   return (
     <div className="screen screen-lead">
+      {hasBoard ? <SkipLinks ids={ids} onPick={pick} /> : null}
       <TopBar title="Lead board">
         <nav className="nav" aria-label="Screens">
           <NavLink href="/station">Station tablets</NavLink>
@@ -162,6 +163,32 @@ export function LeadBoard() {
   );
 }
 
+/**
+ * "Skip to a station": hidden until a keyboard reaches them, the first stops on the page.
+ * Each one shows that station (on a phone, picks it) and moves the focus to its name.
+ */
+function SkipLinks({ ids, onPick }: { ids: readonly string[]; onPick: (id: string) => void }) {
+  const names = useShallowStore((s) => ids.map((id) => s.board.stations[id]?.name ?? id));
+  if (ids.length === 0) return null;
+  return (
+    <nav className="skip-links" aria-label="Skip to a station">
+      {ids.map((id, i) => (
+        <a
+          key={id}
+          href={`#lane-${id}`}
+          onClick={(e) => {
+            e.preventDefault();
+            onPick(id);
+            requestAnimationFrame(() => document.getElementById(`lane-${id}`)?.focus());
+          }}
+        >
+          Skip to {names[i]}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 /** On paper, instead of the top bar: what this is, when it was printed, and the search. */
 function PrintHeading({ query }: { query: string }) {
   // The minute only: this re-renders once a minute, not at every tick of the clock.
@@ -216,7 +243,9 @@ const StationLane = memo(function StationLane({
     >
       <div className="lane-title">
         <div className="lane-name">
-          <h2 id={`lane-${stationId}`}>{name}</h2>
+          <h2 id={`lane-${stationId}`} tabIndex={-1}>
+            {name}
+          </h2>
           <div className="muted small">{KIND_LABEL[kind]}</div>
         </div>
         <div className="lane-flags">
