@@ -262,7 +262,8 @@ test.describe('printable cards', () => {
       await us.close();
     }
 
-    // Leaving the print view takes its page size with it: the lead board prints as before.
+    // Leaving the print view takes its page size with it: the lead board keeps only its own
+    // landscape rule, inside @media print (pageSize lists top-level @page rules).
     await page.getByRole('link', { name: 'Lead board' }).click();
     await expect(page.getByRole('heading', { name: 'Machining' })).toBeVisible();
     expect(await pageSize(page)).toEqual([]);
