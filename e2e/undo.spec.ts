@@ -2,7 +2,7 @@
 // the tablet offers puts the card back as it was, on the server and on every screen.
 import { z } from 'zod';
 import { Column, EventType } from '../shared/names.ts';
-import { cardOf, cardsIn, expect, test } from './fixtures.ts';
+import { cardOf, cardsIn, expect, keepScreenshot, test } from './fixtures.ts';
 import type { TestServer } from './fixtures.ts';
 
 const EventsPage = z.object({ events: z.array(z.object({ type: z.string(), cardId: z.string().optional() })), lastSeq: z.number() });
@@ -18,7 +18,7 @@ test.describe('forgiving actions', () => {
     plant,
     tablet,
     tv,
-  }) => {
+  }, testInfo) => {
     const assembly = plant.station('Final Assembly');
     const machining = plant.station('Machining');
     const rods = plant.loop('MC-2201');
@@ -43,6 +43,7 @@ test.describe('forgiving actions', () => {
     const usedId = (await eventsAfter(server, seq0))[0]?.cardId ?? '';
     const oldest = cardOf(plant.board, usedId);
     await expect(bar).toContainText(`Used ${plant.cardName(oldest)}`);
+    await keepScreenshot(tablet.page, 'tablet-undo-1024x768', testInfo);
     expect(cardOf(await server.board(), oldest.id).column).toBe(Column.REQUESTED);
 
     await bar.getByRole('button', { name: 'Undo', exact: true }).tap();
