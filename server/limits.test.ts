@@ -10,10 +10,6 @@ import type { TestServer } from './testing/harness.ts';
 afterEach(() => stopAllServers());
 
 /** Everything a client can read, to show a refusal changed nothing. */
-async function everything(api: Api) {
-  return { board: await api.boardText(), seq: await api.lastSeq() };
-}
-
 function errorOf(body: unknown) {
   return ErrorBody.parse(body).error;
 }
@@ -26,44 +22,44 @@ describe('plant limits over HTTP and the socket', () => {
     const press = await api.station('Press');
     const ship = await api.station('Ship', { kind: StationKind.CUSTOMER });
 
-    let before = await everything(api);
+    let before = await api.everything();
     const r = await api.request('POST', '/api/stations', { json: { name: 'Paint' } });
     expect(r.status).toBe(409);
     expect(errorOf(r.body)).toMatchObject({ code: ErrorCode.LIMIT_REACHED, details: { what: 'stations', limit: 3, count: 3 } });
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
 
     await api.loop('P-1', steel, press, 4); // 4 cards
-    before = await everything(api);
+    before = await api.everything();
     const tooMany = await api.request('POST', '/api/loops', {
       json: { partNumber: 'P-2', supplierStationId: press.id, consumerStationId: ship.id, cardCount: 3, containerQty: 1, leadTimeMinutes: 60 },
     });
     expect(tooMany.status).toBe(409);
     expect(errorOf(tooMany.body)).toMatchObject({ code: ErrorCode.LIMIT_REACHED, details: { what: 'cards', limit: 6, count: 4, adding: 3 } });
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
     const second = await api.loop('P-2', press, ship, 2); // exactly 6 cards
 
     // The socket gets the same refusal for a third loop.
     const socket = await connectClient(server.url);
-    before = await everything(api);
+    before = await api.everything();
     const ack = await sendCommand(socket, 'loop.create', {
       partNumber: 'P-3', supplierStationId: steel.id, consumerStationId: ship.id, cardCount: 1, containerQty: 1, leadTimeMinutes: 60,
     });
     expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.LIMIT_REACHED, details: { what: 'loops', limit: 2, count: 2 } } });
     const grow = await sendCommand(socket, 'loop.update', { loopId: second.loop.id, cardCount: 3 });
     expect(grow).toMatchObject({ ok: false, error: { code: ErrorCode.LIMIT_REACHED, details: { what: 'cards', limit: 6 } } });
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
   });
 });
 
 describe('strict text and numbers', () => {
   async function refusedWithNoChange(server: TestServer, method: string, path: string, json: unknown): Promise<string> {
     const api = new Api(server.url);
-    const before = await everything(api);
+    const before = await api.everything();
     const r = await api.request(method, path, { json });
     expect(r.status).toBe(400);
     const e = errorOf(r.body);
     expect(e.code).toBe(ErrorCode.VALIDATION_FAILED);
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
     return e.message;
   }
 

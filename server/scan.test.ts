@@ -26,10 +26,6 @@ async function scan(api: Api, body: unknown, headers: Record<string, string> = {
   return api.request('POST', '/api/scan', { json: body, headers });
 }
 
-async function everything(api: Api) {
-  return { board: await api.boardText(), seq: await api.lastSeq() };
-}
-
 describe('POST /api/scan', () => {
   it('uses a full container at its consumer, starts a requested card and finishes it at its supplier', async () => {
     const server = await startTestServer();
@@ -57,7 +53,7 @@ describe('POST /api/scan', () => {
     const api = new Api(server.url);
     const plant = await buildApiPlant(api);
     const card = plant.shaft.cards[0]!;
-    const before = await everything(api);
+    const before = await api.everything();
 
     const full = await scan(api, { code: card.code, stationId: plant.machining.id });
     expect(full.status).toBe(409);
@@ -79,7 +75,7 @@ describe('POST /api/scan', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(ErrorBody.parse(r.body).error.code).toBe(ErrorCode.VALIDATION_FAILED);
     }
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
     expect(server.problems).toEqual([]);
   });
 

@@ -21,10 +21,6 @@ import {
 
 afterEach(() => stopAllServers());
 
-async function everything(api: Api) {
-  return { board: await api.boardText(), seq: await api.lastSeq() };
-}
-
 describe('card.undo', () => {
   it('puts a used container back as it was, and every screen sees it', async () => {
     const server = await startTestServer();
@@ -61,14 +57,14 @@ describe('card.undo', () => {
     const started = await api.move(card.id, Column.IN_PROGRESS);
 
     const other = await userToken(server.url, 'other-lead', Role.LEAD);
-    const before = await everything(api);
+    const before = await api.everything();
     const byOther = await api.request('POST', `/api/cards/${card.id}/undo`, {
       json: { version: started.card.version },
       headers: { authorization: `Bearer ${other}` },
     });
     expect(byOther.status).toBe(409);
     expect(ErrorBody.parse(byOther.body).error).toMatchObject({ code: ErrorCode.INVALID_TRANSITION, message: expect.stringMatching(/^Cannot undo: only .+ can undo this step/) });
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
 
     const r = await api.request('POST', `/api/cards/${card.id}/undo`, { json: { version: started.card.version } });
     expect(r.status).toBe(200);
@@ -76,17 +72,17 @@ describe('card.undo', () => {
     const board = await api.board();
     expect(board.cards.filter((c) => c.loopId === plant.blank.loop.id).every((c) => c.column === Column.DONE)).toBe(true);
 
-    const again = await everything(api);
+    const again = await api.everything();
     const twice = await api.request('POST', `/api/cards/${card.id}/undo`, { json: { version: CardResultSchema.parse(r.body).card.version } });
     expect(twice.status).toBe(409);
-    expect(await everything(api)).toEqual(again);
+    expect(await api.everything()).toEqual(again);
 
     for (const body of [{}, { version: 0 }, { version: 'x' }, { version: 1, extra: true }]) {
       const bad = await api.request('POST', `/api/cards/${card.id}/undo`, { json: body });
       expect(bad.status, JSON.stringify(body)).toBe(400);
     }
     expect((await api.request('POST', '/api/cards/cd_nothing/undo', { json: { version: 1 } })).status).toBe(404);
-    expect(await everything(api)).toEqual(again);
+    expect(await api.everything()).toEqual(again);
   });
 });
 
@@ -124,7 +120,7 @@ describe('configuration that can be corrected', () => {
     const server = await startTestServer();
     const api = new Api(server.url);
     const plant = await buildApiPlant(api);
-    const before = await everything(api);
+    const before = await api.everything();
 
     const zero = await api.request('PATCH', `/api/stations/${plant.machining.id}`, { json: { wipLimits: { inProgress: 0 } } });
     expect(zero.status).toBe(400);
@@ -132,7 +128,7 @@ describe('configuration that can be corrected', () => {
     const customer = await api.request('PATCH', `/api/stations/${plant.machining.id}`, { json: { kind: StationKind.CUSTOMER } });
     expect(customer.status).toBe(400);
     expect(ErrorBody.parse(customer.body).error.message).toMatch(/Machining supplies SHF-200/);
-    expect(await everything(api)).toEqual(before);
+    expect(await api.everything()).toEqual(before);
 
     const paint = await api.station('Paint');
     const r = await api.request('PATCH', `/api/stations/${paint.id}`, { json: { kind: StationKind.SUPPLIER } });

@@ -351,6 +351,11 @@ export class Api {
     return (await this.events(0, 1)).lastSeq;
   }
 
+  /** The board as served and the newest seq: what a refusal must leave as it was. */
+  async everything(): Promise<{ board: string; seq: number }> {
+    return { board: await this.boardText(), seq: await this.lastSeq() };
+  }
+
   station(
     name: string,
     opts: { kind?: StationKind; wipLimits?: Partial<WipLimits> } = {},
