@@ -138,7 +138,12 @@ export const COMMANDS = {
     type: 'loop.create',
     event: 'loop:create',
     fields: CreateLoopBody,
-    result: z.object({ loop: LoopSchema, cards: z.array(CardSchema) }),
+    result: z.object({
+      loop: LoopSchema,
+      cards: z.array(CardSchema),
+      /** Said but not refused: e.g. the same part already flows between the same two stations. */
+      warnings: z.array(z.string()),
+    }),
     http: { method: 'post', path: '/loops', idField: null, created: true, reply: null },
     roles: CONFIGURE,
     station: null,

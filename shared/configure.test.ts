@@ -100,4 +100,12 @@ describe('a duplicate part number', () => {
     expect(sameLoops(plant.state, 'BLK-100', steel.id, assembly.id)).toEqual([]);
     expect(sameLoops(plant.state, 'BLK-101', steel.id, machining.id)).toEqual([]);
   });
+
+  it('is created when asked, with a warning in the answer', () => {
+    const { plant, steel, machining, assembly } = smallPlant();
+    const twin = plant.run({ type: 'loop.create', partNumber: 'blk-100', supplierStationId: steel.id, consumerStationId: machining.id, cardCount: 1, containerQty: 1, leadTimeMinutes: 30 });
+    expect(twin.result.warnings).toEqual(['Steel already supplies BLK-100 to Machining in another loop (3 cards)']);
+    const other = plant.run({ type: 'loop.create', partNumber: 'BLK-100', supplierStationId: steel.id, consumerStationId: assembly.id, cardCount: 1, containerQty: 1, leadTimeMinutes: 30 });
+    expect(other.result.warnings).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
 // DomainError (nothing changes) or returns the events the command produces, the state
 // after them and the command's answer. No I/O: the server runs it inside one SQLite
 // transaction, the tests run it on plain data.
-import { BoardWriter, columnCards, columnLimit, columnCount, fullContainers, loopCards, orderedStations } from './board.ts';
+import { BoardWriter, columnCards, columnLimit, columnCount, fullContainers, loopCards, orderedStations, sameLoops } from './board.ts';
 import type { BoardState } from './board.ts';
 import { DomainError, notFound } from './errors.ts';
 import {
@@ -404,6 +404,10 @@ function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResults['loop
     inputLoopIds,
   };
   checkInputs(d.state, lp.id, supplier.id, inputLoopIds);
+  const twin = sameLoops(d.state, c.partNumber, supplier.id, consumer.id)[0];
+  const warnings = twin
+    ? [`${supplier.name} already supplies ${twin.partNumber} to ${consumer.name} in another loop (${twin.cardCount} cards)`]
+    : [];
   // A new loop starts full: every card is a full container in the supplier's Done.
   let prev = columnCards(d.state, supplier.id, Column.DONE).at(-1)?.rank ?? null;
   const cards: Card[] = [];
@@ -412,7 +416,7 @@ function createLoop(d: Draft, c: CommandOf<'loop.create'>): CommandResults['loop
     cards.push(newCard(d, lp, serial, Column.DONE, prev));
   }
   d.emit({ type: EventType.LOOP_CREATED, loop: lp, cards });
-  return { loop: lp, cards };
+  return { loop: lp, cards, warnings };
 }
 
 function newCard(d: Draft, lp: Loop, serial: number, column: Column, rank: string): Card {
