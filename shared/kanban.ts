@@ -19,3 +19,11 @@ export function ifsCardCount(demand: number, leadTime: number, safetyStock: numb
 function roundOff(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
+
+/**
+ * A loop's recommended card count from measured figures (the Toyota form in hours):
+ * demand in parts per hour, lead time in minutes, safety factor alpha, container quantity.
+ */
+export function recommendedCards(demandPerHour: number, leadTimeMinutes: number, safetyFactor: number, containerQty: number): number {
+  return toyotaCardCount(demandPerHour, leadTimeMinutes / 60, safetyFactor, containerQty);
+}
