@@ -18,6 +18,8 @@ import {
   SetupBody,
   UpdateUserBody,
 } from '../../shared/accounts.ts';
+import { MetricsReportSchema } from '../../shared/metrics.ts';
+import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from './metrics.ts';
 import { ApiErrorSchema, BoardEventSchema, BoardSnapshotSchema, CardSchema, LoopSchema, StationSchema } from '../../shared/schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -32,6 +34,7 @@ const components: Record<string, z.ZodType> = {
   Card: CardSchema,
   Event: BoardEventSchema,
   Board: BoardSnapshotSchema,
+  Metrics: MetricsReportSchema,
   User: PublicUserSchema,
   Me: MeSchema,
   AuthStatus: AuthStatusSchema,
@@ -269,6 +272,40 @@ function accountPaths(): Record<string, Json> {
   };
 }
 
+/** GET /metrics and GET /events.csv (leads and admins): the window of both, and their answers. */
+function metricsPaths(): Record<string, Json> {
+  const window: Json[] = [
+    { name: 'from', in: 'query', schema: { type: 'string' }, description: `ISO 8601 date-time, start of the window (default: ${DEFAULT_WINDOW_DAYS} days before \`to\`)` },
+    { name: 'to', in: 'query', schema: { type: 'string' }, description: `ISO 8601 date-time, end of the window (default: now); at most ${MAX_WINDOW_DAYS} days after \`from\`` },
+  ];
+  return {
+    '/metrics': {
+      get: {
+        summary: 'Flow metrics and loop sizing of a window, computed from the event log (leads and admins)',
+        parameters: [
+          ...window,
+          { name: 'safetyFactor', in: 'query', schema: { type: 'number', minimum: 0, maximum: 5, default: 0.1 }, description: 'alpha of the sizing' },
+        ],
+        responses: { 200: { description: 'Metrics per loop and per station', ...json(ref('Metrics')) }, 400: bad, ...signedIn },
+      },
+    },
+    '/events.csv': {
+      get: {
+        summary: 'The event log of a window as CSV, one row per event (leads and admins)',
+        parameters: window,
+        responses: {
+          200: {
+            description: 'text/csv attachment; header: seq,at,type,actorKind,actorName,stationId,stationName,loopId,cardId,from,to',
+            content: { 'text/csv': { schema: { type: 'string' } } },
+          },
+          400: bad,
+          ...signedIn,
+        },
+      },
+    },
+  };
+}
+
 let cached: Json | undefined;
 
 /** The OpenAPI document of the HTTP API. */
@@ -333,6 +370,7 @@ export function buildOpenApi(): Json {
           },
         },
       },
+      ...metricsPaths(),
       ...commandPaths(),
     },
     components: {

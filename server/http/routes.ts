@@ -17,6 +17,7 @@ import type { HttpAuthOptions } from './auth.ts';
 import { actorOf } from '../auth/accounts.ts';
 import { sendError } from './errors.ts';
 import { sharedSnapshots } from '../snapshots.ts';
+import { metricsRouter } from './metrics.ts';
 
 const MAX_JSON_DEPTH = 32;
 /** The content types the JSON body parser reads (and so the only ones a body may have). */
@@ -132,6 +133,7 @@ export function apiRouter(service: BoardService, auth: HttpAuthOptions): Router 
     const q = parse(EventsQuery, req.query);
     res.json(service.eventsPage(q.after, q.limit));
   });
+  r.use(metricsRouter(service)); // GET /metrics, GET /events.csv (leads and admins)
 
   // Every command of the table, at its method and path.
   for (const type of COMMAND_TYPES) {
