@@ -4,10 +4,12 @@ import type { ErrorInfo, ReactNode } from 'react';
 import { parseRoute, usePathname, onLinkClick } from './router.ts';
 import type { Route } from './router.ts';
 import { startSession, useAuth } from './app/session.ts';
+import type { AuthPhase } from './app/session.ts';
 import { RELOADED_FOR_KEY, useUpgrade } from './app/upgrade.ts';
 import { WallTv } from './views/WallTv.tsx';
 import { NoAdminYet, SetupScreen, SignInScreen, Starting } from './views/SignIn.tsx';
 import { BadgeReader } from './components/Identity.tsx';
+import { Announcer } from './components/Announcer.tsx';
 import { useBoardStore } from './store/hooks.ts';
 
 // Loaded on demand: each screen downloads its own views only. The wall TV (in the main
@@ -21,15 +23,17 @@ const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
 // The printable cards (and the QR code library only they use).
 const PrintPage = lazy(() => import('./views/print/PrintPage.tsx'));
 
+/** What each screen is called in its page title ("Lead board — Pullboard"). */
 const TITLES: Record<Route['name'], string> = {
   lead: 'Lead board',
   tv: 'Wall TV',
-  station: 'Station',
+  // The picker; a station's own page is named after the station (see useScreenTitle).
+  station: 'Choose a station',
   setup: 'Set up',
   admin: 'Admin',
   'pair-approve': 'Pair a device',
   print: 'Print cards',
-  'not-found': 'Not found',
+  'not-found': 'Page not found',
 };
 
 /** Reloads for a fresh attempt (forgetting the one-reload guard of this tab). */
@@ -68,33 +72,48 @@ export function App() {
     <>
       <UpgradeNotice />
       <Screen />
+      <Announcer />
     </>
   );
 }
 
 /**
- * A print view's title names what it prints ("Print — MC-2201 cards"): it is also the
- * name a browser suggests for "Save as PDF". Null on other screens.
+ * The page's title: what this screen is first (it is what a screen reader says on arrival
+ * and what a browser tab or a tablet's task list shows cut short), then "Pullboard". A
+ * station's page is named after the station ("Welding — Pullboard"); a print view after
+ * what it prints ("Print — MC-2201 cards — Pullboard"), which is also the name a browser
+ * suggests for "Save as PDF".
  */
-function usePrintTitle(route: Route): string | null {
-  return useBoardStore((s) => {
+function useScreenTitle(route: Route, phase: AuthPhase): string {
+  const named = useBoardStore((s) => {
+    if (!s.hasBoard) return null;
+    if (route.name === 'station' && route.stationId !== null) return s.board.stations[route.stationId]?.name ?? 'Station not found';
     if (route.name !== 'print') return null;
     const subject = route.of === 'loop' ? s.board.loops[route.id]?.partNumber : s.board.stations[route.id]?.name;
     return subject ? `Print — ${subject} cards` : null;
   });
+  let what: string;
+  if (route.name === 'setup') what = TITLES.setup;
+  else if (phase === 'setup') what = 'Not set up yet';
+  else if (phase === 'signed-out') what = 'Sign in';
+  else if (route.name === 'station' && route.stationId !== null) what = named ?? 'Station tablet';
+  else what = named ?? TITLES[route.name];
+  return `${what} — Pullboard`;
 }
 
 function Screen() {
   const route = parseRoute(usePathname());
   const phase = useAuth((s) => s.phase);
-  const printTitle = usePrintTitle(route);
+  const title = useScreenTitle(route, phase);
   useEffect(() => {
     startSession();
   }, []);
   useEffect(() => {
     document.documentElement.dataset.screen = route.name;
-    document.title = `Pullboard — ${printTitle ?? TITLES[route.name]}`;
-  }, [route.name, printTitle]);
+  }, [route.name]);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   // A station tablet signs operators in by badge whether or not it is signed in itself.
   const badgeReader = route.name === 'station' && route.stationId !== null ? <BadgeReader /> : null;
 

@@ -28,6 +28,7 @@ import { refusalOf } from './access.ts';
 import { ConnectionStatus } from '../store/store.ts';
 import { TapGuard, dismissUndo, offerUndo, undoStore } from './undo.ts';
 import type { UndoOffer } from './undo.ts';
+import { announce, spokenStep } from './announce.ts';
 
 let socket: PullboardSocket | null = null;
 let sync: BoardSync | null = null;
@@ -189,8 +190,11 @@ async function runOnce(command: OptimisticCommand, label: string): Promise<Ack<{
     return { ok: false, error };
   }
   const origin = { actor: identity.name, screen: window.location.pathname };
+  // Worded on the board as shown before the step (its cascade), spoken once it is done.
+  const spoken = spokenStep(board, command, identity);
   const p = store.getState().beginCommand(newKey(), command, label, origin);
   const ack = await requireSync().sendPending(p);
+  if (ack.ok && spoken !== null) announce(spoken);
   const done = AckedCard.safeParse(ack);
   if (ack.ok && step !== undefined && done.success) {
     const { id, version } = done.data.card;
@@ -351,7 +355,10 @@ export async function scanCode(text: string, stationId: string): Promise<ScanOut
     });
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
-    return { ok: false, label: `Scan ${shown}`, reason: refusalReason(e.toJSON(), board) };
+    const reason = refusalReason(e.toJSON(), board);
+    // Nothing was sent, so no alert says it: the scan box shows it, this speaks it.
+    announce(`Not done: scan of ${shown}. ${reason}`);
+    return { ok: false, label: `Scan ${shown}`, reason };
   }
   const { action, card } = decision.result;
   const name = cardName(board, card.id);

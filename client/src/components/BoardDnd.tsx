@@ -2,7 +2,8 @@
 // mouse (a few pixels of travel), touch (press and hold, so scrolling a tablet never
 // moves a card) and keyboard (space to pick up, arrows to move between columns and
 // positions, space to drop, escape to cancel), with spoken announcements that name
-// columns and 1-based positions. The drop becomes a `card:move` (optimistic).
+// columns and 1-based positions. The drop becomes a `card:move` (optimistic). A drop the
+// rules refuse (a full column, a missing input) is spoken as refused, with the reason.
 import { useCallback, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import {
@@ -28,8 +29,11 @@ import type {
   ScreenReaderInstructions,
   UniqueIdentifier,
 } from '@dnd-kit/core';
-import { COLUMN_LABELS } from '../../../shared/names.ts';
+import { COLUMN_LABELS, MoveKind } from '../../../shared/names.ts';
 import type { Column } from '../../../shared/names.ts';
+import { canStepBack, decide, moveKind } from '../../../shared/rules.ts';
+import { DomainError } from '../../../shared/errors.ts';
+import { refusalReason } from '../store/messages.ts';
 import { store, useBoardStore } from '../store/hooks.ts';
 import type { DropSlot } from '../store/store.ts';
 import { cardPosition } from '../store/selectors.ts';
@@ -133,6 +137,37 @@ function isSamePlace(cardId: string, slot: DropSlot): boolean {
   return !!card && !!pos && card.column === slot.column && pos.index - 1 === slot.index;
 }
 
+/**
+ * Why the rules refuse dropping the card at `slot`, on the board as this screen shows it
+ * (the same rules the server runs), or null when the move may go. The server still
+ * decides: a drop that is not refused here may be refused there, and then says so in the
+ * alert region.
+ */
+function dropRefusal(cardId: string, slot: DropSlot): string | null {
+  const { board, identity } = store.getState();
+  const card = board.cards[cardId];
+  if (!card) return null;
+  if (moveKind(card.column, slot.column) === MoveKind.STEP_BACK && !canStepBack(identity.role)) {
+    return 'Only a team lead may step a card back.';
+  }
+  try {
+    decide(
+      board,
+      { type: 'card.move', cardId, to: slot.column, beforeCardId: slot.beforeCardId, expectedVersion: card.version },
+      {
+        now: new Date().toISOString(),
+        actor: { kind: identity.kind, id: identity.id, name: identity.name },
+        role: identity.role,
+        stationIds: identity.stationIds,
+        newId: () => 'pending',
+      },
+    );
+    return null;
+  } catch (e) {
+    return e instanceof DomainError ? refusalReason(e.toJSON(), board) : null;
+  }
+}
+
 export function BoardDnd({ children }: { children: ReactNode }) {
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
@@ -213,7 +248,13 @@ export function BoardDnd({ children }: { children: ReactNode }) {
       } else if (isSamePlace(id, slot)) {
         endText.current = `${name} was dropped where it was: ${where(slot)}.`;
       } else {
-        endText.current = `${name} was dropped in ${where(slot)}.`;
+        const refused = dropRefusal(id, slot);
+        endText.current =
+          refused === null
+            ? `${name} was dropped in ${where(slot)}.`
+            : `Refused: ${name} cannot go to ${COLUMN_LABELS[slot.column]}. ${refused} It stays in ${currentPlace(id)}.`;
+        // Sent either way, as a tap on Start would be: the server has the last word, and
+        // its refusal is shown in the alert region.
         void moveCard(id, slot.column, slot.beforeCardId);
       }
     },

@@ -101,7 +101,8 @@ export function ScanBox({ stationId }: { stationId: string }) {
 }
 
 function ScanResult({ shown }: { shown: Shown | null }) {
-  // Always in the page, so screen readers announce each new result.
+  // Shown, not spoken: the app's announcer says what a scan did (app/announce.ts), and
+  // the alert region why the server refused it; a live region here would say it twice.
   let body = null;
   let tone = 'idle';
   if (shown !== null && !('ok' in shown)) {
@@ -126,7 +127,7 @@ function ScanResult({ shown }: { shown: Shown | null }) {
     );
   }
   return (
-    <div className={`scan-result scan-result-${tone}`} role="status" aria-live="assertive" data-testid="scan-result" data-tone={tone}>
+    <div className={`scan-result scan-result-${tone}`} data-testid="scan-result" data-tone={tone}>
       {body}
     </div>
   );

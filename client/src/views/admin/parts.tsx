@@ -10,9 +10,7 @@ import type { StationInfo } from './api.ts';
 
 /** The admin pages' frame: the brand bar, a title and links back to the board. */
 export function AdminFrame({ title, children, links }: { title: string; children: ReactNode; links?: ReactNode }) {
-  useEffect(() => {
-    document.title = `Pullboard — ${title}`;
-  }, [title]);
+  // The page's title is App.tsx's (one place names every screen).
   return (
     <div className="admin-screen">
       <header className="topbar admin-topbar">
