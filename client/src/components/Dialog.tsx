@@ -1,4 +1,6 @@
 // A modal on the native <dialog> element: focus trap, Escape and the backdrop for free.
+// It opens on its first field (not on Close, where the browser would put the focus) and
+// gives the focus back to what opened it when it goes.
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { Icon } from './Icon.tsx';
@@ -15,11 +17,20 @@ export function Dialog({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
   useEffect(() => {
     const d = ref.current;
+    // Taken before the dialog moves the focus (and kept if the effect runs again).
+    opener.current ??= document.activeElement;
     if (d && !d.open) d.showModal();
+    if (d) firstField(d)?.focus();
     // No close() on cleanup: unmounting removes the dialog from the top layer anyway,
     // and a close event from a cleanup would call onClose for a dialog still wanted.
+    return () => {
+      // The dialog has left the page by now, so the rest of it can take the focus again.
+      const back = opener.current;
+      if (back instanceof HTMLElement && back.isConnected) back.focus();
+    };
   }, []);
   return (
     <dialog
@@ -41,6 +52,19 @@ export function Dialog({
       {children}
     </dialog>
   );
+}
+
+const FIELDS = 'input:not([type="hidden"]), select, textarea';
+const FOCUSABLE = `${FIELDS}, button, a[href], [tabindex]:not([tabindex="-1"])`;
+
+/**
+ * Where a dialog starts: its first field that can be used, else the first control of its
+ * body (a list of loops), else null (the browser's choice, Close, stands).
+ */
+function firstField(d: HTMLDialogElement): HTMLElement | null {
+  const usable = (el: Element): el is HTMLElement =>
+    el instanceof HTMLElement && !el.matches(':disabled') && !el.closest('.dialog-head') && el.getClientRects().length > 0;
+  return [...d.querySelectorAll(FIELDS)].find(usable) ?? [...d.querySelectorAll(FOCUSABLE)].find(usable) ?? null;
 }
 
 /** A form's error line and its Cancel / submit buttons (the station and loop forms). */

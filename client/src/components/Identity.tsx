@@ -139,14 +139,7 @@ export function BadgeReader() {
 function BadgePrompt() {
   const { pinFor, busy, error } = useBadgeUi();
   const [pin, setPin] = useState('');
-  const pinField = useRef<HTMLInputElement>(null);
   const signedInByBadge = useAuth((s) => s.via === 'badge');
-  useEffect(() => {
-    if (pinFor === null) return;
-    // After the dialog opened (it focuses its first button): the PIN field takes the focus.
-    const t = setTimeout(() => pinField.current?.focus(), 0);
-    return () => clearTimeout(t);
-  }, [pinFor]);
   useEffect(() => {
     if (signedInByBadge) useBadgeUi.setState({ error: null });
   }, [signedInByBadge]);
@@ -169,7 +162,6 @@ function BadgePrompt() {
               pattern="[0-9]*"
               maxLength={8}
               value={pin}
-              ref={pinField}
               onChange={(e) => setPin(e.target.value)}
             />
           </label>
