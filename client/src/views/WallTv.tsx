@@ -48,9 +48,9 @@ export function WallTv() {
   return (
     <div className={`screen screen-tv${stale ? ' is-stale' : ''}`} data-testid="wall-tv" data-stale={stale ? 'true' : 'false'}>
       <header className="tv-head">
-        <div className="tv-brand">
+        <h1 className="tv-brand">
           Pullboard <span className="muted">value stream</span>
-        </div>
+        </h1>
         {pages > 1 ? (
           <div className="tv-page" data-testid="tv-page" data-page={page + 1} data-pages={pages}>
             Page {page + 1} of {pages}

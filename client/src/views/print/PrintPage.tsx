@@ -65,9 +65,9 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
 
   if (!hasBoard) {
     return (
-      <div className="print-view">
+      <main className="print-view">
         <Loading />
-      </div>
+      </main>
     );
   }
 
@@ -111,32 +111,35 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
           Print…
         </button>
       </header>
-      <div className="print-help">
-        {exists ? <About of={of} id={id} /> : <Missing of={of} id={id} />}
-        {cardIds.length > 0 ? (
-          <p className="muted small">
-            Print at actual size (100 %, not “fit to page”) so the cards come out {CARD_WIDTH_MM} × {CARD_HEIGHT_MM} mm
-            and the QR codes scan; then cut along the crop marks. A reprinted card keeps its code: the old one scans the
-            same, so destroy it.
-          </p>
-        ) : null}
-      </div>
-      <div className="print-sheets">
-        {sheets.map((ids, i) => (
-          <section
-            key={i}
-            className="print-sheet"
-            aria-label={`Sheet ${i + 1} of ${sheets.length}`}
-            data-testid="print-sheet"
-          >
-            <div className="print-grid">
-              {ids.map((cardId) => (
-                <PrintCard key={cardId} cardId={cardId} />
-              ))}
-            </div>
-          </section>
-        ))}
-      </div>
+      {/* The page's main landmark (axe landmark-one-main, region): what prints, and the sheets. */}
+      <main className="print-main">
+        <div className="print-help">
+          {exists ? <About of={of} id={id} /> : <Missing of={of} id={id} />}
+          {cardIds.length > 0 ? (
+            <p className="muted small">
+              Print at actual size (100 %, not “fit to page”) so the cards come out {CARD_WIDTH_MM} × {CARD_HEIGHT_MM} mm
+              and the QR codes scan; then cut along the crop marks. A reprinted card keeps its code: the old one scans the
+              same, so destroy it.
+            </p>
+          ) : null}
+        </div>
+        <div className="print-sheets">
+          {sheets.map((ids, i) => (
+            <section
+              key={i}
+              className="print-sheet"
+              aria-label={`Sheet ${i + 1} of ${sheets.length}`}
+              data-testid="print-sheet"
+            >
+              <div className="print-grid">
+                {ids.map((cardId) => (
+                  <PrintCard key={cardId} cardId={cardId} />
+                ))}
+              </div>
+            </section>
+          ))}
+        </div>
+      </main>
     </div>
   );
 }
