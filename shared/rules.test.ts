@@ -763,7 +763,7 @@ describe('loop.create', () => {
       });
     }
     expect(new Set(e.cards.map((c) => c.id)).size).toBe(4);
-    expect(d.result).toEqual({ loop: e.loop, cards: e.cards });
+    expect(d.result).toEqual({ loop: e.loop, cards: e.cards, warnings: [] });
     expect(columnCards(plant.state, steel.id, DONE).map((c) => c.loopId)).toEqual([
       ...[1, 2, 3].map(() => blank.id),
       ...[1, 2].map(() => housing.id),
