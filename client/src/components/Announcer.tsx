@@ -6,7 +6,7 @@ import { announcerStore } from '../app/announce.ts';
 export function Announcer() {
   const message = useStore(announcerStore, (s) => s.message);
   return (
-    <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+    <div className="sr-only announcer" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
       {/* A new node per message: the same words twice are a change, and are read again. */}
       {message ? <span key={message.id}>{message.text}</span> : null}
     </div>

@@ -282,7 +282,15 @@ export function BoardDnd({ children }: { children: ReactNode }) {
       onDragCancel={onDragCancel}
     >
       {children}
-      <DragOverlay dropAnimation={null}>{activeId ? <CardFace cardId={activeId} overlay /> : null}</DragOverlay>
+      {/* A picture of the card under the pointer, hidden from screen readers: the card
+          itself stays in the page (with the focus), and the live region says where it is. */}
+      <DragOverlay dropAnimation={null}>
+        {activeId ? (
+          <div aria-hidden="true">
+            <CardFace cardId={activeId} overlay />
+          </div>
+        ) : null}
+      </DragOverlay>
     </DndContext>
   );
 }

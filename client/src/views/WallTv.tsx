@@ -112,7 +112,8 @@ function StaleBanner() {
   if (status === Status.LIVE) return null;
   const when = since ? sinceTime(since, now) : clockTime(now);
   return (
-    <div className={`stale-banner stale-${status}`} data-testid="stale-banner">
+    // A landmark of its own (axe region): it is what matters most on a stale TV.
+    <section className={`stale-banner stale-${status}`} data-testid="stale-banner" aria-label="Connection">
       <Icon name={status === Status.OFFLINE ? 'offline' : 'reconnect'} />
       {status === Status.OFFLINE ? (
         <span>
@@ -125,7 +126,7 @@ function StaleBanner() {
           {hasBoard ? ` showing data as of ${when}` : ''}
         </span>
       )}
-    </div>
+    </section>
   );
 }
 
