@@ -8,7 +8,7 @@ import { SocketTap } from './pages/socketTap.ts';
 test.describe('lead board', () => {
   test('opens live, with one lane per station from upstream to downstream', async ({ server, leadBoard }) => {
     await leadBoard.open();
-    await expect(leadBoard.page).toHaveTitle('Pullboard — Lead board');
+    await expect(leadBoard.page).toHaveTitle('Lead board — Pullboard');
     const board = await server.board();
     expect(board.stations).toHaveLength(6);
     const upstreamFirst = [...board.stations].sort((a, b) => a.position - b.position).map((s) => `lane-${s.id}`);

@@ -124,7 +124,7 @@ test.describe('printable cards', () => {
     const cards = cardsOfLoops(board, [loop]);
     expect(cards).toHaveLength(loop.cardCount);
     await openPrint(page, `${server.url}/print/loops/${loop.id}`, cards.length);
-    await expect(page).toHaveTitle(`Pullboard — Print — ${loop.partNumber} cards`);
+    await expect(page).toHaveTitle(`Print — ${loop.partNumber} cards — Pullboard`);
 
     const decoded = await decodeAll(page);
     expect(decoded).not.toContain(null);
@@ -165,7 +165,7 @@ test.describe('printable cards', () => {
     expect(supplied.map((l) => l.partNumber).sort()).toEqual(['MC-2201', 'MC-3105']);
     const cards = cardsOfLoops(board, supplied);
     await openPrint(page, `${server.url}/print/stations/${machining.id}`, cards.length);
-    await expect(page).toHaveTitle('Pullboard — Print — Machining cards');
+    await expect(page).toHaveTitle('Print — Machining cards — Pullboard');
 
     const decoded = await decodeAll(page);
     expect(decoded).not.toContain(null);
@@ -181,7 +181,7 @@ test.describe('printable cards', () => {
     await expect(link).toHaveAttribute('href', `/print/loops/${rawBar.id}`);
     await link.click();
     await expect(cardView(page)).toHaveCount(rawBar.cardCount);
-    await expect(page).toHaveTitle(`Pullboard — Print — ${rawBar.partNumber} cards`);
+    await expect(page).toHaveTitle(`Print — ${rawBar.partNumber} cards — Pullboard`);
   });
 
   test('the customer end supplies nothing: no sheet, and nothing to print', async ({ page, server, plant }) => {

@@ -89,7 +89,8 @@ export const BoardColumn = memo(function BoardColumn({
       aria-label={`${stationName}: ${label}`}
     >
       <header className="column-head">
-        <h3>{label}</h3>
+        {/* On the tablet the columns sit right under the station's h1; on the lead board, under its lane's h2. */}
+        {mode === 'tablet' ? <h2>{label}</h2> : <h3>{label}</h3>}
         <LimitBadge count={ids.length} limit={limit} soft={soft} />
       </header>
       <ol className={`cards${marker === 'end' ? ' insert-end' : ''}`}>

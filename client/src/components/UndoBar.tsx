@@ -17,6 +17,8 @@ export function UndoBar() {
     const timer = setTimeout(() => dismissUndo(offer.id), left);
     return () => clearTimeout(timer);
   }, [offer, undone]);
+  // The step itself is spoken by the announcer (client/src/app/announce.ts); this bar only
+  // speaks "Undone", so a screen reader does not hear the step twice.
   if (offer && undone) {
     return (
       <div className="undo-bar-slot" role="status" aria-live="polite">
@@ -28,7 +30,7 @@ export function UndoBar() {
     );
   }
   return (
-    <div className="undo-bar-slot" role="status" aria-live="polite">
+    <div className="undo-bar-slot">
       {offer ? (
         <div className="undo-bar" data-testid="undo-bar" key={offer.id}>
           <Icon name="check" />

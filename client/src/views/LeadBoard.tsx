@@ -81,7 +81,7 @@ export function LeadBoard() {
 
   return (
     <div className="screen screen-lead">
-      {hasBoard ? <SkipLinks ids={ids} onPick={pick} /> : null}
+      {hasBoard ? <SkipLinks ids={shownIds} onPick={pick} /> : null}
       <TopBar title="Lead board">
         <nav className="nav" aria-label="Screens">
           <NavLink href="/station">Station tablets</NavLink>
@@ -97,11 +97,6 @@ export function LeadBoard() {
         {mayAddStation ? (
           <button type="button" className="btn" onClick={() => setEditing({ kind: 'station', id: null })}>
             <Icon name="plus" /> Add station
-          </button>
-        ) : null}
-        {mayEditStation ? (
-          <button type="button" className="btn" onClick={() => setEditing({ kind: 'order' })}>
-            Station order
           </button>
         ) : null}
       </TopBar>
@@ -125,6 +120,11 @@ export function LeadBoard() {
             >
               Legend
             </button>
+            {mayEditStation ? (
+              <button type="button" className="btn board-order-btn" onClick={() => setEditing({ kind: 'order' })}>
+                Station order
+              </button>
+            ) : null}
           </div>
           <Legend id={legendId} open={legendOpen} />
           <StationSwitcher ids={shownIds} current={current} onPick={pick} />

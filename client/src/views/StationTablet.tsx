@@ -67,7 +67,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
           {uses || !showColumns ? (
             <section className="tablet-inbound" aria-labelledby="inbound-title">
               <header className="column-head">
-                <h3 id="inbound-title">{showColumns ? 'Inbound material' : 'Finished goods to use'}</h3>
+                <h2 id="inbound-title">{showColumns ? 'Inbound material' : 'Finished goods to use'}</h2>
               </header>
               <InboundList stationId={stationId} big />
             </section>
