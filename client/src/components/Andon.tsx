@@ -5,6 +5,7 @@ import { memo, useState } from 'react';
 import { ANDON_LABELS, AndonKind } from '../../../shared/names.ts';
 import { orderedStations } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
+import type { Station } from '../../../shared/schemas.ts';
 import { clearAndon, raiseAndon } from '../app/runtime.ts';
 import { andonRefusal } from '../app/access.ts';
 import { duration, sinceTime } from '../format.ts';
@@ -37,21 +38,27 @@ export function AndonBanner({ large = false }: { large?: boolean }) {
   );
 }
 
-const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) {
+/** A station's call in force and "since 14:02 (12 min)", or null when there is none (banner and TV strip). */
+export function useAndonCall(stationId: string): { station: Station; andon: NonNullable<Station['andon']>; since: string } | null {
   const station = useBoardStore((s) => s.board.stations[stationId]);
   const now = useBoardStore((s) => s.now);
   const andon = station?.andon;
   if (!station || !andon) return null;
   const raised = Date.parse(andon.raisedAt);
+  return { station, andon, since: `since ${sinceTime(raised, now)} (${duration((now - raised) / 60_000)})` };
+}
+
+const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) {
+  const call = useAndonCall(stationId);
+  if (!call) return null;
+  const { station, andon, since } = call;
   return (
     <div className={`andon-item andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
       <Icon name={ANDON_ICONS[andon.kind]} />
       <strong>{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
       <span className="andon-station">{station.name}</span>
       {andon.note ? <span className="andon-note">{andon.note}</span> : null}
-      <span className="andon-since">
-        since {sinceTime(raised, now)} ({duration((now - raised) / 60_000)})
-      </span>
+      <span className="andon-since">{since}</span>
     </div>
   );
 });

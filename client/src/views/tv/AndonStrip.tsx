@@ -4,10 +4,9 @@
 // banner is full.
 import { memo } from 'react';
 import { ANDON_LABELS } from '../../../../shared/names.ts';
-import { ANDON_ICONS, andonStationIds } from '../../components/Andon.tsx';
+import { ANDON_ICONS, andonStationIds, useAndonCall } from '../../components/Andon.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { duration, sinceTime } from '../../format.ts';
-import { useBoardStore, useShallowStore } from '../../store/hooks.ts';
+import { useShallowStore } from '../../store/hooks.ts';
 import { useFittingCount } from './useFittingCount.ts';
 
 export function TvAndonStrip() {
@@ -38,20 +37,16 @@ export function TvAndonStrip() {
 }
 
 const TvAndon = memo(function TvAndon({ stationId }: { stationId: string }) {
-  const station = useBoardStore((s) => s.board.stations[stationId]);
-  const now = useBoardStore((s) => s.now);
-  const andon = station?.andon;
-  if (!station || !andon) return null;
-  const raised = Date.parse(andon.raisedAt);
+  const call = useAndonCall(stationId);
+  if (!call) return null;
+  const { station, andon, since } = call;
   return (
     <li className={`tv-andon andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
       <Icon name={ANDON_ICONS[andon.kind]} />
       <strong className="tv-andon-kind">{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
       <strong className="tv-andon-station">{station.name}</strong>
       {andon.note ? <span className="tv-andon-note">{andon.note}</span> : <span className="tv-andon-note" />}
-      <span className="tv-andon-since">
-        since {sinceTime(raised, now)} ({duration((now - raised) / 60_000)})
-      </span>
+      <span className="tv-andon-since">{since}</span>
     </li>
   );
 });
