@@ -26,11 +26,11 @@ export function andonStationIds(board: BoardState): string[] {
 }
 
 /** The calls in force at every station, most severe first; nothing when there are none. */
-export function AndonBanner({ large = false }: { large?: boolean }) {
+export function AndonBanner() {
   const ids = useShallowStore((s) => andonStationIds(s.board));
   if (ids.length === 0) return null;
   return (
-    <div className={`andon-banner${large ? ' andon-large' : ''}`} data-testid="andon-banner" role="status">
+    <div className="andon-banner" data-testid="andon-banner" role="status">
       {ids.map((id) => (
         <AndonItem key={id} stationId={id} />
       ))}

@@ -90,13 +90,13 @@ function MaterialCall({ stationId }: { stationId: string }) {
   );
   if (starved.length === 0) return null;
   return (
-    <div className="material-call" data-testid="material-call">
+    <section className="material-call" data-testid="material-call" aria-label="Material call">
       <Icon name="warning" />
       <div>
         <strong>Starved — material call.</strong> Work is waiting but there is no full container of{' '}
         {parts.join(', ')}.
       </div>
-    </div>
+    </section>
   );
 }
 
