@@ -206,6 +206,8 @@ async function runOnce(command: OptimisticCommand, label: string): Promise<Ack<{
 /** Undoes the step offered (the server decides whether it still may be). */
 export async function undoStep(offer: UndoOffer): Promise<boolean> {
   undoStore.setState({ busy: true });
+  // A deliberate Undo: tapping the step again right after it is a new action.
+  taps.clear();
   const ack = await requireSync().send('card.undo', { cardId: offer.cardId, version: offer.version, idempotencyKey: newKey() });
   if (ack.ok) {
     // The bar says so for a moment (and is announced), then goes.

@@ -39,4 +39,14 @@ describe('TapGuard', () => {
     void g.run('move:c3:done', 'button:st1:in_progress', true, act, 400);
     expect(runs).toBe(2);
   });
+
+  it('forgets every tap once cleared (after an Undo the same tap is a new action)', () => {
+    const g = new TapGuard<number>();
+    let runs = 0;
+    const act = () => Promise.resolve(++runs);
+    void g.run('move:c1:in_progress', 'button:st1:requested', true, act, 0);
+    g.clear();
+    void g.run('move:c1:in_progress', 'button:st1:requested', true, act, 200);
+    expect(runs).toBe(2);
+  });
 });

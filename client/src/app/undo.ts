@@ -75,4 +75,9 @@ export class TapGuard<T> {
     if (near !== null) this.recent.set(near, entry);
     return entry.result;
   }
+
+  /** Forgets every tap: after an Undo, the next tap is a new action, however soon it comes. */
+  clear(): void {
+    this.recent.clear();
+  }
 }
