@@ -1,33 +1,54 @@
-// Display formats shared by the screens.
+// Display formats shared by the screens, in this screen's language (i18n/store.ts): the
+// words from the catalogue, the numbers, weekdays and times from Intl for the locale.
+import { currentLocale, tr } from './i18n/store.ts';
 
-/** 45 -> "45 min", 150 -> "2 h 30 min", 480 -> "8 h", 1500 -> "1 d 1 h". */
+/** 45 -> "45 min", 150 -> "2 h 30 min", 480 -> "8 h", 1500 -> "1 d 1 h" (in English). */
 export function duration(minutes: number): string {
+  const t = tr();
   const m = Math.max(0, Math.round(minutes));
-  if (m < 60) return `${m} min`;
+  if (m < 60) return t('format.minutes', { m });
   if (m < 24 * 60) {
     const h = Math.floor(m / 60);
     const r = m % 60;
-    return r === 0 ? `${h} h` : `${h} h ${r} min`;
+    return r === 0 ? t('format.hours', { h }) : t('format.hoursMinutes', { h, m: r });
   }
   const d = Math.floor(m / (24 * 60));
   const h = Math.floor((m % (24 * 60)) / 60);
-  return h === 0 ? `${d} d` : `${d} d ${h} h`;
+  return h === 0 ? t('format.days', { d }) : t('format.daysHours', { d, h });
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** One Intl format per locale and shape (making one is slow; the TV formats often). */
+function timeFormat(seconds: boolean): Intl.DateTimeFormat {
+  const locale = currentLocale();
+  const key = `${locale}:${seconds}`;
+  let f = timeFormats.get(key);
+  if (!f) {
+    // 24-hour clock in every language: a shop floor runs shifts round the clock.
+    f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23' });
+    timeFormats.set(key, f);
+  }
+  return f;
 }
 
 /** "14:02" in the screen's local time. */
 export function clockTime(ms: number, seconds = false): string {
-  const d = new Date(ms);
-  const hh = String(d.getHours()).padStart(2, '0');
-  const mm = String(d.getMinutes()).padStart(2, '0');
-  if (!seconds) return `${hh}:${mm}`;
-  return `${hh}:${mm}:${String(d.getSeconds()).padStart(2, '0')}`;
+  return timeFormat(seconds).format(new Date(ms));
 }
 
-/** "14:02", or "Mon 14:02" when not today. */
+/** "14:02", or "Mon 14:02" when not today ("Mo. 14:02" in German). */
 export function sinceTime(ms: number, nowMs: number): string {
   const d = new Date(ms);
   const sameDay = new Date(nowMs).toDateString() === d.toDateString();
-  return sameDay ? clockTime(ms) : `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${clockTime(ms)}`;
+  if (sameDay) return clockTime(ms);
+  const weekday = d.toLocaleDateString(currentLocale(), { weekday: 'short' });
+  return tr()('format.weekdayTime', { weekday, time: clockTime(ms) });
+}
+
+/** A number in the screen's language ("1,234" / "1.234"). */
+export function num(n: number): string {
+  return n.toLocaleString(currentLocale());
 }
 
 /** An error's message for a person (an Error's message, or the thing itself in words). */

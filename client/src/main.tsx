@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App.tsx';
+import { I18nProvider } from './i18n/I18nProvider.tsx';
+import { startI18n } from './i18n/store.ts';
 import './styles.css';
 import './styles/tv.css';
 import './styles/undo.css';
@@ -25,10 +27,15 @@ window.addEventListener('vite:preloadError', (event) => {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <ErrorBoundary>
-      <App />
-    </ErrorBoundary>
-  </StrictMode>,
+// The screen's language (and its catalogue) before the first render: no English flash.
+void startI18n().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <I18nProvider>
+        <ErrorBoundary>
+          <App />
+        </ErrorBoundary>
+      </I18nProvider>
+    </StrictMode>,
+  ),
 );

@@ -1,10 +1,11 @@
 // Turns a refusal (error code + details from the server or the local rules) into one
-// sentence a person at the line can act on. Numbers and names come from the details,
+// sentence a person at the line can act on, in this screen's language (i18n/). Numbers and names come from the details,
 // so "WIP limit" always says which column and how full it is.
 import type { BoardState } from '../../../shared/board.ts';
-import { COLUMN_LABELS, ErrorCode } from '../../../shared/names.ts';
+import { COLUMNS, ErrorCode } from '../../../shared/names.ts';
 import type { Column } from '../../../shared/names.ts';
 import type { ApiError } from '../../../shared/schemas.ts';
+import { tr } from '../i18n/store.ts';
 
 /** Client-side codes for failures that never reached a server decision. */
 export const ClientErrorCode = {
@@ -19,42 +20,47 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 function columnLabel(v: unknown): string {
-  return typeof v === 'string' && v in COLUMN_LABELS ? COLUMN_LABELS[v as Column] : 'that column';
+  return isColumn(v) ? tr()(`common.columns.${v}`) : tr()('refusal.thatColumn');
 }
 
-/** The reason part of a refusal message. */
+function isColumn(v: unknown): v is Column {
+  return typeof v === 'string' && (COLUMNS as readonly string[]).includes(v);
+}
+
+/** The reason part of a refusal message, in this screen's language. */
 export function refusalReason(error: ApiError, board: BoardState): string {
+  const t = tr();
   const d = error.details ?? {};
   switch (error.code) {
     case ErrorCode.WIP_LIMIT_REACHED: {
-      const station = board.stations[str(d.stationId) ?? '']?.name ?? 'this station';
+      const station = board.stations[str(d.stationId) ?? '']?.name ?? t('refusal.thisStation');
       const limit = num(d.limit);
       const count = num(d.count);
-      const figures = limit !== null && count !== null ? ` (${count} / ${limit})` : '';
-      return `WIP limit reached: ${station} ${columnLabel(d.column)} is full${figures}. Finish or move work on before adding more.`;
+      const hasFigures = limit !== null && count !== null;
+      return t('refusal.wipLimit', { station, column: columnLabel(d.column), hasFigures: hasFigures ? 'yes' : 'no', count: count ?? 0, limit: limit ?? 0 });
     }
     case ErrorCode.STARVED: {
       const loop = board.loops[str(d.loopId) ?? ''];
-      const part = str(d.partNumber) ?? loop?.partNumber ?? 'an input part';
-      const name = loop?.partName ? ` ${loop.partName}` : '';
-      const supplier = loop ? board.stations[loop.supplierStationId]?.name : undefined;
-      return `Starved: no full container of ${part}${name}${supplier ? ` from ${supplier}` : ''}. Call for material.`;
+      const part = str(d.partNumber) ?? loop?.partNumber ?? t('refusal.anInputPart');
+      const partName = loop?.partName ? loop.partName : 'none';
+      const supplier = (loop ? board.stations[loop.supplierStationId]?.name : undefined) ?? 'none';
+      return t('refusal.starved', { part, partName, supplier });
     }
     case ErrorCode.VERSION_CONFLICT:
-      return 'Conflict: the card was changed on another screen first. The board now shows where it really is.';
+      return t('refusal.conflict');
     case ErrorCode.FORBIDDEN:
-      return `Not allowed: ${error.message}`;
+      return t('refusal.forbidden', { message: error.message });
     case ErrorCode.LIMIT_REACHED: {
       const limit = num(d.limit);
-      const what = str(d.what) ?? 'items';
-      return `The plant is at its limit${limit !== null ? ` of ${limit} ${what}` : ''}. Remove some first, or ask the administrator to raise the limit.`;
+      const what = str(d.what) ?? t('refusal.items');
+      return t('refusal.plantLimit', { hasLimit: limit !== null ? 'yes' : 'no', limit: limit ?? 0, what });
     }
     case ClientErrorCode.NO_ANSWER:
-      return 'No answer from the server (connection lost): it may or may not have been saved. Check the board once it is live again; saving again is safe.';
+      return t('refusal.noAnswer');
     case ClientErrorCode.OLD_VERSION:
-      return `Not sent: ${error.message}. Pullboard was updated since; check the card and do it again if it is still needed.`;
+      return t('refusal.oldVersion', { message: error.message });
     case ClientErrorCode.EXPIRED:
-      return `Not sent: ${error.message || 'it waited too long for a connection'}. Check the card and do it again if it is still needed.`;
+      return t('refusal.expired', { message: error.message || t('refusal.expiredDefault') });
     default:
       return error.message || error.code;
   }
@@ -62,16 +68,18 @@ export function refusalReason(error: ApiError, board: BoardState): string {
 
 /** "Start P-100 card 3 / 5 refused — WIP limit reached: ..." */
 export function refusalMessage(label: string, error: ApiError, board: BoardState): string {
-  return `${label} refused — ${refusalReason(error, board)}`;
+  return tr()('refusal.refused', { label, reason: refusalReason(error, board) });
 }
 
 /** "3 moves made while offline were refused" */
 export function refusedTitle(count: number): string {
-  return count === 1 ? '1 move made while offline was refused' : `${count} moves made while offline were refused`;
+  return tr()('refusal.refusedTitle', { count });
 }
 
 /** Header text for moves waiting in the outbox: the count, and what happens to them. */
 export function outboxText(count: number, live: boolean): { head: string; detail: string } {
-  const moves = count === 1 ? '1 move' : `${count} moves`;
-  return live ? { head: `Sending ${moves}…`, detail: '' } : { head: `${moves} not sent yet`, detail: ' — will be sent when back online' };
+  const t = tr();
+  return live
+    ? { head: t('refusal.outboxSending', { count }), detail: '' }
+    : { head: t('refusal.outboxWaiting', { count }), detail: t('refusal.outboxWaitingDetail') };
 }
