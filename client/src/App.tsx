@@ -19,6 +19,8 @@ const LeadBoard = lazy(() => import('./views/LeadBoard.tsx').then((m) => ({ defa
 const StationTablet = lazy(() => import('./views/StationTablet.tsx').then((m) => ({ default: m.StationTablet })));
 const StationPicker = lazy(() => import('./views/StationTablet.tsx').then((m) => ({ default: m.StationPicker })));
 const AdminPage = lazy(() => import('./views/admin/AdminPage.tsx'));
+// The lead's metrics, sizing and what-if (and the chart library only it uses).
+const MetricsPage = lazy(() => import('./views/metrics/MetricsPage.tsx'));
 const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
 // The printable cards (and the QR code library only they use).
 const PrintPage = lazy(() => import('./views/print/PrintPage.tsx'));
@@ -31,6 +33,7 @@ const TITLES: Record<Route['name'], string> = {
   station: 'Choose a station',
   setup: 'Set up',
   admin: 'Admin',
+  metrics: 'Metrics',
   'pair-approve': 'Pair a device',
   print: 'Print cards',
   'not-found': 'Page not found',
@@ -159,6 +162,12 @@ function SignedInScreen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Starting />}>
           <AdminPage />
+        </Suspense>
+      );
+    case 'metrics':
+      return (
+        <Suspense fallback={<Starting />}>
+          <MetricsPage />
         </Suspense>
       );
     case 'pair-approve':

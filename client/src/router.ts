@@ -5,6 +5,7 @@
 //   /station/:id    station tablet
 //   /setup          first run: create the admin (the console's link, #token=...)
 //   /admin          users, API tokens and devices (admin, lead; loaded on demand)
+//   /metrics        flow metrics, charts, loop sizing and the what-if (lead, admin; on demand)
 //   /pair/approve   approve a device's pairing code (?code=..., admin, lead; on demand)
 //   /print/loops/:id     printable kanban cards of one loop (any signed-in role; on demand)
 //   /print/stations/:id  printable cards of every loop the station supplies (on demand)
@@ -16,6 +17,7 @@ export type Route =
   | { name: 'station'; stationId: string | null }
   | { name: 'setup' }
   | { name: 'admin' }
+  | { name: 'metrics' }
   | { name: 'pair-approve' }
   | { name: 'print'; of: PrintSubject; id: string }
   | { name: 'not-found'; path: string };
@@ -30,6 +32,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/station') return { name: 'station', stationId: null };
   if (path === '/setup') return { name: 'setup' };
   if (path === '/admin') return { name: 'admin' };
+  if (path === '/metrics') return { name: 'metrics' };
   if (path === '/pair/approve') return { name: 'pair-approve' };
   const m = /^\/station\/([^/]+)$/.exec(path);
   if (m?.[1]) return { name: 'station', stationId: decodeURIComponent(m[1]) };

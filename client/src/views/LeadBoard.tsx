@@ -86,6 +86,7 @@ export function LeadBoard() {
         <nav className="nav" aria-label="Screens">
           <NavLink href="/station">Station tablets</NavLink>
           <NavLink href="/tv">Wall TV</NavLink>
+          {lead ? <NavLink href="/metrics">Metrics</NavLink> : null}
           {lead ? <NavLink href="/admin">Admin</NavLink> : null}
           {lead ? <NavLink href="/pair/approve">Pair a device</NavLink> : null}
         </nav>
