@@ -8,6 +8,7 @@ import { ageMinutes, overdue } from '../store/selectors.ts';
 import { duration } from '../format.ts';
 import { LOST_AFTER_LEAD_TIMES, minutesUntouched, possiblyLost } from '../../../shared/audit.ts';
 import { Icon } from './Icon.tsx';
+import { RiskMark } from './RiskMark.tsx';
 
 /** Age of a card against its loop's lead time; "Full" once it is done. */
 const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
@@ -95,6 +96,7 @@ export const CardFace = memo(function CardFace({
         <div className="card-line card-meta">
           {meta}
           <CardAge cardId={cardId} />
+          <RiskMark loopId={card.loopId} variant="card" />
         </div>
       </div>
     );
@@ -109,6 +111,7 @@ export const CardFace = memo(function CardFace({
       <div className="card-line card-meta">{meta}</div>
       <div className="card-line card-meta">
         <CardAge cardId={cardId} />
+        <RiskMark loopId={card.loopId} variant="card" />
       </div>
     </div>
   );

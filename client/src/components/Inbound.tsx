@@ -6,6 +6,7 @@ import { fullCount, inboundLoopIds, starvedInputIds } from '../store/selectors.t
 import { consumeLoop } from '../app/runtime.ts';
 import { loopUseRefusal } from '../app/access.ts';
 import { Icon } from './Icon.tsx';
+import { RiskMark } from './RiskMark.tsx';
 
 const InboundLoop = memo(function InboundLoop({
   loopId,
@@ -58,6 +59,7 @@ const InboundLoop = memo(function InboundLoop({
             <Icon name="warning" /> Empty
           </div>
         ) : null}
+        <RiskMark loopId={loopId} />
       </div>
       {mayUse ? (
         <button

@@ -27,6 +27,7 @@ import {
 import { clockTime, sinceTime } from '../format.ts';
 import { Clock, ConnectionStatus, Loading } from '../components/Status.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { RiskStationMarks } from '../components/RiskMark.tsx';
 import { ANDON_ICONS } from '../components/Andon.tsx';
 import { WhoAmI } from '../components/Identity.tsx';
 import { TvAndonStrip } from './tv/AndonStrip.tsx';
@@ -187,6 +188,7 @@ const TvStation = memo(function TvStation({ stationId, row }: { stationId: strin
               <Icon name="warning" /> AT LIMIT
             </span>
           ) : null}
+          <RiskStationMarks stationId={stationId} />
           {flowing ? (
             <span className="mark mark-ok">
               <Icon name="check" /> Flowing
