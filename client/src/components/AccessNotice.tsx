@@ -5,22 +5,25 @@ import { Role } from '../../../shared/names.ts';
 import { useBoardStore } from '../store/hooks.ts';
 import { andonRefusal } from '../app/access.ts';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 /** The stations' names, "Machining, Paint". */
-function useStationNames(ids: readonly string[]): string {
-  return useBoardStore((s) => ids.map((id) => s.board.stations[id]?.name ?? id).join(', '));
+function useStationNames(ids: readonly string[], separator: string): string {
+  return useBoardStore((s) => ids.map((id) => s.board.stations[id]?.name ?? id).join(separator));
 }
 
 export function AccessNotice({ stationId }: { stationId?: string }) {
   const role = useBoardStore((s) => s.identity.role);
   const ids = useBoardStore((s) => s.identity.stationIds);
-  const names = useStationNames(ids);
+  const t = useTranslations('access');
+  const names = useStationNames(ids, t('listSeparator'));
   const here = useBoardStore((s) => (stationId === undefined ? null : andonRefusal(s.board, s.identity, stationId)));
+  const station = useBoardStore((s) => (stationId === undefined ? '' : (s.board.stations[stationId]?.name ?? stationId)));
   let text: string | null = null;
-  if (role === Role.VIEWER) text = 'Read-only: signed in as a viewer, this screen only watches the board.';
-  else if (stationId !== undefined && here !== null) text = `Read-only here. ${here}.`;
+  if (role === Role.VIEWER) text = t('viewer');
+  else if (stationId !== undefined && here !== null) text = t('notHere', { station });
   else if (stationId === undefined && role === Role.OPERATOR) {
-    text = ids.length > 0 ? `You work at ${names}: only their cards and calls have buttons here.` : 'You are bound to no station: this board is read-only for you.';
+    text = ids.length > 0 ? t('operatorAt', { names }) : t('noStation');
   }
   if (text === null) return null;
   return (

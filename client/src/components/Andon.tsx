@@ -2,7 +2,7 @@
 // material blue, each with an icon and its word, never colour alone), and on the
 // station tablet the buttons to raise and clear them.
 import { memo, useState } from 'react';
-import { ANDON_LABELS, AndonKind } from '../../../shared/names.ts';
+import { AndonKind } from '../../../shared/names.ts';
 import { orderedStations } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import type { Station } from '../../../shared/schemas.ts';
@@ -12,6 +12,8 @@ import { duration, sinceTime } from '../format.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { Icon } from './Icon.tsx';
 import type { IconName } from './Icon.tsx';
+import { useLocale, useTranslations } from 'use-intl';
+import { tr } from '../i18n/store.ts';
 
 /** The icon of each call (always beside its word). */
 export const ANDON_ICONS: Record<AndonKind, IconName> = { stop: 'stop', help: 'warning', material: 'box' };
@@ -45,17 +47,19 @@ export function useAndonCall(stationId: string): { station: Station; andon: NonN
   const andon = station?.andon;
   if (!station || !andon) return null;
   const raised = Date.parse(andon.raisedAt);
-  return { station, andon, since: `since ${sinceTime(raised, now)} (${duration((now - raised) / 60_000)})` };
+  return { station, andon, since: tr()('andon.since', { time: sinceTime(raised, now), duration: duration((now - raised) / 60_000) }) };
 }
 
 const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) {
   const call = useAndonCall(stationId);
+  const t = useTranslations('common');
+  const locale = useLocale();
   if (!call) return null;
   const { station, andon, since } = call;
   return (
     <div className={`andon-item andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
       <Icon name={ANDON_ICONS[andon.kind]} />
-      <strong>{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
+      <strong>{t(`andon.${andon.kind}`).toLocaleUpperCase(locale)}</strong>
       <span className="andon-station">{station.name}</span>
       {andon.note ? <span className="andon-note">{andon.note}</span> : null}
       <span className="andon-since">{since}</span>
@@ -67,6 +71,7 @@ const AndonItem = memo(function AndonItem({ stationId }: { stationId: string }) 
 export function AndonControls({ stationId, compact = false }: { stationId: string; compact?: boolean }) {
   const andon = useBoardStore((s) => s.board.stations[stationId]?.andon ?? null);
   const may = useBoardStore((s) => andonRefusal(s.board, s.identity, stationId) === null);
+  const t = useTranslations('andon');
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -77,7 +82,6 @@ export function AndonControls({ stationId, compact = false }: { stationId: strin
     }
   };
   const kinds: AndonKind[] = [AndonKind.STOP, AndonKind.HELP, AndonKind.MATERIAL];
-  const verbs: Record<AndonKind, string> = { stop: 'Stop line', help: 'Call help', material: 'Call material' };
   // The lead board only offers to clear a call; raising one is the station's job.
   if (compact && !andon) return null;
   // Who may not raise or clear calls here (a viewer, another station's operator) sees
@@ -87,7 +91,7 @@ export function AndonControls({ stationId, compact = false }: { stationId: strin
     <div className={`andon-controls${compact ? ' compact' : ''}`} data-testid={`andon-controls-${stationId}`}>
       {andon ? (
         <button type="button" className={`btn andon-clear andon-${andon.kind}`} disabled={busy} onClick={() => void run(() => clearAndon(stationId))}>
-          <Icon name="check" /> Clear {ANDON_LABELS[andon.kind].toLowerCase()}
+          <Icon name="check" /> {t(`clear.${andon.kind}`)}
         </button>
       ) : null}
       {kinds
@@ -100,7 +104,7 @@ export function AndonControls({ stationId, compact = false }: { stationId: strin
             disabled={busy}
             onClick={() => void run(() => raiseAndon(stationId, k))}
           >
-            <Icon name={ANDON_ICONS[k]} /> {verbs[k]}
+            <Icon name={ANDON_ICONS[k]} /> {t(`raise.${k}`)}
           </button>
         ))}
     </div>

@@ -13,6 +13,7 @@ import { CardFace } from './CardFace.tsx';
 import { cardDropId } from './BoardDnd.tsx';
 import type { DndData } from './BoardDnd.tsx';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 export type CardMode = 'lead' | 'tablet';
 
@@ -30,6 +31,7 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
   const mayUse = useBoardStore((s) => cardUseRefusal(s.board, s.identity, cardId) === null);
   const mayStepBack = useBoardStore((s) => canStepBack(s.identity.role));
   const [history, setHistory] = useState(false);
+  const t = useTranslations('card');
   const stationId = card?.stationId ?? '';
   const column = card?.column ?? Column.REQUESTED;
   const data: DndData = { type: 'card', cardId, stationId, column };
@@ -67,36 +69,36 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
         className="card-handle"
         {...drag.attributes}
         {...drag.listeners}
-        aria-roledescription="draggable card"
-        aria-label={`${name}${late ? ', overdue' : ''}`}
+        aria-roledescription={t('draggable')}
+        aria-label={late ? t('nameOverdue', { name }) : name}
       >
         <CardFace cardId={cardId} compact={mode === 'lead'} />
         {sending && live ? (
           <span className="sending" aria-hidden="true" data-testid="pending-note">
-            Sending…
+            {t('sending')}
           </span>
         ) : null}
         {sending && !live && mode === 'tablet' ? <WaitingNote /> : null}
       </div>
       <div className="card-actions">
         {mayMove && column === Column.REQUESTED ? (
-          <button type="button" className={`btn btn-go${big}`} onClick={start} aria-label={`Start ${name}`}>
-            <Icon name="play" /> Start
+          <button type="button" className={`btn btn-go${big}`} onClick={start} aria-label={t('startName', { name })}>
+            <Icon name="play" /> {t('start')}
           </button>
         ) : null}
         {mayMove && column === Column.IN_PROGRESS ? (
-          <button type="button" className={`btn btn-go${big}`} onClick={finish} aria-label={`Finish ${name}`}>
-            <Icon name="flag" /> Finish
+          <button type="button" className={`btn btn-go${big}`} onClick={finish} aria-label={t('finishName', { name })}>
+            <Icon name="flag" /> {t('finish')}
           </button>
         ) : null}
         {mayUse && mode === 'lead' && column === Column.DONE ? (
-          <button type="button" className="btn btn-small" onClick={use} aria-label={`Use ${name}`}>
-            <Icon name="use" /> Use
+          <button type="button" className="btn btn-small" onClick={use} aria-label={t('useName', { name })}>
+            <Icon name="use" /> {t('use')}
           </button>
         ) : null}
         {mayMove && mayStepBack && mode === 'lead' && column !== Column.REQUESTED ? (
-          <button type="button" className="btn btn-small btn-quiet" onClick={stepBack} aria-label={`Step back ${name}`}>
-            <Icon name="back" /> Step back
+          <button type="button" className="btn btn-small btn-quiet" onClick={stepBack} aria-label={t('stepBackName', { name })}>
+            <Icon name="back" /> {t('stepBack')}
           </button>
         ) : null}
         {mode === 'lead' ? (
@@ -104,8 +106,8 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
             type="button"
             className="btn btn-small btn-quiet card-history-btn"
             onClick={() => setHistory(true)}
-            aria-label={`History of ${name}`}
-            title="History"
+            aria-label={t('historyOf', { name })}
+            title={t('history')}
           >
             <Icon name="history" />
           </button>
@@ -124,10 +126,11 @@ export const BoardCard = memo(function BoardCard({ cardId, mode }: { cardId: str
 
 /** A move on this card waits for the connection (kept on the device until sent). */
 function WaitingNote() {
+  const t = useTranslations('card');
   return (
     <span className="sending sending-offline" data-testid="pending-note">
       <Icon name="clock" />
-      Pending — will be sent when back online
+      {t('waiting')}
     </span>
   );
 }

@@ -3,7 +3,6 @@
 // cards themselves never learn of it and a remote move re-renders only the cards moved.
 import { memo } from 'react';
 import { useDroppable } from '@dnd-kit/core';
-import { COLUMN_LABELS } from '../../../shared/names.ts';
 import type { Column } from '../../../shared/names.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
 import { columnCardIds, columnLimit, limitState } from '../store/selectors.ts';
@@ -13,24 +12,26 @@ import type { CardMode } from './BoardCard.tsx';
 import { columnDropId } from './BoardDnd.tsx';
 import type { DndData } from './BoardDnd.tsx';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 /** "2 / 3" with a word and an icon when the column is at or over its limit. */
 function LimitBadge({ count, limit, soft }: { count: number; limit: number | null; soft: boolean }) {
+  const t = useTranslations('column');
   const state: LimitState = limitState(count, limit);
   if (limit === null) {
     return (
       <span className="limit limit-none">
         {count}
-        <span className="sr-only"> cards, no limit</span>
+        <span className="sr-only">{t('srNoLimit')}</span>
       </span>
     );
   }
-  const word = state === 'over' ? 'Over limit' : state === 'at' ? 'At limit' : null;
+  const word = state === 'over' ? t('overLimit') : state === 'at' ? t('atLimit') : null;
   return (
     <span className={`limit limit-${state}`}>
       <span className="limit-figures">
         {count} / {limit}
-        <span className="sr-only"> (cards / limit)</span>
+        <span className="sr-only">{t('srFigures')}</span>
       </span>
       {word ? (
         <span className="limit-word">
@@ -38,7 +39,7 @@ function LimitBadge({ count, limit, soft }: { count: number; limit: number | nul
           {word}
         </span>
       ) : null}
-      {soft ? <span className="limit-soft">soft limit</span> : null}
+      {soft ? <span className="limit-soft">{t('softLimit')}</span> : null}
     </span>
   );
 }
@@ -73,7 +74,8 @@ export const BoardColumn = memo(function BoardColumn({
   const data: DndData = { type: 'column', stationId, column };
   const { setNodeRef } = useDroppable({ id: columnDropId(stationId, column), data });
   const state = limitState(ids.length, limit);
-  const label = COLUMN_LABELS[column];
+  const t = useTranslations();
+  const label = t(`common.columns.${column}`);
 
   return (
     <section
@@ -86,7 +88,7 @@ export const BoardColumn = memo(function BoardColumn({
       data-shown={shown.length}
       data-limit={limit ?? ''}
       data-limit-state={state}
-      aria-label={`${stationName}: ${label}`}
+      aria-label={t('column.region', { station: stationName, column: label })}
     >
       <header className="column-head">
         {/* On the tablet the columns sit right under the station's h1; on the lead board, under its lane's h2. */}
@@ -101,12 +103,12 @@ export const BoardColumn = memo(function BoardColumn({
         ))}
       </ol>
       {ids.length === 0 ? (
-        <p className="column-empty">No cards</p>
+        <p className="column-empty">{t('column.noCards')}</p>
       ) : shown.length === 0 ? (
-        <p className="column-empty">No matching cards</p>
+        <p className="column-empty">{t('column.noMatching')}</p>
       ) : shown.length < ids.length ? (
         <p className="column-hidden muted small" data-testid="hidden-cards">
-          {ids.length - shown.length} more not matching
+          {t('column.moreNotMatching', { count: ids.length - shown.length })}
         </p>
       ) : null}
     </section>

@@ -9,6 +9,7 @@ import { duration } from '../format.ts';
 import { LOST_AFTER_LEAD_TIMES, minutesUntouched, possiblyLost } from '../../../shared/audit.ts';
 import { Icon } from './Icon.tsx';
 import { RiskMark } from './RiskMark.tsx';
+import { useTranslations } from 'use-intl';
 
 /** Age of a card against its loop's lead time; "Full" once it is done. */
 const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
@@ -19,16 +20,17 @@ const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
   const late = useBoardStore((s) => (card ? overdue(card, s.board.loops[card.loopId], s.now) : false));
   const lost = useBoardStore((s) => (card ? possiblyLost(card, s.board.loops[card.loopId], s.now) : false));
   const idle = useBoardStore((s) => (card && lost ? minutesUntouched(card, s.now) : null));
+  const t = useTranslations('card');
   if (!card) return null;
   if (lost && idle !== null) {
     return (
       <span
         className="age age-lost"
         data-testid="possibly-lost"
-        title={`Nobody has moved or scanned this card for ${duration(idle)}, over ${LOST_AFTER_LEAD_TIMES} times its lead time: find it, or reprint it from the loop's print view`}
+        title={t('lostTitle', { idle: duration(idle), times: LOST_AFTER_LEAD_TIMES })}
       >
         <Icon name="warning" />
-        <strong>Lost?</strong> {duration(idle)}
+        <strong>{t('lost')}</strong> {duration(idle)}
       </span>
     );
   }
@@ -36,7 +38,7 @@ const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
     return (
       <span className="age age-full">
         <Icon name="box" />
-        Full
+        {t('full')}
       </span>
     );
   }
@@ -44,10 +46,10 @@ const CardAge = memo(function CardAge({ cardId }: { cardId: string }) {
   return late ? (
     <span className="age age-overdue" data-testid="overdue">
       <Icon name="clock" />
-      <strong>Overdue</strong> {duration(age)} / {duration(lead)}
+      <strong>{t('overdue')}</strong> {duration(age)} / {duration(lead)}
     </span>
   ) : (
-    <span className="age" title="Waiting since the replenishment signal, against the loop's lead time">
+    <span className="age" title={t('ageTitle')}>
       <Icon name="clock" />
       {duration(age)} / {duration(lead)}
     </span>
@@ -67,17 +69,18 @@ export const CardFace = memo(function CardFace({
   const card = useBoardStore((s) => s.board.cards[cardId]);
   const loop = useBoardStore((s) => (card ? s.board.loops[card.loopId] : undefined));
   const consumer = useBoardStore((s) => (loop ? s.board.stations[loop.consumerStationId]?.name : undefined));
+  const t = useTranslations('card');
   if (!card || !loop) return null;
   const serial = (
     <span className="serial">
-      <span className="sr-only">card </span>
+      <span className="sr-only">{t('srCard')}</span>
       {card.serial} / {loop.cardCount}
     </span>
   );
   const meta = (
     <>
-      <span className="qty">{loop.containerQty} pcs</span>
-      <span className="consumer" title="Consuming station">
+      <span className="qty">{t('pcs', { qty: loop.containerQty })}</span>
+      <span className="consumer" title={t('consumer')}>
         → {consumer ?? '?'}
       </span>
     </>

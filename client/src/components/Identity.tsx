@@ -10,34 +10,34 @@ import { badgeSignIn, signOut, useAuth } from '../app/session.ts';
 import { BadgeBurst } from '../app/badgeReader.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
-const ROLE_LABEL: Record<string, string> = { admin: 'Admin', lead: 'Team lead', operator: 'Operator', viewer: 'Viewer' };
-const roleLabel = (role: string) => ROLE_LABEL[role] ?? role;
 
 /** Name and role, and Sign out (a person) or Unpair (a paired device). */
 export function WhoAmI({ compact = false }: { compact?: boolean }) {
   const who = useBoardStore((s) => s.identity);
   const via = useAuth((s) => s.via);
   const phase = useAuth((s) => s.phase);
+  const t = useTranslations();
   if (phase !== 'signed-in' || who.id === '') return null;
   const device = via === 'device';
   return (
     <span className={`whoami${compact ? ' whoami-compact' : ''}`} data-testid="whoami" data-role={who.role} data-via={via ?? ''}>
       <span className="whoami-name">
-        <span className="sr-only">Signed in as </span>
+        <span className="sr-only">{t('identity.signedInAs')}</span>
         {device ? <Icon name="live" className="whoami-device" /> : null}
-        <strong>{who.name}</strong> <span className="whoami-role">{roleLabel(who.role)}</span>
+        <strong>{who.name}</strong> <span className="whoami-role">{t(`common.roles.${who.role}`)}</span>
       </span>
       {via === 'badge' ? null : (
         <button
           type="button"
           className="btn btn-quiet whoami-out"
           onClick={() => {
-            if (device && !window.confirm('Unpair this device? It forgets its pairing and needs a new code to show the board again.')) return;
+            if (device && !window.confirm(t('identity.unpairConfirm'))) return;
             void signOut();
           }}
         >
-          {device ? 'Unpair' : 'Sign out'}
+          {device ? t('identity.unpair') : t('identity.signOut')}
         </button>
       )}
     </span>
@@ -49,6 +49,7 @@ export function BadgeBar() {
   const via = useAuth((s) => s.via);
   const deadline = useAuth((s) => s.idleDeadline);
   const name = useBoardStore((s) => s.identity.name);
+  const t = useTranslations('identity');
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (via !== 'badge') return;
@@ -61,15 +62,15 @@ export function BadgeBar() {
     <div className="badge-bar" data-testid="badge-bar" role="status">
       <Icon name="check" />
       <span className="badge-bar-who">
-        Signed in: <strong>{name}</strong>
+        {t.rich('signedIn', { name, strong: (chunks) => <strong>{chunks}</strong> })}
       </span>
       {left !== null && left <= 60 ? (
         <span className="badge-bar-idle" data-testid="idle-countdown">
-          <Icon name="clock" /> Signing out in {left} s — touch the screen to stay
+          <Icon name="clock" /> {t('signingOutIn', { left })}
         </span>
       ) : null}
       <button type="button" className="btn btn-big badge-bar-out" onClick={() => void signOut()}>
-        Sign out
+        {t('signOut')}
       </button>
     </div>
   );
@@ -140,12 +141,13 @@ function BadgePrompt() {
   const { pinFor, busy, error } = useBadgeUi();
   const [pin, setPin] = useState('');
   const signedInByBadge = useAuth((s) => s.via === 'badge');
+  const t = useTranslations('identity');
   useEffect(() => {
     if (signedInByBadge) useBadgeUi.setState({ error: null });
   }, [signedInByBadge]);
   if (pinFor !== null) {
     return (
-      <Dialog title="Enter your PIN" onClose={() => useBadgeUi.setState({ pinFor: null, error: null })}>
+      <Dialog title={t('enterPin')} onClose={() => useBadgeUi.setState({ pinFor: null, error: null })}>
         <form
           className="form badge-pin"
           onSubmit={(e) => {
@@ -154,7 +156,7 @@ function BadgePrompt() {
           }}
         >
           <label className="field">
-            <span>PIN</span>
+            <span>{t('pin')}</span>
             <input
               type="password"
               inputMode="numeric"
@@ -172,7 +174,7 @@ function BadgePrompt() {
           ) : null}
           <div className="form-actions">
             <button type="submit" className="btn btn-primary btn-big" disabled={busy || pin.length < 4}>
-              {busy ? 'Checking…' : 'Sign in'}
+              {busy ? t('checking') : t('signIn')}
             </button>
           </div>
         </form>
@@ -183,9 +185,9 @@ function BadgePrompt() {
   return (
     <div className="badge-error" role="alert" data-testid="badge-error">
       <Icon name="stop" />
-      <span>Badge not accepted: {error}</span>
+      <span>{t('badgeRefused', { error })}</span>
       <button type="button" className="btn btn-big" onClick={() => useBadgeUi.setState({ error: null })}>
-        OK
+        {t('ok')}
       </button>
     </div>
   );

@@ -7,6 +7,7 @@ import { consumeLoop } from '../app/runtime.ts';
 import { loopUseRefusal } from '../app/access.ts';
 import { Icon } from './Icon.tsx';
 import { RiskMark } from './RiskMark.tsx';
+import { useTranslations } from 'use-intl';
 
 const InboundLoop = memo(function InboundLoop({
   loopId,
@@ -25,6 +26,8 @@ const InboundLoop = memo(function InboundLoop({
   const pendingUses = useBoardStore((s) =>
     s.pending.reduce((n, p) => (p.ackSeq === null && p.command.type === 'loop.consume' && p.command.loopId === loopId ? n + 1 : n), 0),
   );
+  const t = useTranslations('inbound');
+  const useWord = useTranslations('card')('use');
   if (!loop) return null;
   const empty = full === 0;
   return (
@@ -38,25 +41,25 @@ const InboundLoop = memo(function InboundLoop({
         <div className="card-line">
           <span className="part">{loop.partNumber}</span>
           <span className="inbound-count">
-            <strong>{full}</strong> full <span className="muted">of {loop.cardCount}</span>
+            <strong>{full}</strong> {t('full')} <span className="muted">{t('ofCount', { count: loop.cardCount })}</span>
           </span>
         </div>
         {loop.partName ? <div className="part-name">{loop.partName}</div> : null}
         <div className="muted small">
-          {loop.containerQty} pcs · from {supplier ?? '?'}
+          {t('fromSupplier', { qty: loop.containerQty, supplier: supplier ?? '?' })}
         </div>
         {pendingUses > 0 ? (
           <div className="flag flag-pending" data-testid="pending-note">
-            <Icon name="clock" /> {pendingUses === 1 ? '1 use' : `${pendingUses} uses`} not sent yet
+            <Icon name="clock" /> {t('usesNotSent', { count: pendingUses })}
           </div>
         ) : null}
         {starved ? (
           <div className="flag flag-starved">
-            <Icon name="warning" /> Starved — material call
+            <Icon name="warning" /> {t('starved')}
           </div>
         ) : empty ? (
           <div className="flag flag-empty">
-            <Icon name="warning" /> Empty
+            <Icon name="warning" /> {t('empty')}
           </div>
         ) : null}
         <RiskMark loopId={loopId} />
@@ -67,9 +70,9 @@ const InboundLoop = memo(function InboundLoop({
           className={`btn btn-use${big ? ' btn-big' : ' btn-small'}`}
           onClick={() => void consumeLoop(loopId)}
           disabled={empty}
-          aria-label={`Use ${loop.partNumber}`}
+          aria-label={t('useName', { part: loop.partNumber })}
         >
-          <Icon name="use" /> Use
+          <Icon name="use" /> {useWord}
         </button>
       ) : null}
     </li>
@@ -89,8 +92,9 @@ export function InboundList({
   const all = useShallowStore((s) => inboundLoopIds(s.board, stationId));
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
   const ids = useMemo(() => (loops === null ? all : all.filter((id) => loops.has(id))), [all, loops]);
-  if (all.length === 0) return <p className="muted small">No inbound material.</p>;
-  if (ids.length === 0) return <p className="muted small">No matching inbound material.</p>;
+  const t = useTranslations('inbound');
+  if (all.length === 0) return <p className="muted small">{t('none')}</p>;
+  if (ids.length === 0) return <p className="muted small">{t('noneMatching')}</p>;
   return (
     <ul className="inbound-list">
       {ids.map((id) => (

@@ -6,6 +6,7 @@ import { ConnectionStatus as Status } from '../store/store.ts';
 import { outboxText, refusedTitle } from '../store/messages.ts';
 import { clockTime, sinceTime } from '../format.ts';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 /** live / reconnecting / offline since HH:MM, with an icon and a word. */
 export function ConnectionStatus({ large = false }: { large?: boolean }) {
@@ -15,14 +16,15 @@ export function ConnectionStatus({ large = false }: { large?: boolean }) {
     synced: s.hasBoard,
   }));
   const now = useBoardStore((s) => s.now);
+  const t = useTranslations('status');
   const text =
     status === Status.LIVE
-      ? 'Live'
+      ? t('live')
       : status === Status.RECONNECTING
         ? synced
-          ? 'Reconnecting…'
-          : 'Connecting…'
-        : `Offline since ${sinceTime(since ?? now, now)}`;
+          ? t('reconnecting')
+          : t('connecting')
+        : t('offlineSince', { time: sinceTime(since ?? now, now) });
   const icon = status === Status.LIVE ? 'live' : status === Status.RECONNECTING ? 'reconnect' : 'offline';
   return (
     <span
@@ -62,6 +64,7 @@ const ALERT_MS = 12_000;
 export function AlertRegion() {
   const alerts = useBoardStore((s) => s.alerts);
   const dismiss = useBoardStore((s) => s.dismissAlert);
+  const t = useTranslations('common');
   useEffect(() => {
     if (alerts.length === 0) return;
     const oldest = alerts[0]!;
@@ -75,7 +78,7 @@ export function AlertRegion() {
           <Icon name={a.kind === 'info' ? 'check' : 'stop'} />
           <p>{a.text}</p>
           <button type="button" className="btn btn-quiet" onClick={() => dismiss(a.id)}>
-            Dismiss
+            {t('dismiss')}
           </button>
         </div>
       ))}
@@ -86,10 +89,11 @@ export function AlertRegion() {
 /** Shown until the first snapshot arrives. */
 export function Loading() {
   const status = useBoardStore((s) => s.connection.status);
+  const t = useTranslations('status');
   return (
     <div className="loading" aria-busy="true">
       <Icon name={status === Status.OFFLINE ? 'offline' : 'reconnect'} />
-      <p>{status === Status.OFFLINE ? 'Cannot reach the Pullboard server. Retrying…' : 'Loading the board…'}</p>
+      <p>{status === Status.OFFLINE ? t('unreachable') : t('loading')}</p>
     </div>
   );
 }
@@ -129,6 +133,7 @@ export function RefusedMoves() {
   const refused = useBoardStore((s) => s.refused);
   const dismiss = useBoardStore((s) => s.dismissRefused);
   const now = useBoardStore((s) => s.now);
+  const t = useTranslations('status');
   if (refused.length === 0) return null;
   return (
     <section className="refused" role="alert" aria-labelledby="refused-title" data-testid="refused-moves" data-count={refused.length}>
@@ -136,19 +141,19 @@ export function RefusedMoves() {
       <div className="refused-body">
         <h2 id="refused-title">{refusedTitle(refused.length)}</h2>
         <p className="refused-hint">
-          The board shows where the cards really are. Check them and do the moves again if they are still needed.
+          {t('refusedHint')}
         </p>
         <ul className="refused-list">
           {refused.map((r) => (
             <li key={r.key} data-testid="refused-move" data-code={r.code}>
               <strong className="refused-label">{r.label}</strong> — <span className="refused-reason">{r.reason}</span>{' '}
-              <span className="refused-when">(made {sinceTime(Date.parse(r.madeAt), now)})</span>
+              <span className="refused-when">{t('madeAt', { time: sinceTime(Date.parse(r.madeAt), now) })}</span>
             </li>
           ))}
         </ul>
       </div>
       <button type="button" className="btn btn-big refused-ok" onClick={() => dismiss()}>
-        <Icon name="check" /> Seen — clear list
+        <Icon name="check" /> {t('seenClear')}
       </button>
     </section>
   );

@@ -6,11 +6,13 @@ import { useStore } from 'zustand';
 import { UNDONE_SHOW_MS, UNDO_SHOW_MS, dismissUndo, undoStore } from '../app/undo.ts';
 import { undoStep } from '../app/runtime.ts';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 export function UndoBar() {
   const offer = useStore(undoStore, (s) => s.offer);
   const busy = useStore(undoStore, (s) => s.busy);
   const undone = useStore(undoStore, (s) => s.undone);
+  const t = useTranslations();
   useEffect(() => {
     if (!offer) return;
     const left = Math.max(0, offer.at + (undone ? UNDONE_SHOW_MS : UNDO_SHOW_MS) - Date.now());
@@ -24,7 +26,7 @@ export function UndoBar() {
       <div className="undo-bar-slot" role="status" aria-live="polite">
         <div className="undo-bar is-undone" data-testid="undo-bar" key={offer.id}>
           <Icon name="back" />
-          <span className="undo-text">Undone: {offer.text}</span>
+          <span className="undo-text">{t('undo.undone', { text: offer.text })}</span>
         </div>
       </div>
     );
@@ -36,9 +38,9 @@ export function UndoBar() {
           <Icon name="check" />
           <span className="undo-text">{offer.text}</span>
           <button type="button" className="btn btn-big undo-button" disabled={busy} onClick={() => void undoStep(offer)}>
-            {busy ? 'Undoing…' : 'Undo'}
+            {busy ? t('undo.undoing') : t('undo.undo')}
           </button>
-          <button type="button" className="btn btn-quiet undo-close" aria-label="Dismiss" onClick={() => dismissUndo(offer.id)}>
+          <button type="button" className="btn btn-quiet undo-close" aria-label={t('common.dismiss')} onClick={() => dismissUndo(offer.id)}>
             <Icon name="close" />
           </button>
           <span className="undo-timer" style={{ animationDuration: `${UNDO_SHOW_MS}ms` }} aria-hidden="true" />
