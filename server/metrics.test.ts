@@ -71,7 +71,7 @@ describe('GET /api/metrics', () => {
     const full = (Date.parse(to) - Date.parse(created!.at)) / (Date.parse(to) - Date.parse(from));
     expect(housing.wipMean.done).toBeCloseTo(full, 9);
     const machining = report.stations.find((s) => s.stationId === plant.machining.id);
-    expect(machining).toEqual({ stationId: plant.machining.id, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0.5 });
+    expect(machining).toMatchObject({ stationId: plant.machining.id, finished: 1, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0.5 });
   });
 
   it('takes the last 7 days when no window is named, and a safety factor when one is', async () => {

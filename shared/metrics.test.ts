@@ -138,7 +138,7 @@ describe('metrics of a hand-built shift (figures worked out in the comments)', (
   it('sizes each loop from measured demand and lead time', () => {
     // B: D = 1.5 containers/h x 10 = 15 parts/h, L = 57.5 min, alpha 0.1:
     // 15 x 57.5/60 x 1.1 / 10 = 1.58 -> 2 cards, as it has.
-    expect(loopOf(whole, b).sizing).toEqual({
+    expect(loopOf(whole, b).sizing).toMatchObject({
       demandPerHour: 15,
       leadTimeMinutes: 57.5,
       containerQty: 10,
@@ -152,9 +152,9 @@ describe('metrics of a hand-built shift (figures worked out in the comments)', (
 
   it('times starved stations and andon calls', () => {
     // Press: starved 30-50, 110-110.5 and 115-120 = 25.5; andon 60-80; finished 2 in 2 h.
-    expect(stationOf(whole, press)).toEqual({ stationId: press.id, starvedMinutes: 25.5, andonMinutes: 20, finishedPerHour: 1 });
-    expect(stationOf(whole, steel)).toEqual({ stationId: steel.id, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0.5 });
-    expect(stationOf(whole, line)).toEqual({ stationId: line.id, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0 });
+    expect(stationOf(whole, press)).toMatchObject({ stationId: press.id, starvedMinutes: 25.5, andonMinutes: 20, finishedPerHour: 1 });
+    expect(stationOf(whole, steel)).toMatchObject({ stationId: steel.id, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0.5 });
+    expect(stationOf(whole, line)).toMatchObject({ stationId: line.id, starvedMinutes: 0, andonMinutes: 0, finishedPerHour: 0 });
   });
 
   it('starts a later window from the board as it was then (replayed)', () => {

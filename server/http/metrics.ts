@@ -1,16 +1,26 @@
-// GET /api/metrics and GET /api/events.csv (docs/api.md "Metrics and sizing"), for leads
-// and admins. Both read the event log through the service, a page at a time, and give
-// the event loop back between pages so a long log does not hold up the board's commands.
-// The figures themselves are shared/metrics.ts (pure); this file only validates the
-// window, replays the log into it and shapes the answer.
+// The metrics routes (docs/api.md "Metrics and sizing", "Risk", "What-if"):
+// - GET /api/metrics, GET /api/metrics/series (leads and admins): figures of a window from
+//   the metrics index (server/metricsIndex.ts: built once from the log, then fed every
+//   committed batch), so a query is binary searches, not a replay;
+// - GET /api/events.csv (leads and admins): the log itself, read a page at a time;
+// - GET /api/risk (every role): the live risk marks (shared/risk.ts);
+// - POST /api/whatif (leads and admins): the disruption what-if (shared/whatif.ts), which
+//   never changes the board.
+// The figures are pure functions in shared/; this file validates, reads and shapes.
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { emptyBoard } from '../../shared/board.ts';
 import type { BoardState } from '../../shared/board.ts';
 import { DomainError, validationError } from '../../shared/errors.ts';
-import { DEFAULT_SAFETY_FACTOR, MetricsBuilder } from '../../shared/metrics.ts';
+import { DEFAULT_SAFETY_FACTOR } from '../../shared/metrics.ts';
 import type { MetricsWindow } from '../../shared/metrics.ts';
+import { MAX_SAFETY_FACTOR } from '../../shared/sizing.ts';
+import { DEFAULT_RISK_WINDOW_MINUTES, MAX_RISK_WINDOW_MINUTES, MIN_RISK_WINDOW_MINUTES, assessRisk } from '../../shared/risk.ts';
+import { WhatIfBody, defaultHorizonMinutes, whatIf } from '../../shared/whatif.ts';
+import type { LoopRates } from '../../shared/whatif.ts';
+import type { Loop } from '../../shared/schemas.ts';
+import { metricsIndexOf } from '../metricsIndex.ts';
 import { Column, ErrorCode, EventType, Role } from '../../shared/names.ts';
 import type { Role as RoleName } from '../../shared/names.ts';
 import type { BoardEvent } from '../../shared/schemas.ts';
@@ -25,6 +35,13 @@ export const MAX_WINDOW_DAYS = 366;
 /** Events read from the log per page. */
 const PAGE = 1000;
 const READERS: readonly RoleName[] = [Role.ADMIN, Role.LEAD];
+/** Buckets of GET /metrics/series when the caller names none, and the most it may ask. */
+export const DEFAULT_BUCKETS = 48;
+export const MAX_BUCKETS = 500;
+/** How far back the what-if measures demand and times: the last 7 days. */
+const WHATIF_MEASURE_DAYS = 7;
+/** The what-if's spread of demand gaps and process times when the caller names none. */
+export const DEFAULT_VARIABILITY = 0.2;
 
 const IsoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2025-03-03T06:00:00Z' });
 
@@ -33,11 +50,19 @@ export const MetricsQuery = z.object({
   from: IsoTime.optional(),
   to: IsoTime.optional(),
   /** alpha of the sizing (0.1 = 10 % more than demand x lead time). */
-  safetyFactor: z.coerce.number().min(0).max(5).optional(),
+  safetyFactor: z.coerce.number().min(0).max(MAX_SAFETY_FACTOR).optional(),
+  /** GET /metrics/series only: how many equal buckets the window is cut into. */
+  buckets: z.coerce.number().int().min(1).max(MAX_BUCKETS).optional(),
+});
+
+/** The query of GET /risk. */
+export const RiskQuery = z.strictObject({
+  windowMinutes: z.coerce.number().min(MIN_RISK_WINDOW_MINUTES).max(MAX_RISK_WINDOW_MINUTES).optional(),
+  safetyFactor: z.coerce.number().min(0).max(MAX_SAFETY_FACTOR).optional(),
 });
 
 /** The window a query names, checked: from <= to, at most MAX_WINDOW_DAYS long. */
-export function windowOf(query: unknown, now = new Date()): MetricsWindow & { safetyFactor: number } {
+export function windowOf(query: unknown, now = new Date()): MetricsWindow & { safetyFactor: number; buckets: number } {
   const r = MetricsQuery.safeParse(query);
   if (!r.success) throw validationError(r.error.issues);
   const q = r.data;
@@ -57,6 +82,7 @@ export function windowOf(query: unknown, now = new Date()): MetricsWindow & { sa
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
     safetyFactor: q.safetyFactor ?? DEFAULT_SAFETY_FACTOR,
+    buckets: q.buckets ?? DEFAULT_BUCKETS,
   };
 }
 
@@ -95,14 +121,73 @@ async function scanLog(service: BoardService, each: (e: BoardEvent, start: Board
 async function metrics(service: BoardService, req: Request, res: Response): Promise<void> {
   requireReader(req, 'metrics');
   const w = windowOf(req.query);
-  let builder: MetricsBuilder | null = null;
-  await scanLog(service, (e, start) => {
-    builder ??= new MetricsBuilder(start, w, { safetyFactor: w.safetyFactor });
-    builder.push(e);
-    return !builder.done;
-  });
-  const b: MetricsBuilder = builder ?? new MetricsBuilder(emptyBoard, w, { safetyFactor: w.safetyFactor });
-  res.json(b.report());
+  const ix = await metricsIndexOf(service).ready();
+  res.json(ix.report(w, { safetyFactor: w.safetyFactor }));
+}
+
+async function series(service: BoardService, req: Request, res: Response): Promise<void> {
+  requireReader(req, 'metrics');
+  const w = windowOf(req.query);
+  const ix = await metricsIndexOf(service).ready();
+  res.json(ix.series(w, w.buckets));
+}
+
+async function risk(service: BoardService, req: Request, res: Response): Promise<void> {
+  principalOfRequest(req); // every role may read it; a credential is still needed
+  const r = RiskQuery.safeParse(req.query);
+  if (!r.success) throw validationError(r.error.issues);
+  const windowMinutes = r.data.windowMinutes ?? DEFAULT_RISK_WINDOW_MINUTES;
+  const ix = await metricsIndexOf(service).ready();
+  const now = Date.now();
+  const from = now - windowMinutes * 60_000;
+  res.json(
+    assessRisk({
+      board: ix.board,
+      nowMs: now,
+      windowMinutes,
+      flow: (loopId) => ix.flow(loopId, from, now),
+      busy: (stationId) => ix.busyShare(stationId, from, now),
+      safetyFactor: r.data.safetyFactor ?? DEFAULT_SAFETY_FACTOR,
+    }),
+  );
+}
+
+async function postWhatIf(service: BoardService, req: Request, res: Response): Promise<void> {
+  requireReader(req, 'the what-if');
+  if (req.body !== undefined && !req.is(['application/json', 'application/*+json'])) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Content-Type must be application/json');
+  }
+  const r = WhatIfBody.safeParse(req.body ?? {});
+  if (!r.success) throw validationError(r.error.issues);
+  const q = r.data;
+  const ix = await metricsIndexOf(service).ready();
+  const board = ix.board;
+  if (!Object.hasOwn(board.stations, q.stationId)) {
+    throw new DomainError(ErrorCode.NOT_FOUND, `No station with id "${q.stationId.slice(0, 80)}"`, { stationId: q.stationId.slice(0, 80) });
+  }
+  const now = Date.now();
+  const from = now - WHATIF_MEASURE_DAYS * DAY_MS;
+  const rates = (loop: Loop): LoopRates => {
+    const m = ix.measured(loop.id, from, now);
+    return {
+      demandPerHour: m.demandPerHour,
+      waitRequestedMinutes: m.cycle === null ? 0 : (m.waitRequested ?? 0),
+      cycleMinutes: m.cycle ?? loop.leadTimeMinutes,
+      measured: m.cycle !== null,
+    };
+  };
+  res.json(
+    whatIf({
+      board,
+      nowMs: now,
+      stationId: q.stationId,
+      durationMinutes: q.durationMinutes,
+      horizonMinutes: q.horizonMinutes ?? defaultHorizonMinutes(q.durationMinutes),
+      seed: q.seed ?? 1,
+      variability: q.variability ?? DEFAULT_VARIABILITY,
+      rates,
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- CSV
@@ -218,7 +303,12 @@ async function eventsCsv(service: BoardService, req: Request, res: Response): Pr
 /** The metrics routes, behind the API's credential check (routes.ts mounts them). */
 export function metricsRouter(service: BoardService): Router {
   const r = express.Router();
+  // Built now, at start, so the first query does not wait for the whole log.
+  metricsIndexOf(service);
   r.get('/metrics', (req, res) => metrics(service, req, res));
+  r.get('/metrics/series', (req, res) => series(service, req, res));
+  r.get('/risk', (req, res) => risk(service, req, res));
+  r.post('/whatif', (req, res) => postWhatIf(service, req, res));
   r.get('/events.csv', (req, res) => eventsCsv(service, req, res));
   return r;
 }
