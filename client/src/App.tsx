@@ -11,6 +11,7 @@ import { NoAdminYet, SetupScreen, SignInScreen, Starting } from './views/SignIn.
 import { BadgeReader } from './components/Identity.tsx';
 import { Announcer } from './components/Announcer.tsx';
 import { useBoardStore } from './store/hooks.ts';
+import { useTranslations } from 'use-intl';
 
 // Loaded on demand: each screen downloads its own views only. The wall TV (in the main
 // chunk, the screen that must come up fastest) never parses the lead board's drag and
@@ -25,19 +26,6 @@ const ApprovePairing = lazy(() => import('./views/admin/ApprovePairing.tsx'));
 // The printable cards (and the QR code library only they use).
 const PrintPage = lazy(() => import('./views/print/PrintPage.tsx'));
 
-/** What each screen is called in its page title ("Lead board — Pullboard"). */
-const TITLES: Record<Route['name'], string> = {
-  lead: 'Lead board',
-  tv: 'Wall TV',
-  // The picker; a station's own page is named after the station (see useScreenTitle).
-  station: 'Choose a station',
-  setup: 'Set up',
-  admin: 'Admin',
-  metrics: 'Metrics',
-  'pair-approve': 'Pair a device',
-  print: 'Print cards',
-  'not-found': 'Page not found',
-};
 
 /** Reloads for a fresh attempt (forgetting the one-reload guard of this tab). */
 function reloadAgain(): void {
@@ -52,6 +40,7 @@ function reloadAgain(): void {
 /** The screen still speaks another protocol than the server after reloading once. */
 function UpgradeNotice() {
   const { stuck, message } = useUpgrade();
+  const t = useTranslations('app');
   useEffect(() => {
     if (!stuck) return;
     // An unattended screen tries again now and then (a cache may have caught up).
@@ -61,10 +50,9 @@ function UpgradeNotice() {
   if (!stuck) return null;
   return (
     <div className="upgrade-notice" role="alert">
-      <strong>This screen needs reloading.</strong> Pullboard was updated and this screen could not load the new
-      version ({message}). Nothing is sent from it until it reloads.{' '}
+      <strong>{t('needsReload')}</strong> {t('needsReloadDetail', { message })}{' '}
       <button type="button" className="btn" onClick={reloadAgain}>
-        Reload now
+        {t('reloadNow')}
       </button>
     </div>
   );
@@ -88,20 +76,21 @@ export function App() {
  * suggests for "Save as PDF".
  */
 function useScreenTitle(route: Route, phase: AuthPhase): string {
+  const t = useTranslations('app');
   const named = useBoardStore((s) => {
     if (!s.hasBoard) return null;
-    if (route.name === 'station' && route.stationId !== null) return s.board.stations[route.stationId]?.name ?? 'Station not found';
+    if (route.name === 'station' && route.stationId !== null) return s.board.stations[route.stationId]?.name ?? t('stationNotFound');
     if (route.name !== 'print') return null;
     const subject = route.of === 'loop' ? s.board.loops[route.id]?.partNumber : s.board.stations[route.id]?.name;
-    return subject ? `Print — ${subject} cards` : null;
+    return subject ? t('printTitle', { subject }) : null;
   });
   let what: string;
-  if (route.name === 'setup') what = TITLES.setup;
-  else if (phase === 'setup') what = 'Not set up yet';
-  else if (phase === 'signed-out') what = 'Sign in';
-  else if (route.name === 'station' && route.stationId !== null) what = named ?? 'Station tablet';
-  else what = named ?? TITLES[route.name];
-  return `${what} — Pullboard`;
+  if (route.name === 'setup') what = t('titles.setup');
+  else if (phase === 'setup') what = t('notSetUp');
+  else if (phase === 'signed-out') what = t('signIn');
+  else if (route.name === 'station' && route.stationId !== null) what = named ?? t('stationTablet');
+  else what = named ?? t(`titles.${route.name}`);
+  return t('pageTitle', { what });
 }
 
 function Screen() {
@@ -183,18 +172,37 @@ function SignedInScreen({ route }: { route: Route }) {
         </Suspense>
       );
     case 'not-found':
-      return (
-        <main className="picker">
-          <h1>Page not found</h1>
-          <p>
-            Nothing at {window.location.pathname}.{' '}
-            <a href="/" onClick={onLinkClick}>
-              Go to the lead board
-            </a>
-          </p>
-        </main>
-      );
+      return <NotFound />;
   }
+}
+
+function NotFound() {
+  const t = useTranslations('app');
+  return (
+    <main className="picker">
+      <h1>{t('titles.not-found')}</h1>
+      <p>
+        {t('nothingAt', { path: window.location.pathname })}{' '}
+        <a href="/" onClick={onLinkClick}>
+          {t('goToLead')}
+        </a>
+      </p>
+    </main>
+  );
+}
+
+/** What a failed screen says (words from the catalogue; the boundary is a class). */
+function ScreenFailed({ message }: { message: string }) {
+  const t = useTranslations('app');
+  return (
+    <main className="picker" role="alert">
+      <h1>{t('failed')}</h1>
+      <p>{t('failedDetail', { message })}</p>
+      <button type="button" className="btn btn-big" onClick={() => window.location.reload()}>
+        {t('reloadNow')}
+      </button>
+    </main>
+  );
 }
 
 const RELOAD_AFTER_MS = 30_000;
@@ -222,14 +230,6 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
 
   override render() {
     if (!this.state.error) return this.props.children;
-    return (
-      <main className="picker" role="alert">
-        <h1>This screen hit an error</h1>
-        <p>It reloads itself in 30 seconds. {this.state.error.message}</p>
-        <button type="button" className="btn btn-big" onClick={() => window.location.reload()}>
-          Reload now
-        </button>
-      </main>
-    );
+    return <ScreenFailed message={this.state.error.message} />;
   }
 }

@@ -140,6 +140,32 @@ const en = {
     badgeRefused: 'Badge not accepted: {error}',
     ok: 'OK',
   },
+  app: {
+    titles: {
+      lead: 'Lead board',
+      tv: 'Wall TV',
+      station: 'Choose a station',
+      setup: 'Set up',
+      admin: 'Admin',
+      metrics: 'Metrics',
+      'pair-approve': 'Pair a device',
+      print: 'Print cards',
+      'not-found': 'Page not found',
+    },
+    pageTitle: '{what} — Pullboard',
+    stationNotFound: 'Station not found',
+    printTitle: 'Print — {subject} cards',
+    notSetUp: 'Not set up yet',
+    signIn: 'Sign in',
+    stationTablet: 'Station tablet',
+    needsReload: 'This screen needs reloading.',
+    needsReloadDetail: 'Pullboard was updated and this screen could not load the new version ({message}). Nothing is sent from it until it reloads.',
+    reloadNow: 'Reload now',
+    nothingAt: 'Nothing at {path}.',
+    goToLead: 'Go to the lead board',
+    failed: 'This screen hit an error',
+    failedDetail: 'It reloads itself in 30 seconds. {message}',
+  },
 } as const;
 
 export default en;
