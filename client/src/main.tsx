@@ -8,6 +8,7 @@ import './styles/tv.css';
 import './styles/undo.css';
 import './styles/config.css';
 import './styles/a11y.css';
+import './styles/i18n.css';
 
 // A screen left open across an upgrade asks for a lazily loaded view of the old build,
 // whose file is gone: reload once to get the new build (Vite's documented event), rather

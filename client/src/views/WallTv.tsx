@@ -7,7 +7,7 @@
 // is down the board dims and says since when it is stale.
 import { memo } from 'react';
 import type { CSSProperties } from 'react';
-import { ANDON_LABELS, COLUMNS, COLUMN_LABELS, Column, StationKind } from '../../../shared/names.ts';
+import { COLUMNS, Column, StationKind } from '../../../shared/names.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import { columnCards, stockOuts } from '../../../shared/board.ts';
 import { useBoardStore, useShallowStore } from '../store/hooks.ts';
@@ -35,6 +35,10 @@ import { FullscreenButton, SoundToggle } from './tv/Controls.tsx';
 import { TvLegend } from './tv/Legend.tsx';
 import { pagingFor, usePageTurn, useRowsBox } from './tv/layout.ts';
 import { useFittingCount } from './tv/useFittingCount.ts';
+import { useLocale, useTranslations } from 'use-intl';
+import { useSecondLocale, useSecondTranslations } from '../i18n/I18nProvider.tsx';
+import { Bi } from '../i18n/Bilingual.tsx';
+import { LanguagePicker, SecondLanguagePicker } from '../i18n/LanguagePicker.tsx';
 
 export function WallTv() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -46,19 +50,19 @@ export function WallTv() {
   const first = page * perPage;
   const shown = ids.slice(first, first + perPage);
   const stale = status !== Status.LIVE;
+  const t = useTranslations();
+  const t2 = useSecondTranslations('tv');
+  const c2 = useSecondTranslations('common');
   return (
     <div className={`screen screen-tv${stale ? ' is-stale' : ''}`} data-testid="wall-tv" data-stale={stale ? 'true' : 'false'}>
       <header className="tv-head">
         <h1 className="tv-brand">
-          Pullboard <span className="muted">value stream</span>
+          {t('common.appName')} <span className="muted"><Bi a={t('tv.brand')} b={t2?.('brand')} /></span>
         </h1>
         {pages > 1 ? (
           <div className="tv-page" data-testid="tv-page" data-page={page + 1} data-pages={pages}>
-            Page {page + 1} of {pages}
-            <span className="muted">
-              {' '}
-              · stations {first + 1}–{first + shown.length} of {ids.length}
-            </span>
+            {t('tv.page', { page: page + 1, pages })}
+            <span className="muted">{t('tv.pageStations', { from: first + 1, to: first + shown.length, total: ids.length })}</span>
           </div>
         ) : null}
         <LastUpdate />
@@ -73,13 +77,19 @@ export function WallTv() {
       {!hasBoard ? (
         <Loading />
       ) : (
-        <main className="tv-board" aria-label="All stations, upstream to downstream">
+        <main className="tv-board" aria-label={t('tv.boardLabel')}>
           <div className="tv-heads" aria-hidden="true">
-            <span>Station</span>
+            <span>
+              <Bi a={t('tv.headStation')} b={t2?.('headStation')} />
+            </span>
             {COLUMNS.map((c) => (
-              <span key={c}>{COLUMN_LABELS[c]}</span>
+              <span key={c}>
+                <Bi a={t(`common.columns.${c}`)} b={c2?.(`columns.${c}`)} />
+              </span>
             ))}
-            <span>Inbound (full)</span>
+            <span>
+              <Bi a={t('tv.headInbound')} b={t2?.('headInbound')} />
+            </span>
           </div>
           <div className="tv-rows" ref={rows.ref} style={{ '--tv-rows': perPage } as CSSProperties}>
             {shown.map((id, k) => (
@@ -91,6 +101,8 @@ export function WallTv() {
       <footer className="tv-foot">
         <TvLegend />
         <div className="tv-controls">
+          <LanguagePicker className="tv-control tv-language" />
+          <SecondLanguagePicker />
           <SoundToggle />
           <FullscreenButton />
         </div>
@@ -102,29 +114,36 @@ export function WallTv() {
 function LastUpdate() {
   const at = useBoardStore((s) => s.connection.lastSyncAt);
   const now = useBoardStore((s) => s.now);
+  const t = useTranslations('tv');
   const when = at === null ? null : new Date(at).toDateString() === new Date(now).toDateString() ? clockTime(at, true) : sinceTime(at, now);
-  return <div className="tv-updated muted">{when ? `Updated ${when}` : 'Not updated yet'}</div>;
+  return <div className="tv-updated muted">{when ? t('updated', { time: when }) : t('notUpdated')}</div>;
 }
 
 function StaleBanner() {
   const { status, since } = useShallowStore((s) => ({ status: s.connection.status, since: s.connection.since }));
   const now = useBoardStore((s) => s.now);
   const hasBoard = useBoardStore((s) => s.hasBoard);
+  const t = useTranslations('tv');
+  const t2 = useSecondTranslations('tv');
   if (status === Status.LIVE) return null;
   const when = since ? sinceTime(since, now) : clockTime(now);
   return (
     // A landmark of its own (axe region): it is what matters most on a stale TV.
-    <section className={`stale-banner stale-${status}`} data-testid="stale-banner" aria-label="Connection">
+    <section className={`stale-banner stale-${status}`} data-testid="stale-banner" aria-label={t('connection')}>
       <Icon name={status === Status.OFFLINE ? 'offline' : 'reconnect'} />
       {status === Status.OFFLINE ? (
         <span>
-          <strong>OFFLINE since {when}</strong>
-          {hasBoard ? ' — data may be stale' : ''}
+          <strong>
+            <Bi a={t('offlineSince', { time: when })} b={t2?.('offlineSince', { time: when })} />
+          </strong>
+          {hasBoard ? t('staleData') : ''}
         </span>
       ) : (
         <span>
-          <strong>Reconnecting…</strong>
-          {hasBoard ? ` showing data as of ${when}` : ''}
+          <strong>
+            <Bi a={t('reconnecting')} b={t2?.('reconnecting')} />
+          </strong>
+          {hasBoard ? t('showingAsOf', { time: when }) : ''}
         </span>
       )}
     </section>
@@ -150,6 +169,12 @@ const TvStation = memo(function TvStation({ stationId, row }: { stationId: strin
       return st8 === 'at' || st8 === 'over';
     });
   });
+  const t = useTranslations();
+  const t2 = useSecondTranslations('tv');
+  const c2 = useSecondTranslations('common');
+  const locale = useLocale();
+  const second = useSecondLocale();
+  const sep = t('access.listSeparator');
   const showColumns = supplies || kind !== StationKind.CUSTOMER;
   const flowing = andon === null && starved.length === 0 && stockOut.length === 0 && late === 0 && !atLimit;
   return (
@@ -165,33 +190,36 @@ const TvStation = memo(function TvStation({ stationId, row }: { stationId: strin
           {andon ? (
             // The call in force, in the row itself: a stopped line never reads "Flowing".
             <span className={`mark mark-andon andon-${andon}`} data-testid="tv-andon" data-kind={andon}>
-              <Icon name={ANDON_ICONS[andon]} /> {ANDON_LABELS[andon].toUpperCase()}
+              <Icon name={ANDON_ICONS[andon]} />{' '}
+              <Bi a={t(`common.andon.${andon}`).toLocaleUpperCase(locale)} b={c2?.(`andon.${andon}`).toLocaleUpperCase(second ?? locale)} />
             </span>
           ) : null}
           {starved.length > 0 ? (
             <span className="mark mark-starved" data-testid="tv-starved">
-              <Icon name="warning" /> STARVED: {starved.join(', ')}
+              <Icon name="warning" />{' '}
+              <Bi a={t('tv.starved', { parts: starved.join(sep) })} b={t2?.('starvedWord')} />
             </span>
           ) : null}
           {stockOut.length > 0 ? (
             <span className="mark mark-starved" data-testid="tv-stock-out">
-              <Icon name="warning" /> STOCK-OUT: {stockOut.join(', ')}
+              <Icon name="warning" />{' '}
+              <Bi a={t('tv.stockOut', { parts: stockOut.join(sep) })} b={t2?.('stockOutWord')} />
             </span>
           ) : null}
           {late > 0 ? (
             <span className="mark mark-overdue" data-testid="tv-overdue">
-              <Icon name="clock" /> {late} OVERDUE
+              <Icon name="clock" /> <Bi a={t('tv.overdue', { count: late })} b={t2?.('overdue', { count: late })} />
             </span>
           ) : null}
           {atLimit ? (
             <span className="mark mark-limit">
-              <Icon name="warning" /> AT LIMIT
+              <Icon name="warning" /> <Bi a={t('tv.atLimit')} b={t2?.('atLimit')} />
             </span>
           ) : null}
           <RiskStationMarks stationId={stationId} />
           {flowing ? (
             <span className="mark mark-ok">
-              <Icon name="check" /> Flowing
+              <Icon name="check" /> <Bi a={t('tv.flowing')} b={t2?.('flowing')} />
             </span>
           ) : null}
         </div>
@@ -199,7 +227,9 @@ const TvStation = memo(function TvStation({ stationId, row }: { stationId: strin
       {showColumns ? (
         COLUMNS.map((c) => <TvCell key={c} stationId={stationId} column={c} />)
       ) : (
-        <div className="tv-customer muted">Customer end</div>
+        <div className="tv-customer muted">
+          <Bi a={t('tv.customerEnd')} b={t2?.('customerEnd')} />
+        </div>
       )}
       <TvInbound stationId={stationId} />
     </section>
@@ -226,7 +256,10 @@ const TvCell = memo(function TvCell({ stationId, column }: { stationId: string; 
   const { limit } = useShallowStore((s) => columnLimit(s.board.stations[stationId], column));
   const groups = useShallowStore((s) => loopGroups(s.board, stationId, column, s.now));
   const state = limitState(count, limit);
-  const word = state === 'over' ? 'OVER LIMIT' : state === 'at' ? 'AT LIMIT' : null;
+  const t = useTranslations('tv');
+  const t2 = useSecondTranslations('tv');
+  const word = state === 'over' ? t('overLimit') : state === 'at' ? t('atLimit') : null;
+  const word2 = state === 'over' ? t2?.('overLimit') : state === 'at' ? t2?.('atLimit') : null;
   const { ref, fit } = useFittingCount<HTMLUListElement>(groups, true);
   // Chips that do not fit would be cut off silently; say how many are not shown instead.
   const shown = fit < groups.length ? groups.slice(0, fit) : groups;
@@ -245,7 +278,7 @@ const TvCell = memo(function TvCell({ stationId, column }: { stationId: string; 
         {word ? (
           <span className="tv-limit-word">
             <Icon name={state === 'over' ? 'stop' : 'warning'} />
-            {word}
+            <Bi a={word} b={word2} />
           </span>
         ) : null}
       </div>
@@ -260,13 +293,13 @@ const TvCell = memo(function TvCell({ stationId, column }: { stationId: string; 
               {isLate ? (
                 <span className="tv-chip-late">
                   <Icon name="clock" />
-                  {late} late
+                  {t('late', { count: Number(late) })}
                 </span>
               ) : null}
             </li>
           );
         })}
-        {hidden > 0 ? <li className="tv-chip tv-chip-more">+{hidden} more</li> : null}
+        {hidden > 0 ? <li className="tv-chip tv-chip-more">{t('more', { count: hidden })}</li> : null}
       </ul>
     </div>
   );
@@ -277,12 +310,13 @@ function TvInbound({ stationId }: { stationId: string }) {
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
   const { ref, fit } = useFittingCount<HTMLUListElement>(ids, true);
   const shown = fit < ids.length ? ids.slice(0, fit) : ids;
+  const t = useTranslations('tv');
   return (
     <ul className="tv-inbound" ref={ref}>
       {shown.map((id) => (
         <TvInboundLoop key={id} loopId={id} starved={starved.includes(id)} />
       ))}
-      {shown.length < ids.length ? <li className="tv-in tv-in-more muted">+{ids.length - shown.length} more</li> : null}
+      {shown.length < ids.length ? <li className="tv-in tv-in-more muted">{t('more', { count: ids.length - shown.length })}</li> : null}
       {ids.length === 0 ? <li className="muted">—</li> : null}
     </ul>
   );
@@ -292,17 +326,19 @@ const TvInboundLoop = memo(function TvInboundLoop({ loopId, starved }: { loopId:
   const part = useBoardStore((s) => s.board.loops[loopId]?.partNumber ?? '');
   const cards = useBoardStore((s) => s.board.loops[loopId]?.cardCount ?? 0);
   const full = useBoardStore((s) => fullCount(s.board, loopId));
+  const t = useTranslations('tv');
+  const t2 = useSecondTranslations('tv');
   return (
     <li className={`tv-in${full === 0 ? ' is-empty' : ''}${starved ? ' is-starved' : ''}`}>
       <span className="tv-in-part">{part}</span>
       {full === 0 ? (
         <span className="tv-in-empty">
-          <Icon name="warning" /> EMPTY
+          <Icon name="warning" /> <Bi a={t('empty')} b={t2?.('empty')} />
         </span>
       ) : (
         <span className="tv-in-full">
           {full}
-          <span className="muted">/{cards} full</span>
+          <span className="muted">{t('fullOf', { cards })}</span>
         </span>
       )}
     </li>

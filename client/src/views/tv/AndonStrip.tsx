@@ -3,15 +3,18 @@
 // "+N more"). Each station's own row says its call too, so nothing is lost when the
 // banner is full.
 import { memo } from 'react';
-import { ANDON_LABELS } from '../../../../shared/names.ts';
 import { ANDON_ICONS, andonStationIds, useAndonCall } from '../../components/Andon.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useShallowStore } from '../../store/hooks.ts';
 import { useFittingCount } from './useFittingCount.ts';
+import { useLocale, useTranslations } from 'use-intl';
+import { useSecondLocale, useSecondTranslations } from '../../i18n/I18nProvider.tsx';
+import { Bi } from '../../i18n/Bilingual.tsx';
 
 export function TvAndonStrip() {
   const ids = useShallowStore((s) => andonStationIds(s.board));
   const { ref, fit } = useFittingCount<HTMLUListElement>(ids, false);
+  const t = useTranslations('tv');
   if (ids.length === 0) return null;
   const shown = fit < ids.length ? ids.slice(0, fit) : ids;
   const hidden = ids.length - shown.length;
@@ -28,7 +31,7 @@ export function TvAndonStrip() {
         ))}
         {hidden > 0 ? (
           <li className="tv-andon tv-andon-more" data-testid="andon-more">
-            +{hidden} more {hidden === 1 ? 'call' : 'calls'}: see the stations
+            {t('moreCalls', { count: hidden })}
           </li>
         ) : null}
       </ul>
@@ -38,12 +41,18 @@ export function TvAndonStrip() {
 
 const TvAndon = memo(function TvAndon({ stationId }: { stationId: string }) {
   const call = useAndonCall(stationId);
+  const t = useTranslations('common');
+  const c2 = useSecondTranslations('common');
+  const locale = useLocale();
+  const second = useSecondLocale();
   if (!call) return null;
   const { station, andon, since } = call;
   return (
     <li className={`tv-andon andon-${andon.kind}`} data-testid={`andon-${stationId}`} data-kind={andon.kind}>
       <Icon name={ANDON_ICONS[andon.kind]} />
-      <strong className="tv-andon-kind">{ANDON_LABELS[andon.kind].toUpperCase()}</strong>
+      <strong className="tv-andon-kind">
+        <Bi a={t(`andon.${andon.kind}`).toLocaleUpperCase(locale)} b={c2?.(`andon.${andon.kind}`).toLocaleUpperCase(second ?? locale)} />
+      </strong>
       <strong className="tv-andon-station">{station.name}</strong>
       {andon.note ? <span className="tv-andon-note">{andon.note}</span> : <span className="tv-andon-note" />}
       <span className="tv-andon-since">{since}</span>

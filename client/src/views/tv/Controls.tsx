@@ -4,17 +4,19 @@ import { useEffect, useState } from 'react';
 import { store } from '../../store/hooks.ts';
 import { enterFullscreen, fullscreenSupported, useIsFullscreen } from './kiosk.ts';
 import { audioRunning, beep, lineStopKeys, setSoundPreference, soundPreference, unlockAudio } from './sound.ts';
+import { useTranslations } from 'use-intl';
 
 /** "Full screen", hidden when the page is full screen already or the browser cannot. */
 export function FullscreenButton() {
   const full = useIsFullscreen();
+  const t = useTranslations('tv');
   if (full || !fullscreenSupported()) return null;
   return (
     <button type="button" className="btn tv-control" data-testid="tv-fullscreen" onClick={() => void enterFullscreen()}>
       <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2.2">
         <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
       </svg>
-      Full screen
+      {t('fullscreen')}
     </button>
   );
 }
@@ -47,6 +49,7 @@ type SoundState = 'off' | 'on' | 'blocked';
 /** Sound off / on; a click is the gesture the browser needs before it plays anything. */
 export function SoundToggle() {
   const [state, setState] = useState<SoundState>(() => (soundPreference() ? 'blocked' : 'off'));
+  const t = useTranslations('tv');
   useLineStopBeep(state !== 'off');
   // Turned on on an earlier visit: try to play without a gesture (a kiosk may allow it),
   // else the next click or key press anywhere unlocks it.
@@ -77,7 +80,7 @@ export function SoundToggle() {
     setState(ok && audioRunning() ? 'on' : 'blocked');
     if (ok) beep('confirm');
   };
-  const label = state === 'off' ? 'Sound off' : state === 'on' ? 'Sound on' : 'Sound on: click to allow';
+  const label = state === 'off' ? t('soundOff') : state === 'on' ? t('soundOn') : t('soundBlocked');
   return (
     <button
       type="button"
@@ -85,7 +88,7 @@ export function SoundToggle() {
       data-testid="tv-sound"
       data-state={state}
       aria-pressed={state !== 'off'}
-      title="Beep when a line stop is raised"
+      title={t('soundTitle')}
       onClick={() => void toggle()}
     >
       <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2.2">
