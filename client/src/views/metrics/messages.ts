@@ -93,7 +93,7 @@ export const m = {
   diffWord: (d: number) => (d === 0 ? 'no change' : d > 0 ? `add ${d}` : `remove ${-d}`),
   apply: (n: number) => `Set to ${n}`,
   applyQuestion: (part: string, from: number, to: number) =>
-    `Set ${part} from ${from} to ${to} cards? Every screen shows the change; it is logged as a loop update.${to < from ? ' Cards are removed only when they are back in Requested.' : ''}`,
+    `Set ${part} from ${from} to ${to} cards? Every screen shows the change; it is logged as a loop update.${to < from ? ' Empty containers are withdrawn first, then full ones; never cards in process.' : ' New cards start as signals in Requested at the supplier.'}`,
   applyConfirm: 'Apply',
   applied: (part: string, n: number) => `${part} now has ${n} cards.`,
   planned: 'planned',

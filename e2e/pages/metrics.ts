@@ -1,0 +1,82 @@
+// The lead's metrics view (/metrics): the window picker, the loop and station tables,
+// the three charts (each a canvas with a caption in words), loop sizing with its
+// Apply per loop, and the what-if form.
+import { expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { Screen } from './screen.ts';
+
+export class MetricsPage extends Screen {
+  readonly loops: Locator;
+  readonly stations: Locator;
+  readonly sizing: Locator;
+  readonly safetyFactor: Locator;
+  readonly csv: Locator;
+
+  constructor(page: Page, baseUrl: string) {
+    super(page, baseUrl);
+    this.loops = page.getByTestId('metrics-loops');
+    this.stations = page.getByTestId('metrics-stations');
+    this.sizing = page.getByTestId('sizing');
+    this.safetyFactor = page.getByTestId('safety-factor');
+    this.csv = page.getByTestId('events-csv');
+  }
+
+  async open(): Promise<void> {
+    await this.goto('/metrics');
+    await this.expectLive();
+    await expect(this.loops).toBeVisible({ timeout: 30_000 });
+  }
+
+  /** One chart: `cfd`, `lead` or `throughput`. */
+  chart(which: 'cfd' | 'lead' | 'throughput'): Locator {
+    return this.page.getByTestId(`chart-${which}`);
+  }
+
+  /** What a screen reader hears for a chart (its caption's summary). */
+  summary(which: 'cfd' | 'lead' | 'throughput'): Locator {
+    return this.page.getByTestId(`chart-${which}-summary`);
+  }
+
+  loopRow(loopId: string): Locator {
+    return this.page.getByTestId(`metrics-loop-${loopId}`);
+  }
+
+  sizingRow(loopId: string): Locator {
+    return this.page.getByTestId(`sizing-${loopId}`);
+  }
+
+  async pickWindow(label: 'Last 8 hours' | 'Last 24 hours' | 'Last 7 days'): Promise<void> {
+    await this.page.getByRole('radio', { name: label }).check();
+  }
+
+  async pickChartStation(name: string): Promise<void> {
+    await this.page.getByTestId('chart-station').selectOption({ label: name });
+  }
+
+  async pickChartLoop(partNumber: string): Promise<void> {
+    await this.page.getByTestId('chart-loop').selectOption({ label: partNumber });
+  }
+
+  /** Pixels drawn on a chart's canvas that are not blank (uPlot draws series there). */
+  async inkedPixels(which: 'cfd' | 'lead' | 'throughput'): Promise<number> {
+    return this.chart(which)
+      .locator('canvas')
+      .first()
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const ctx = canvas.getContext('2d');
+        if (!ctx) return 0;
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let k = 3; k < data.length; k += 4) if (data[k]! > 0) n++;
+        return n;
+      });
+  }
+
+  /** Applies the sizing of one loop: the button, then the confirmation. */
+  async applySizing(loopId: string): Promise<void> {
+    const row = this.sizingRow(loopId);
+    await row.getByRole('button', { name: /^Set to \d+$/ }).click();
+    await row.getByRole('button', { name: 'Apply', exact: true }).click();
+  }
+}
