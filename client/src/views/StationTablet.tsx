@@ -17,6 +17,7 @@ import { BadgeBar } from '../components/Identity.tsx';
 import { ScanBox } from '../components/ScanBox.tsx';
 import { refusalOf } from '../app/access.ts';
 import { UndoBar } from '../components/UndoBar.tsx';
+import { useTranslations } from 'use-intl';
 
 export function StationTablet({ stationId }: { stationId: string }) {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -26,10 +27,11 @@ export function StationTablet({ stationId }: { stationId: string }) {
   const uses = useBoardStore((s) => inboundLoopIds(s.board, stationId).length > 0);
   // Scanning is working at this station: operators bound to it, leads, admins.
   const mayScan = useBoardStore((s) => refusalOf(s.board, s.identity, { type: 'card.scan', code: '', stationId }) === null);
+  const t = useTranslations('tablet');
   if (!hasBoard) {
     return (
       <div className="screen screen-tablet">
-        <TopBar title="Station" />
+        <TopBar title={t('station')} />
         <Loading />
       </div>
     );
@@ -37,9 +39,9 @@ export function StationTablet({ stationId }: { stationId: string }) {
   if (name === undefined) {
     return (
       <div className="screen screen-tablet">
-        <TopBar title="Station not found" />
+        <TopBar title={t('notFound')} />
         <main className="picker">
-          <p>There is no station with id “{stationId}”.</p>
+          <p>{t('noSuchStation', { id: stationId })}</p>
           <StationPickerList />
         </main>
       </div>
@@ -50,7 +52,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
     <div className="screen screen-tablet" data-testid="station-tablet" data-station={stationId}>
       <TopBar title={name}>
         <a href="/station" className="btn btn-quiet" onClick={onLinkClick}>
-          Stations
+          {t('stations')}
         </a>
       </TopBar>
       <BadgeBar />
@@ -67,7 +69,7 @@ export function StationTablet({ stationId }: { stationId: string }) {
           {uses || !showColumns ? (
             <section className="tablet-inbound" aria-labelledby="inbound-title">
               <header className="column-head">
-                <h2 id="inbound-title">{showColumns ? 'Inbound material' : 'Finished goods to use'}</h2>
+                <h2 id="inbound-title">{showColumns ? t('inbound') : t('finishedGoods')}</h2>
               </header>
               <InboundList stationId={stationId} big />
             </section>
@@ -82,19 +84,19 @@ export function StationTablet({ stationId }: { stationId: string }) {
 /** The starved state: which input is empty and who supplies it. */
 function MaterialCall({ stationId }: { stationId: string }) {
   const starved = useShallowStore((s) => starvedInputIds(s.board, stationId));
+  const t = useTranslations('tablet');
   const parts = useShallowStore((s) =>
     starved.map((id) => {
       const l = s.board.loops[id];
-      return l ? `${l.partNumber} from ${s.board.stations[l.supplierStationId]?.name ?? '?'}` : id;
+      return l ? t('partFrom', { part: l.partNumber, supplier: s.board.stations[l.supplierStationId]?.name ?? '?' }) : id;
     }),
   );
   if (starved.length === 0) return null;
   return (
-    <section className="material-call" data-testid="material-call" aria-label="Material call">
+    <section className="material-call" data-testid="material-call" aria-label={t('materialCall')}>
       <Icon name="warning" />
       <div>
-        <strong>Starved — material call.</strong> Work is waiting but there is no full container of{' '}
-        {parts.join(', ')}.
+        {t.rich('starved', { parts: parts.join(t('listSeparator')), strong: (chunks) => <strong>{chunks}</strong> })}
       </div>
     </section>
   );
@@ -102,9 +104,10 @@ function MaterialCall({ stationId }: { stationId: string }) {
 
 export function StationPicker() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
+  const t = useTranslations('tablet');
   return (
     <div className="screen screen-tablet">
-      <TopBar title="Choose a station" />
+      <TopBar title={t('choose')} />
       <main className="picker">{hasBoard ? <StationPickerList /> : <Loading />}</main>
     </div>
   );

@@ -214,6 +214,19 @@ const en = {
       fullCards: 'full / cards',
     },
   },
+  tablet: {
+    station: 'Station',
+    notFound: 'Station not found',
+    noSuchStation: 'There is no station with id “{id}”.',
+    stations: 'Stations',
+    inbound: 'Inbound material',
+    finishedGoods: 'Finished goods to use',
+    partFrom: '{part} from {supplier}',
+    materialCall: 'Material call',
+    starved: '<strong>Starved — material call.</strong> Work is waiting but there is no full container of {parts}.',
+    listSeparator: ', ',
+    choose: 'Choose a station',
+  },
 } as const;
 
 export default en;
