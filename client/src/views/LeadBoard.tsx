@@ -36,6 +36,7 @@ import {
 import type { BoardMatch } from './lead/search.ts';
 import './lead/lead.css';
 import './lead/print.css';
+import { useLocale, useTranslations } from 'use-intl';
 
 type Editing = { kind: 'station'; id: string | null } | { kind: 'loops' } | { kind: 'order' } | null;
 
@@ -78,26 +79,27 @@ export function LeadBoard() {
 
   const [legendOpen, setLegendOpen] = useState(false);
   const legendId = useId();
+  const t = useTranslations();
 
   return (
     <div className="screen screen-lead">
       {hasBoard ? <SkipLinks ids={shownIds} onPick={pick} /> : null}
-      <TopBar title="Lead board">
-        <nav className="nav" aria-label="Screens">
-          <NavLink href="/station">Station tablets</NavLink>
-          <NavLink href="/tv">Wall TV</NavLink>
-          {lead ? <NavLink href="/metrics">Metrics</NavLink> : null}
-          {lead ? <NavLink href="/admin">Admin</NavLink> : null}
-          {lead ? <NavLink href="/pair/approve">Pair a device</NavLink> : null}
+      <TopBar title={t('app.titles.lead')}>
+        <nav className="nav" aria-label={t('lead.screens')}>
+          <NavLink href="/station">{t('lead.navTablets')}</NavLink>
+          <NavLink href="/tv">{t('app.titles.tv')}</NavLink>
+          {lead ? <NavLink href="/metrics">{t('app.titles.metrics')}</NavLink> : null}
+          {lead ? <NavLink href="/admin">{t('app.titles.admin')}</NavLink> : null}
+          {lead ? <NavLink href="/pair/approve">{t('app.titles.pair-approve')}</NavLink> : null}
         </nav>
         {mayEditLoops ? (
           <button type="button" className="btn" onClick={() => setEditing({ kind: 'loops' })}>
-            <Icon name="edit" /> Loops
+            <Icon name="edit" /> {t('lead.loops')}
           </button>
         ) : null}
         {mayAddStation ? (
           <button type="button" className="btn" onClick={() => setEditing({ kind: 'station', id: null })}>
-            <Icon name="plus" /> Add station
+            <Icon name="plus" /> {t('lead.addStation')}
           </button>
         ) : null}
       </TopBar>
@@ -119,24 +121,24 @@ export function LeadBoard() {
               aria-controls={legendId}
               onClick={() => setLegendOpen((o) => !o)}
             >
-              Legend
+              {t('lead.legend')}
             </button>
             {mayEditStation ? (
               <button type="button" className="btn board-order-btn" onClick={() => setEditing({ kind: 'order' })}>
-                Station order
+                {t('lead.stationOrder')}
               </button>
             ) : null}
           </div>
           <Legend id={legendId} open={legendOpen} />
           <StationSwitcher ids={shownIds} current={current} onPick={pick} />
           <BoardDnd>
-            <main className="lanes" aria-label="Value stream, upstream to downstream">
+            <main className="lanes" aria-label={t('lead.lanesLabel')}>
               <div className="lanes-head" aria-hidden="true">
-                <span>Station</span>
-                <span>Requested</span>
-                <span>In Progress</span>
-                <span>Done</span>
-                <span>Inbound (used here)</span>
+                <span>{t('lead.headStation')}</span>
+                <span>{t('common.columns.requested')}</span>
+                <span>{t('common.columns.in_progress')}</span>
+                <span>{t('common.columns.done')}</span>
+                <span>{t('lead.headInbound')}</span>
               </div>
               {shownIds.map((id) => (
                 <StationLane
@@ -147,10 +149,12 @@ export function LeadBoard() {
                   current={id === current}
                 />
               ))}
-              {ids.length === 0 ? <p className="muted">No stations yet. Add one to start.</p> : null}
+              {ids.length === 0 ? <p className="muted">{t('lead.noStations')}</p> : null}
               {ids.length > 0 && shownIds.length === 0 ? (
                 <p className="lanes-none" data-testid="no-match">
-                  {summary} <button type="button" className="btn btn-small" onClick={() => setQuery('')}>Clear the search</button>
+                  {summary} <button type="button" className="btn btn-small" onClick={() => setQuery('')}>
+                    {t('lead.clearSearch')}
+                  </button>
                 </p>
               ) : null}
             </main>
@@ -170,9 +174,10 @@ export function LeadBoard() {
  */
 function SkipLinks({ ids, onPick }: { ids: readonly string[]; onPick: (id: string) => void }) {
   const names = useShallowStore((s) => ids.map((id) => s.board.stations[id]?.name ?? id));
+  const t = useTranslations('lead');
   if (ids.length === 0) return null;
   return (
-    <nav className="skip-links" aria-label="Skip to a station">
+    <nav className="skip-links" aria-label={t('skipLabel')}>
       {ids.map((id, i) => (
         <a
           key={id}
@@ -183,7 +188,7 @@ function SkipLinks({ ids, onPick }: { ids: readonly string[]; onPick: (id: strin
             requestAnimationFrame(() => document.getElementById(`lane-${id}`)?.focus());
           }}
         >
-          Skip to {names[i]}
+          {t('skipTo', { name: names[i] ?? id })}
         </a>
       ))}
     </nav>
@@ -194,11 +199,13 @@ function SkipLinks({ ids, onPick }: { ids: readonly string[]; onPick: (id: strin
 function PrintHeading({ query }: { query: string }) {
   // The minute only: this re-renders once a minute, not at every tick of the clock.
   const now = useBoardStore((s) => Math.floor(s.now / 60_000) * 60_000);
-  const date = new Date(now).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  const t = useTranslations('lead');
+  const locale = useLocale();
+  const date = new Date(now).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
   return (
     <p className="print-heading" aria-hidden="true">
-      <strong>Pullboard lead board</strong> — {date}, {clockTime(now, false)}
-      {query !== '' ? ` — showing only “${query}”` : ''}
+      <strong>{t('printHeading')}</strong> {t('printWhen', { date, time: clockTime(now, false) })}
+      {query !== '' ? t('printShowingOnly', { query }) : ''}
     </p>
   );
 }
@@ -209,11 +216,6 @@ function PrintHeading({ query }: { query: string }) {
  */
 const PRINT_PAGE_CARDS = 12;
 
-const KIND_LABEL: Record<StationKind, string> = {
-  process: 'Process',
-  supplier: 'External supplier',
-  customer: 'Customer end',
-};
 
 const StationLane = memo(function StationLane({
   stationId,
@@ -236,6 +238,7 @@ const StationLane = memo(function StationLane({
   const late = useBoardStore((s) => overdueCount(s.board, stationId, s.now));
   const long = useBoardStore((s) => COLUMNS.some((c) => columnSize(s.board, stationId, c) > PRINT_PAGE_CARDS));
   const showColumns = supplies || kind !== StationKind.CUSTOMER;
+  const t = useTranslations('lead');
   return (
     <section
       className={`lane lane-${kind}${starved.length > 0 ? ' is-starved' : ''}${current ? ' is-current' : ''}${long ? ' is-long' : ''}`}
@@ -247,32 +250,32 @@ const StationLane = memo(function StationLane({
           <h2 id={`lane-${stationId}`} tabIndex={-1}>
             {name}
           </h2>
-          <div className="muted small">{KIND_LABEL[kind]}</div>
+          <div className="muted small">{t(`kinds.${kind}`)}</div>
         </div>
         <div className="lane-flags">
           {starved.length > 0 ? (
             <span className="flag flag-starved" data-testid="starved">
-              <Icon name="warning" /> Starved
+              <Icon name="warning" /> {t('starved')}
             </span>
           ) : null}
           {late > 0 ? (
             <span className="flag flag-overdue">
-              <Icon name="clock" /> {late} overdue
+              <Icon name="clock" /> {t('overdue', { count: late })}
             </span>
           ) : null}
         </div>
         <div className="lane-actions">
           {onEdit ? (
-            <button type="button" className="btn btn-small" onClick={() => onEdit(stationId)} aria-label={`Edit station ${name}`}>
-              <Icon name="edit" /> Edit
+            <button type="button" className="btn btn-small" onClick={() => onEdit(stationId)} aria-label={t('editStation', { name })}>
+              <Icon name="edit" /> {t('edit')}
             </button>
           ) : null}
           <a className="btn btn-small btn-quiet" href={`/station/${encodeURIComponent(stationId)}`} onClick={onLinkClick}>
-            Tablet view
+            {t('tabletView')}
           </a>
           {supplies ? (
-            <a className="btn btn-small btn-quiet" href={printPath('station', stationId)} onClick={onLinkClick} aria-label={`Print the cards of ${name}`}>
-              Print cards
+            <a className="btn btn-small btn-quiet" href={printPath('station', stationId)} onClick={onLinkClick} aria-label={t('printCardsOf', { name })}>
+              {t('printCards')}
             </a>
           ) : null}
         </div>
@@ -282,12 +285,12 @@ const StationLane = memo(function StationLane({
         COLUMNS.map((c) => <BoardColumn key={c} stationId={stationId} column={c} mode="lead" loops={loops} />)
       ) : (
         <div className="lane-customer-note muted">
-          The customer end: demand enters here by using finished goods.
+          {t('customerNote')}
         </div>
       )}
-      <section className="lane-inbound" aria-label={`Inbound material used at ${name}`}>
-        <h3 className="lane-inbound-head">Inbound (used here)</h3>
-        {uses ? <InboundList stationId={stationId} loops={loops} /> : <p className="muted small">Uses no loop.</p>}
+      <section className="lane-inbound" aria-label={t('inboundAt', { name })}>
+        <h3 className="lane-inbound-head">{t('headInbound')}</h3>
+        {uses ? <InboundList stationId={stationId} loops={loops} /> : <p className="muted small">{t('usesNoLoop')}</p>}
       </section>
     </section>
   );
