@@ -2,7 +2,7 @@
 // classes as the real mark (CardFace, BoardCard, BoardColumn, the lane, Inbound, the
 // andon banner), so the legend cannot drift from what the board shows.
 import type { ReactNode } from 'react';
-import { ANDON_LABELS } from '../../../../shared/names.ts';
+import { useTranslations } from 'use-intl';
 import { LOST_AFTER_LEAD_TIMES } from '../../../../shared/audit.ts';
 import { Icon } from '../../components/Icon.tsx';
 
@@ -16,167 +16,169 @@ function Item({ mark, children }: { mark: ReactNode; children: ReactNode }) {
 }
 
 export function Legend({ id, open }: { id: string; open: boolean }) {
+  const t = useTranslations();
   return (
     <section id={id} className="legend" aria-labelledby={`${id}-title`} hidden={!open} data-testid="legend">
       <h2 id={`${id}-title`} className="legend-title">
-        Legend
+        {t('lead.legend')}
       </h2>
       <dl className="legend-list">
         <Item
           mark={
             <span className="legend-edges">
-              <span className="legend-edge card-requested">Requested</span>
-              <span className="legend-edge card-in_progress">In Progress</span>
-              <span className="legend-edge card-done">Done</span>
+              <span className="legend-edge card-requested">{t('common.columns.requested')}</span>
+              <span className="legend-edge card-in_progress">{t('common.columns.in_progress')}</span>
+              <span className="legend-edge card-done">{t('common.columns.done')}</span>
             </span>
           }
         >
-          The card’s left edge: the column it is in.
+          {t('legend.edge')}
         </Item>
-        <Item mark={<span className="serial">3 / 5</span>}>Card 3 of the loop’s 5 cards.</Item>
+        <Item mark={<span className="serial">3 / 5</span>}>{t('legend.serial')}</Item>
         <Item
           mark={
             <span className="card-meta legend-meta">
-              <span className="qty">8 pcs</span> <span className="consumer">→ Paint</span>
+              <span className="qty">{t('card.pcs', { qty: 8 })}</span> <span className="consumer">{t('legend.consumerSample')}</span>
             </span>
           }
         >
-          Pieces in the container, and the station that uses them.
+          {t('legend.meta')}
         </Item>
         <Item
           mark={
             <span className="age">
               <Icon name="clock" />
-              40 min / 2 h
+              {t('legend.ageSample')}
             </span>
           }
         >
-          Waiting since the signal to make it, against the loop’s lead time.
+          {t('legend.age')}
         </Item>
         <Item
           mark={
             <span className="age age-overdue">
               <Icon name="clock" />
-              <strong>Overdue</strong>
+              <strong>{t('card.overdue')}</strong>
             </span>
           }
         >
-          Waiting longer than the lead time. The card turns red.
+          {t('legend.overdue')}
         </Item>
         <Item
           mark={
             <span className="age age-lost">
               <Icon name="warning" />
-              <strong>Lost?</strong>
+              <strong>{t('card.lost')}</strong>
             </span>
           }
         >
-          Nobody has moved or scanned it for over {LOST_AFTER_LEAD_TIMES} lead times: find it, or reprint it.
+          {t('legend.lost', { times: LOST_AFTER_LEAD_TIMES })}
         </Item>
         <Item
           mark={
             <span className="age age-full">
               <Icon name="box" />
-              Full
+              {t('card.full')}
             </span>
           }
         >
-          A full container in Done, ready to be used.
+          {t('legend.full')}
         </Item>
         <Item
           mark={
             <span className="legend-sending">
               <span className="legend-dashed" aria-hidden="true" />
-              Sending…
+              {t('card.sending')}
             </span>
           }
         >
-          A move the server has not confirmed yet (dashed card).
+          {t('legend.sending')}
         </Item>
         <Item
           mark={
             <span className="sending sending-offline legend-offline">
               <Icon name="clock" />
-              Pending
+              {t('legend.pendingWord')}
             </span>
           }
         >
-          Made while offline: kept on this device and sent when it is back online.
+          {t('legend.pending')}
         </Item>
-        <Item mark={<span className="limit limit-ok">2 / 3</span>}>Cards in the column / its WIP limit.</Item>
+        <Item mark={<span className="limit limit-ok">2 / 3</span>}>{t('legend.limit')}</Item>
         <Item
           mark={
             <span className="limit limit-at">
               <span className="limit-word">
                 <Icon name="warning" />
-                At limit
+                {t('column.atLimit')}
               </span>
             </span>
           }
         >
-          The column is full: no more cards may start (a red column).
+          {t('legend.atLimit')}
         </Item>
         <Item
           mark={
             <span className="limit limit-over">
               <span className="limit-word">
                 <Icon name="stop" />
-                Over limit
+                {t('column.overLimit')}
               </span>
             </span>
           }
         >
-          More cards than the limit, after the limit was lowered or past a soft limit.
+          {t('legend.overLimit')}
         </Item>
-        <Item mark={<span className="limit-soft">soft limit</span>}>The limit warns but never refuses a move.</Item>
+        <Item mark={<span className="limit-soft">{t('column.softLimit')}</span>}>{t('legend.soft')}</Item>
         <Item
           mark={
             <span className="flag flag-starved">
               <Icon name="warning" />
-              Starved
+              {t('lead.starved')}
             </span>
           }
         >
-          Work is waiting but an input has no full container: a material call (amber lane edge).
+          {t('legend.starved')}
         </Item>
         <Item
           mark={
             <span className="flag flag-overdue">
-              <Icon name="clock" />2 overdue
+              <Icon name="clock" />
+              {t('lead.overdue', { count: 2 })}
             </span>
           }
         >
-          Overdue cards at the station.
+          {t('legend.stationOverdue')}
         </Item>
         <Item
           mark={
             <span className="flag flag-empty">
               <Icon name="warning" />
-              Empty
+              {t('inbound.empty')}
             </span>
           }
         >
-          Inbound material: no full container left.
+          {t('legend.empty')}
         </Item>
         <Item
           mark={
             <span className="legend-andons">
               <span className="legend-andon andon-stop">
                 <Icon name="stop" />
-                {ANDON_LABELS.stop}
+                {t('common.andon.stop')}
               </span>
               <span className="legend-andon andon-help">
                 <Icon name="warning" />
-                {ANDON_LABELS.help}
+                {t('common.andon.help')}
               </span>
               <span className="legend-andon andon-material">
                 <Icon name="box" />
-                {ANDON_LABELS.material}
+                {t('common.andon.material')}
               </span>
             </span>
           }
         >
-          Andon calls raised at a station, shown in the banner above the board.
+          {t('legend.andon')}
         </Item>
       </dl>
     </section>

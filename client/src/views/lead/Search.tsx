@@ -2,6 +2,7 @@
 // empties it; the line beside it says how much matches.
 import { useId, useRef } from 'react';
 import { Icon } from '../../components/Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 export function BoardSearch({
   query,
@@ -15,10 +16,11 @@ export function BoardSearch({
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
+  const t = useTranslations('search');
   return (
     <div className="board-search" role="search">
       <label htmlFor={id} className="board-search-label">
-        Search
+        {t('label')}
       </label>
       <div className="board-search-field">
         <input
@@ -27,7 +29,7 @@ export function BoardSearch({
           type="search"
           className="board-search-input"
           value={query}
-          placeholder="Part number, name or station"
+          placeholder={t('placeholder')}
           autoComplete="off"
           spellCheck={false}
           enterKeyHint="search"
@@ -48,7 +50,7 @@ export function BoardSearch({
               onQuery('');
               input.current?.focus();
             }}
-            aria-label="Clear the search"
+            aria-label={t('clear')}
           >
             <Icon name="close" />
           </button>

@@ -3,10 +3,10 @@
 // call, starved, overdue cards), so nothing hides behind the station not shown.
 // Hidden by CSS on wider screens, where every lane shows.
 import { memo, useEffect, useRef } from 'react';
-import { ANDON_LABELS } from '../../../../shared/names.ts';
 import { useBoardStore } from '../../store/hooks.ts';
 import { overdueCount, starvedInputIds } from '../../store/selectors.ts';
 import { Icon } from '../../components/Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 const StationChip = memo(function StationChip({
   stationId,
@@ -22,11 +22,12 @@ const StationChip = memo(function StationChip({
   const starved = useBoardStore((s) => starvedInputIds(s.board, stationId).length > 0);
   const late = useBoardStore((s) => overdueCount(s.board, stationId, s.now));
   const ref = useRef<HTMLButtonElement>(null);
+  const t = useTranslations();
   useEffect(() => {
     // Keep the chosen chip in view when the strip is wider than the phone.
     if (current) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [current]);
-  const marks = [andon ? ANDON_LABELS[andon] : null, starved ? 'starved' : null, late > 0 ? `${late} overdue` : null].filter(
+  const marks = [andon ? t(`common.andon.${andon}`) : null, starved ? t('search.starved') : null, late > 0 ? t('search.overdue', { count: late }) : null].filter(
     (m): m is string => m !== null,
   );
   return (
@@ -36,7 +37,7 @@ const StationChip = memo(function StationChip({
         type="button"
         className={`station-chip${current ? ' is-current' : ''}${andon ? ` chip-andon-${andon}` : ''}`}
         aria-pressed={current}
-        aria-label={marks.length > 0 ? `${name}: ${marks.join(', ')}` : name}
+        aria-label={marks.length > 0 ? t('search.chipMarks', { name, marks: marks.join(t('access.listSeparator')) }) : name}
         onClick={() => onPick(stationId)}
         data-testid={`station-chip-${stationId}`}
       >
@@ -63,9 +64,10 @@ export function StationSwitcher({
   current: string | null;
   onPick: (id: string) => void;
 }) {
+  const t = useTranslations('search');
   if (ids.length === 0) return null;
   return (
-    <nav className="station-switcher" aria-label="Station shown">
+    <nav className="station-switcher" aria-label={t('stationShown')}>
       <ul>
         {ids.map((id) => (
           <StationChip key={id} stationId={id} current={id === current} onPick={onPick} />

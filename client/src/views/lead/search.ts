@@ -6,6 +6,7 @@
 import type { BoardState } from '../../../../shared/board.ts';
 import { columnCount, loopCards } from '../../../../shared/board.ts';
 import { COLUMNS } from '../../../../shared/names.ts';
+import { tr } from '../../i18n/store.ts';
 
 /** What a query matches: ids of stations (by name) and loops (by part number or name). */
 export interface BoardMatch {
@@ -77,8 +78,6 @@ export function laneLoops(match: BoardMatch | null, stationId: string): Readonly
 
 /** "12 cards match in 3 stations" (or that nothing does). */
 export function matchSummary(query: string, cards: number, stations: number): string {
-  if (stations === 0) return `Nothing matches “${query.trim()}”.`;
-  const c = cards === 1 ? '1 card matches' : `${cards} cards match`;
-  const s = stations === 1 ? '1 station' : `${stations} stations`;
-  return `${c} in ${s}.`;
+  if (stations === 0) return tr()('search.nothing', { query: query.trim() });
+  return tr()('search.summary', { cards, stations });
 }
