@@ -51,7 +51,7 @@ export class ServerMetricsIndex {
     let ix: MetricsIndex | null = null;
     let after = 0;
     for (;;) {
-      const { events } = await Promise.resolve(this.service.eventsPage(after, PAGE));
+      const { events } = await this.service.eventsPage(after, PAGE);
       if (events.length === 0) break;
       if (ix === null) ix = new MetricsIndex(...this.startOf(events[0]!));
       this.feed(ix, events);

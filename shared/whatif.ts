@@ -33,8 +33,9 @@ export const MAX_WHATIF_DURATION_MINUTES = 7 * 24 * 60;
 export const MAX_WHATIF_HORIZON_MINUTES = 14 * 24 * 60;
 /** Horizon when none is named: the stop, then as long again plus a shift (8 h). */
 export const defaultHorizonMinutes = (durationMinutes: number) => Math.min(MAX_WHATIF_HORIZON_MINUTES, 2 * durationMinutes + 480);
-/** Simulation steps one run may take (bounds the work of one request). */
-export const MAX_STEPS = 2_000_000;
+/** Simulation steps one run may take, and all the runs of one what-if together (bounds a request's work). */
+export const MAX_STEPS = 1_000_000;
+export const MAX_TOTAL_STEPS = 4_000_000;
 
 export const WhatIfBody = z.strictObject({
   stationId: z.string(),
@@ -88,7 +89,11 @@ export const WhatIfResultSchema = z.object({
   ),
   /** With the extra cards no station starves within the horizon. */
   ridesItOut: z.boolean(),
-  /** Every run hit MAX_STEPS before the horizon (the figures cover less time). */
+  /**
+   * The work bound was reached: the first run stopped before the horizon (its figures
+   * cover less time), or the search for extra cards stopped early (then `ridesItOut` is
+   * false unless a run already rode it out).
+   */
   truncated: z.boolean(),
 });
 export type WhatIfResult = z.infer<typeof WhatIfResultSchema>;
@@ -206,8 +211,8 @@ interface RunResult {
   truncated: boolean;
 }
 
-/** One run of the plant with `extra` full containers per loop index. */
-function run(x: WhatIfInput, extra: readonly number[]): RunResult {
+/** One run of the plant with `extra` full containers per loop index; `budget.steps` is what is left of the work bound. */
+function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }): RunResult {
   const { board } = x;
   const rnd = random(x.seed);
   const jitter = (d: number) => Math.max(0, d * (1 + x.variability * (2 * rnd() - 1)));
@@ -313,7 +318,7 @@ function run(x: WhatIfInput, extra: readonly number[]): RunResult {
   let end = horizon;
   for (let e = q.pop(); e !== undefined; e = q.pop()) {
     if (e.t > horizon) break;
-    if (++steps > MAX_STEPS) {
+    if (++steps > MAX_STEPS || --budget.steps < 0) {
       truncated = true;
       end = e.t;
       break;
@@ -350,33 +355,36 @@ function run(x: WhatIfInput, extra: readonly number[]): RunResult {
   return { stations, loops, truncated };
 }
 
-const starves = (r: RunResult) => [...r.stations.values()].some((s) => s.first !== null);
+/** Whether a station starved (a run cut short by the work bound counts as starving: not known to ride it out). */
+const starves = (r: RunResult) => r.truncated || [...r.stations.values()].some((s) => s.first !== null);
 
 /** The what-if: the run with the stop, and the extra cards that ride it out. */
 export function whatIf(x: WhatIfInput): WhatIfResult {
-  const base = run(x, []);
+  const budget = { steps: MAX_TOTAL_STEPS };
+  const base = run(x, [], budget);
   const nLoops = base.loops.length;
   let extra = new Array<number>(nLoops).fill(0);
   let last = base;
   let rides = !starves(base);
   // Grow: add the waits each loop caused, until nothing starves (bounded).
-  for (let round = 0; round < 12 && !rides; round++) {
+  for (let round = 0; round < 12 && !rides && budget.steps > 0; round++) {
     const grown = extra.map((v, i) => v + last.loops[i]!.waits);
     if (grown.every((v, i) => v === extra[i])) break;
     extra = grown;
-    last = run(x, extra);
+    last = run(x, extra, budget);
     rides = !starves(last);
   }
-  // Shrink: the least extra per loop that still rides it out, the others held.
+  // Shrink: the least extra per loop that still rides it out, the others held. When the
+  // work bound runs out, what was found so far stands (enough, if not the least).
   if (rides) {
     for (let i = 0; i < nLoops; i++) {
       let lo = 0;
       let hi = extra[i]!;
-      while (lo < hi) {
+      while (lo < hi && budget.steps > 0) {
         const mid = (lo + hi) >>> 1;
         const trial = extra.slice();
         trial[i] = mid;
-        if (starves(run(x, trial))) lo = mid + 1;
+        if (starves(run(x, trial, budget))) lo = mid + 1;
         else hi = mid;
       }
       extra[i] = hi;
@@ -404,6 +412,6 @@ export function whatIf(x: WhatIfInput): WhatIfResult {
       rates: l.rates,
     })),
     ridesItOut: rides,
-    truncated: base.truncated,
+    truncated: base.truncated || budget.steps < 0,
   };
 }

@@ -105,7 +105,7 @@ async function scanLog(service: BoardService, each: (e: BoardEvent, start: Board
   let after = 0;
   let start: BoardState | null = null;
   for (;;) {
-    const { events } = service.eventsPage(after, PAGE);
+    const { events } = await service.eventsPage(after, PAGE);
     if (events.length === 0) return;
     if (start === null) {
       const first = events[0]!.seq;

@@ -18,8 +18,11 @@ import {
   SetupBody,
   UpdateUserBody,
 } from '../../shared/accounts.ts';
-import { MetricsReportSchema } from '../../shared/metrics.ts';
-import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from './metrics.ts';
+import { MetricsReportSchema, MetricsSeriesSchema } from '../../shared/metrics.ts';
+import { RiskReportSchema } from '../../shared/risk.ts';
+import { WhatIfBody, WhatIfResultSchema } from '../../shared/whatif.ts';
+import { DEFAULT_RISK_WINDOW_MINUTES, MAX_RISK_WINDOW_MINUTES, MIN_RISK_WINDOW_MINUTES } from '../../shared/risk.ts';
+import { DEFAULT_BUCKETS, DEFAULT_WINDOW_DAYS, MAX_BUCKETS, MAX_WINDOW_DAYS } from './metrics.ts';
 import { ApiErrorSchema, BoardEventSchema, BoardSnapshotSchema, CardSchema, LoopSchema, StationSchema } from '../../shared/schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -35,6 +38,10 @@ const components: Record<string, z.ZodType> = {
   Event: BoardEventSchema,
   Board: BoardSnapshotSchema,
   Metrics: MetricsReportSchema,
+  MetricsSeries: MetricsSeriesSchema,
+  Risk: RiskReportSchema,
+  WhatIfBody,
+  WhatIf: WhatIfResultSchema,
   User: PublicUserSchema,
   Me: MeSchema,
   AuthStatus: AuthStatusSchema,
@@ -287,6 +294,38 @@ function metricsPaths(): Record<string, Json> {
           { name: 'safetyFactor', in: 'query', schema: { type: 'number', minimum: 0, maximum: 5, default: 0.1 }, description: 'alpha of the sizing' },
         ],
         responses: { 200: { description: 'Metrics per loop and per station', ...json(ref('Metrics')) }, 400: bad, ...signedIn },
+      },
+    },
+    '/metrics/series': {
+      get: {
+        summary: 'Per-bucket figures of a window for the charts: WIP and cumulative flow per station, lead time per loop, throughput (leads and admins)',
+        parameters: [
+          ...window,
+          { name: 'buckets', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_BUCKETS, default: DEFAULT_BUCKETS }, description: 'equal buckets the window is cut into' },
+        ],
+        responses: { 200: { description: 'One entry per bucket in every array', ...json(ref('MetricsSeries')) }, 400: bad, ...signedIn },
+      },
+    },
+    '/risk': {
+      get: {
+        summary: 'Live risk marks: time to stock-out, demand spikes, single-source loops feeding a bottleneck (every role)',
+        parameters: [
+          {
+            name: 'windowMinutes',
+            in: 'query',
+            schema: { type: 'number', minimum: MIN_RISK_WINDOW_MINUTES, maximum: MAX_RISK_WINDOW_MINUTES, default: DEFAULT_RISK_WINDOW_MINUTES },
+            description: 'the recent past the rates are measured over',
+          },
+          { name: 'safetyFactor', in: 'query', schema: { type: 'number', minimum: 0, maximum: 5, default: 0.1 }, description: 'alpha the loops are sized with' },
+        ],
+        responses: { 200: { description: 'Risk per loop and per station', ...json(ref('Risk')) }, 400: bad, ...signedIn },
+      },
+    },
+    '/whatif': {
+      post: {
+        summary: 'Disruption what-if: a station stops now for a while; which stations starve, when, and the extra cards that ride it out (leads and admins; never changes the board)',
+        requestBody: { required: true, ...json(ref('WhatIfBody')) },
+        responses: { 200: { description: 'The simulated outcome', ...json(ref('WhatIf')) }, 400: bad, 404: missing, 413: tooLarge, ...signedIn },
       },
     },
     '/events.csv': {
