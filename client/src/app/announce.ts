@@ -4,7 +4,8 @@
 // 1 of 4; used one full container of RM-E355-T80."). Refusals are not spoken here: the
 // alert region and the refused list already say them (role="alert").
 import { createStore } from 'zustand/vanilla';
-import { COLUMN_LABELS, EventType, MoveKind } from '../../../shared/names.ts';
+import { EventType, MoveKind } from '../../../shared/names.ts';
+import { tr } from '../i18n/store.ts';
 import { decide, moveKind } from '../../../shared/rules.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import type { OptimisticCommand } from '../store/optimistic.ts';
@@ -29,17 +30,20 @@ export function announce(text: string): void {
 export function spokenCardName(board: BoardState, cardId: string): string {
   const c = board.cards[cardId];
   const l = c ? board.loops[c.loopId] : undefined;
-  if (!c || !l) return 'a card';
-  return `${l.partNumber} card ${c.serial} of ${l.cardCount}`;
+  if (!c || !l) return tr()('announce.aCard');
+  return tr()('announce.spokenCard', { part: l.partNumber, serial: c.serial, count: l.cardCount });
 }
 
 /** "one full container of A", "one full container of A and one of B", "… of A, one of B and one of C". */
 function containersUsed(parts: readonly string[]): string {
   const [first, ...rest] = parts;
   if (first === undefined) return '';
-  const others = rest.map((p) => `one of ${p}`);
-  const tail = others.length === 0 ? '' : others.length === 1 ? ` and ${others[0]}` : `, ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`;
-  return `one full container of ${first}${tail}`;
+  const t = tr();
+  const others = rest.map((part) => t('announce.oneOf', { part }));
+  const last = others.at(-1) ?? '';
+  const tail =
+    others.length === 0 ? '' : others.length === 1 ? t('announce.and', { last }) : t('announce.listAnd', { items: others.slice(0, -1).join(', '), last });
+  return t('announce.containers', { first, rest: tail });
 }
 
 /**
@@ -69,16 +73,17 @@ export function spokenStep(board: BoardState, command: OptimisticCommand, who: I
     if (kind === MoveKind.START) {
       // The Start's cascade: each input loop's oldest full container is used.
       const parts = decision.events.flatMap((e) =>
-        e.type === EventType.CARD_CONSUMED && e.causedByCardId === cardId ? [board.loops[e.loopId]?.partNumber ?? 'an input'] : [],
+        e.type === EventType.CARD_CONSUMED && e.causedByCardId === cardId ? [board.loops[e.loopId]?.partNumber ?? tr()('announce.anInput')] : [],
       );
-      return parts.length === 0 ? `Started ${name}.` : `Started ${name}; used ${containersUsed(parts)}.`;
+      return parts.length === 0 ? tr()('announce.started', { name }) : tr()('announce.startedUsed', { name, containers: containersUsed(parts) });
     }
-    if (kind === MoveKind.FINISH) return `Finished ${name}; it waits in ${COLUMN_LABELS[command.to]} as a full container.`;
-    if (kind === MoveKind.STEP_BACK) return `Stepped ${name} back to ${COLUMN_LABELS[command.to]}.`;
+    const column = tr()(`common.columns.${command.to}`);
+    if (kind === MoveKind.FINISH) return tr()('announce.finished', { name, column });
+    if (kind === MoveKind.STEP_BACK) return tr()('announce.steppedBack', { name, column });
     return null;
   }
   // A Use: the container's card goes back to its supplier as the signal to make more.
   const loop = board.loops[decision.result.card.loopId];
   const supplier = loop ? board.stations[loop.supplierStationId]?.name : undefined;
-  return `Used ${name}; its card goes back to ${supplier ?? 'its supplier'} to be refilled.`;
+  return tr()('announce.used', { name, supplier: supplier ?? tr()('announce.itsSupplier') });
 }

@@ -6,7 +6,7 @@
 // BoardSync.send with `keep` (in order, after the board is up to date, resent with its
 // idempotency key until the server answers) -> store.settleCommand (ok: the server's
 // event takes over; refused: rolled back, and listed if it had waited for a connection).
-import { ANDON_LABELS, COLUMN_LABELS, Column, ErrorCode, MoveKind } from '../../../shared/names.ts';
+import { Column, ErrorCode, MoveKind } from '../../../shared/names.ts';
 import type { AndonKind } from '../../../shared/names.ts';
 import { canStepBack, decide, moveKind } from '../../../shared/rules.ts';
 import { DomainError } from '../../../shared/errors.ts';
@@ -29,6 +29,7 @@ import { ConnectionStatus } from '../store/store.ts';
 import { TapGuard, dismissUndo, offerUndo, undoStore } from './undo.ts';
 import type { UndoOffer } from './undo.ts';
 import { announce, spokenStep } from './announce.ts';
+import { tr } from '../i18n/store.ts';
 
 let socket: PullboardSocket | null = null;
 let sync: BoardSync | null = null;
@@ -88,7 +89,7 @@ function deviceStorage(): KeyValueStorage | null {
     s.removeItem(probe);
     return s;
   } catch {
-    store.getState().pushAlert('error', 'This browser does not let Pullboard keep unsent moves on the device. Keep the screen open until they are sent.');
+    store.getState().pushAlert('error', tr()('steps.noStorage'));
     return null;
   }
 }
@@ -118,22 +119,15 @@ function requireSync(): BoardSync {
 export function cardName(board: BoardState, cardId: string): string {
   const c = board.cards[cardId];
   const l = c ? board.loops[c.loopId] : undefined;
-  if (!c || !l) return 'card';
-  return `${l.partNumber} card ${c.serial} / ${l.cardCount}`;
+  if (!c || !l) return tr()('steps.aCard');
+  return tr()('steps.cardName', { part: l.partNumber, serial: c.serial, count: l.cardCount });
 }
-
-const MOVE_VERB: Record<MoveKind, string> = {
-  start: 'Start',
-  finish: 'Finish',
-  step_back: 'Step back',
-  reorder: 'Reorder',
-};
 
 export function moveLabel(board: BoardState, cardId: string, to: Column): string {
   const c = board.cards[cardId];
   const kind = c ? moveKind(c.column, to) : null;
-  const verb = kind ? MOVE_VERB[kind] : `Move to ${COLUMN_LABELS[to]}`;
-  return `${verb} ${cardName(board, cardId)}`;
+  const name = cardName(board, cardId);
+  return kind ? tr()(`steps.move.${kind}`, { name }) : tr()('steps.moveTo', { column: tr()(`common.columns.${to}`), name });
 }
 
 /**
@@ -173,15 +167,14 @@ function nearKey(c: OptimisticCommand): string | null {
   return card && (kind === MoveKind.START || kind === MoveKind.FINISH) ? `button:${card.stationId}:${card.column}` : null;
 }
 
-const STEP_DONE: Partial<Record<MoveKind, string>> = { start: 'Started', finish: 'Finished' };
 const AckedCard = z.object({ card: z.object({ id: z.string(), version: z.number() }) });
 
 async function runOnce(command: OptimisticCommand, label: string): Promise<Ack<{ seq?: number }>> {
   const { identity, board } = store.getState();
   // A Use, Start or Finish can be undone for a few seconds once the server took it.
   const before = command.type === 'card.move' ? board.cards[command.cardId] : undefined;
-  const step =
-    command.type === 'card.move' ? (before ? STEP_DONE[moveKind(before.column, command.to) ?? MoveKind.REORDER] : undefined) : 'Used';
+  const kind = command.type === 'card.move' ? (before ? moveKind(before.column, command.to) : null) : 'consume';
+  const step = kind === 'consume' || kind === MoveKind.START || kind === MoveKind.FINISH ? kind : undefined;
   // Who may do it is known here: a refusal of the role or station needs no server.
   const forbidden = refusalOf(board, identity, command);
   if (forbidden !== null) {
@@ -198,7 +191,7 @@ async function runOnce(command: OptimisticCommand, label: string): Promise<Ack<{
   const done = AckedCard.safeParse(ack);
   if (ack.ok && step !== undefined && done.success) {
     const { id, version } = done.data.card;
-    offerUndo({ cardId: id, version, text: `${step} ${cardName(store.getState().board, id)}` });
+    offerUndo({ cardId: id, version, text: tr()(`steps.done.${step}`, { name: cardName(store.getState().board, id) }) });
   }
   return ack;
 }
@@ -214,7 +207,7 @@ export async function undoStep(offer: UndoOffer): Promise<boolean> {
     if (undoStore.getState().offer?.id === offer.id) undoStore.setState({ busy: false, undone: true, offer: { ...offer, at: Date.now() } });
   } else {
     dismissUndo(offer.id);
-    store.getState().pushAlert('refusal', refusalMessage(`Undo (${offer.text})`, ack.error, store.getState().board));
+    store.getState().pushAlert('refusal', refusalMessage(tr()('steps.undoLabel', { text: offer.text }), ack.error, store.getState().board));
   }
   return ack.ok;
 }
@@ -240,7 +233,7 @@ export function moveCard(cardId: string, to: Column, beforeCardId: string | null
   const card = board.cards[cardId];
   if (card && moveKind(card.column, to) === MoveKind.STEP_BACK && !canStepBack(identity.role)) {
     // A rule of the role, not of the board's state: no need to ask the server.
-    const error = { code: ErrorCode.INVALID_TRANSITION, message: 'Only a team lead may step a card back.' };
+    const error = { code: ErrorCode.INVALID_TRANSITION, message: tr()('steps.onlyLeadStepsBack') };
     store.getState().pushAlert('refusal', refusalMessage(moveLabel(board, cardId, to), error, board));
     return Promise.resolve<Ack<{ seq?: number }>>({ ok: false, error });
   }
@@ -260,14 +253,14 @@ export function consumeCard(cardId: string, source: ActionSource = 'tap') {
   const board = store.getState().board;
   const expectedVersion = board.cards[cardId]?.version;
   const v = expectedVersion !== undefined ? { expectedVersion } : {};
-  return runOptimistic({ type: 'card.consume', cardId, ...v }, `Use ${cardName(board, cardId)}`, source);
+  return runOptimistic({ type: 'card.consume', cardId, ...v }, tr()('steps.use', { name: cardName(board, cardId) }), source);
 }
 
 /** Uses the loop's oldest full container (FIFO). */
 export function consumeLoop(loopId: string) {
   const board = store.getState().board;
-  const part = board.loops[loopId]?.partNumber ?? 'container';
-  return runOptimistic({ type: 'loop.consume', loopId }, `Use ${part}`);
+  const part = board.loops[loopId]?.partNumber ?? tr()('steps.container');
+  return runOptimistic({ type: 'loop.consume', loopId }, tr()('steps.use', { name: part }));
 }
 
 // ---------------------------------------------------------------- configuration
@@ -300,14 +293,14 @@ export async function configure<K extends ConfigurationCommand>(
 
 /** Raises an andon call at a station (a line stop, a call for help or for material). */
 export function raiseAndon(stationId: string, kind: AndonKind, note?: string) {
-  const name = store.getState().board.stations[stationId]?.name ?? 'station';
-  return configure('andon.raise', { stationId, kind, ...(note ? { note } : {}) }, `${ANDON_LABELS[kind]} at ${name}`);
+  const name = store.getState().board.stations[stationId]?.name ?? tr()('steps.station');
+  return configure('andon.raise', { stationId, kind, ...(note ? { note } : {}) }, tr()('steps.andonAt', { call: tr()(`common.andon.${kind}`), name }));
 }
 
 /** Clears the station's andon call. */
 export function clearAndon(stationId: string) {
-  const name = store.getState().board.stations[stationId]?.name ?? 'station';
-  return configure('andon.clear', { stationId }, `Clear the andon at ${name}`);
+  const name = store.getState().board.stations[stationId]?.name ?? tr()('steps.station');
+  return configure('andon.clear', { stationId }, tr()('steps.clearAndonAt', { name }));
 }
 
 /**
@@ -333,7 +326,6 @@ export type ScanOutcome =
   | { ok: true; action: ScanAction; label: string; cardId: string }
   | { ok: false; label: string; reason: string };
 
-const SCAN_VERB: Record<ScanAction, string> = { consume: 'Used', start: 'Started', finish: 'Finished' };
 
 /**
  * A card code scanned (or typed) at a station. The shared scan rule, run on this
@@ -359,12 +351,12 @@ export async function scanCode(text: string, stationId: string): Promise<ScanOut
     if (!(e instanceof DomainError)) throw e;
     const reason = refusalReason(e.toJSON(), board);
     // Nothing was sent, so no alert says it: the scan box shows it, this speaks it.
-    announce(`Not done: scan of ${shown}. ${reason}`);
-    return { ok: false, label: `Scan ${shown}`, reason };
+    announce(tr()('steps.scanNotDone', { code: shown, reason }));
+    return { ok: false, label: tr()('steps.scanLabel', { code: shown }), reason };
   }
   const { action, card } = decision.result;
   const name = cardName(board, card.id);
-  const label = `${SCAN_VERB[action]} ${name}`;
+  const label = tr()(`steps.done.${action}`, { name });
   const ack =
     action === 'consume'
       ? await consumeCard(card.id, 'scan')

@@ -29,7 +29,7 @@ import type {
   ScreenReaderInstructions,
   UniqueIdentifier,
 } from '@dnd-kit/core';
-import { COLUMN_LABELS, MoveKind } from '../../../shared/names.ts';
+import { MoveKind } from '../../../shared/names.ts';
 import type { Column } from '../../../shared/names.ts';
 import { canStepBack, decide, moveKind } from '../../../shared/rules.ts';
 import { DomainError } from '../../../shared/errors.ts';
@@ -41,6 +41,8 @@ import { cardName, moveCard } from '../app/runtime.ts';
 import { nextSlot, pointFor, slotAt } from './slots.ts';
 import type { CardTarget, ColumnTarget, KeyMove, Point } from './slots.ts';
 import { CardFace } from './CardFace.tsx';
+import { useTranslations } from 'use-intl';
+import { tr } from '../i18n/store.ts';
 
 /** Data on droppables and draggables, read back by the collision detection. */
 export type DndData =
@@ -112,13 +114,9 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { context, current
   return { x: p.x - rect.width / 2, y: p.y - rect.height / 2 };
 };
 
-const instructions: ScreenReaderInstructions = {
-  draggable:
-    'To move this card, press space or enter to pick it up. Use the left and right arrow keys to change column and the up and down arrow keys to change position. Press space or enter again to drop it, or escape to cancel.',
-};
 
 function where(slot: DropSlot): string {
-  return `${COLUMN_LABELS[slot.column]}, position ${slot.index + 1} of ${slot.others + 1}`;
+  return tr()('dnd.place', { column: tr()(`common.columns.${slot.column}`), index: slot.index + 1, size: slot.others + 1 });
 }
 
 function currentPlace(cardId: string): string {
@@ -126,7 +124,7 @@ function currentPlace(cardId: string): string {
   const card = board.cards[cardId];
   const pos = cardPosition(board, cardId);
   if (!card || !pos) return '';
-  return `${COLUMN_LABELS[card.column]}, position ${pos.index} of ${pos.size}`;
+  return tr()('dnd.place', { column: tr()(`common.columns.${card.column}`), index: pos.index, size: pos.size });
 }
 
 /** Whether dropping at `slot` leaves the card where it already is. */
@@ -148,7 +146,7 @@ function dropRefusal(cardId: string, slot: DropSlot): string | null {
   const card = board.cards[cardId];
   if (!card) return null;
   if (moveKind(card.column, slot.column) === MoveKind.STEP_BACK && !canStepBack(identity.role)) {
-    return 'Only a team lead may step a card back.';
+    return tr()('steps.onlyLeadStepsBack');
   }
   try {
     decide(
@@ -178,6 +176,8 @@ export function BoardDnd({ children }: { children: ReactNode }) {
   const lastSpoken = useRef<string>('');
   const endText = useRef<string>('');
   const activeId = useBoardStore((s) => s.drag?.cardId ?? null);
+  const t = useTranslations('dnd');
+  const instructions = useMemo<ScreenReaderInstructions>(() => ({ draggable: t('instructions') }), [t]);
 
   const track = useCallback((slot: DropSlot | null) => {
     const prev = lastSlot.current;
@@ -198,8 +198,8 @@ export function BoardDnd({ children }: { children: ReactNode }) {
     const overText = (active: Active) => {
       const slot = lastSlot.current;
       const text = slot
-        ? `${cardName(store.getState().board, String(active.id))} is over ${where(slot)}.`
-        : `${cardName(store.getState().board, String(active.id))} is not over a column of its station.`;
+        ? tr()('dnd.over', { name: cardName(store.getState().board, String(active.id)), place: where(slot) })
+        : tr()('dnd.notOver', { name: cardName(store.getState().board, String(active.id)) });
       if (text === lastSpoken.current) return undefined;
       lastSpoken.current = text;
       return text;
@@ -210,8 +210,8 @@ export function BoardDnd({ children }: { children: ReactNode }) {
         const name = cardName(store.getState().board, id);
         // dnd-kit reports "over" the start place right after the pick-up; saying that
         // again would replace the pick-up message in the live region before it is read.
-        lastSpoken.current = `${name} is over ${currentPlace(id)}.`;
-        return `Picked up ${name} in ${currentPlace(id)}.`;
+        lastSpoken.current = tr()('dnd.over', { name, place: currentPlace(id) });
+        return tr()('dnd.pickedUp', { name, place: currentPlace(id) });
       },
       onDragMove: ({ active }) => overText(active),
       onDragOver: ({ active }) => overText(active),
@@ -219,7 +219,7 @@ export function BoardDnd({ children }: { children: ReactNode }) {
       onDragEnd: () => endText.current,
       onDragCancel({ active }) {
         const id = String(active.id);
-        return `Moving ${cardName(store.getState().board, id)} was cancelled. It stays in ${currentPlace(id)}.`;
+        return tr()('dnd.cancelled', { name: cardName(store.getState().board, id), place: currentPlace(id) });
       },
     };
   }, []);
@@ -244,15 +244,15 @@ export function BoardDnd({ children }: { children: ReactNode }) {
       const id = String(e.active.id);
       const name = cardName(store.getState().board, id);
       if (!slot) {
-        endText.current = `${name} was dropped outside its station and did not move.`;
+        endText.current = tr()('dnd.droppedOutside', { name });
       } else if (isSamePlace(id, slot)) {
-        endText.current = `${name} was dropped where it was: ${where(slot)}.`;
+        endText.current = tr()('dnd.droppedSame', { name, place: where(slot) });
       } else {
         const refused = dropRefusal(id, slot);
         endText.current =
           refused === null
-            ? `${name} was dropped in ${where(slot)}.`
-            : `Refused: ${name} cannot go to ${COLUMN_LABELS[slot.column]}. ${refused} It stays in ${currentPlace(id)}.`;
+            ? tr()('dnd.dropped', { name, place: where(slot) })
+            : tr()('dnd.refused', { name, column: tr()(`common.columns.${slot.column}`), reason: refused, place: currentPlace(id) });
         // Sent either way, as a tap on Start would be: the server has the last word, and
         // its refusal is shown in the alert region.
         void moveCard(id, slot.column, slot.beforeCardId);
