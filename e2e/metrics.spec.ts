@@ -25,7 +25,7 @@ test('the charts render with data from a run of the plant, with their words and 
     await expect.poll(() => metrics.inkedPixels(which)).toBeGreaterThan(0);
   }
   await expect(metrics.summary('lead')).toContainText('E2E-FLOW-1: 6 cycles finished');
-  await expect(metrics.summary('cfd')).toContainText(/Nordstahl \(supplier\): \d+ containers reached Done/);
+  await expect(metrics.summary('cfd')).toContainText(/Nordstahl \(supplier\): \d+ signals arrived and \d+ containers reached Done/);
   await expect(metrics.chart('lead')).toHaveAccessibleName('Lead time of E2E-FLOW-1 over time');
 
   // The CSV export is the window's events, for a lead's own spreadsheet.

@@ -4,8 +4,8 @@
 // when the loop is quiet. Mounting the first one starts the page's risk watch.
 import { memo, useEffect } from 'react';
 import { useBoardStore, useShallowStore, store } from '../store/hooks.ts';
-import { inboundLoopIds } from '../store/selectors.ts';
-import { startRiskWatch, useRisk } from '../store/risk.ts';
+import { fullCount, inboundLoopIds } from '../store/selectors.ts';
+import { minutesToStockOut, startRiskWatch, useRisk } from '../store/risk.ts';
 import { duration } from '../format.ts';
 import { Icon } from './Icon.tsx';
 import '../styles/risk.css';
@@ -34,17 +34,28 @@ export const RiskMark = memo(function RiskMark({
   useRiskWatch();
   const risk = useRisk((s) => s.loops[loopId]);
   // Whole minutes only: a mark re-renders once a minute, not at every tick.
-  const minutesLeft = useBoardStore((s) =>
-    risk?.stockOutAt == null ? null : Math.max(0, Math.ceil((risk.stockOutAt - s.now) / 60_000)),
-  );
+  const minutesLeft = useBoardStore((s) => {
+    if (!risk) return null;
+    const left = minutesToStockOut(risk, fullCount(s.board, loopId), s.now);
+    return left === null ? null : Math.ceil(left);
+  });
+  const lead = useBoardStore((s) => s.board.loops[loopId]?.leadTimeMinutes ?? 0);
   if (!risk) return null;
   const tv = variant === 'tv';
   const of = part ? `${part} ` : '';
   const soon = minutesLeft !== null && minutesLeft <= STOCK_OUT_HORIZON_MINUTES;
+  // Sooner than a refill started now could come: the line will stop.
+  const late = minutesLeft !== null && minutesLeft < lead;
   const marks = [];
   if (soon) {
     marks.push(
-      <span key="out" className={`risk risk-stockout${tv ? ' mark' : ''}`} data-testid="risk-stockout" title="At the recent rate of use, no full container is left in">
+      <span
+        key="out"
+        className={`risk risk-stockout${late ? ' is-late' : ''}${tv ? ' mark' : ''}`}
+        data-testid="risk-stockout"
+        data-minutes={minutesLeft}
+        title={late ? 'At the recent rate of use the last full container is gone before a refill started now could come' : 'At the recent rate of use, no full container is left in'}
+      >
         <Icon name="clock" />
         {of}
         {minutesLeft === 0 ? (tv ? 'OUT NOW' : 'Out now') : tv ? `OUT IN ${duration(minutesLeft).toUpperCase()}` : `Out in ${duration(minutesLeft)}`}
@@ -61,7 +72,7 @@ export const RiskMark = memo(function RiskMark({
       </span>,
     );
   }
-  if (variant !== 'card' && risk.singleSourceBottleneck) {
+  if (variant !== 'card' && risk.singleSourceToBottleneck) {
     marks.push(
       <span key="single" className={`risk risk-single${tv ? ' mark' : ''}`} data-testid="risk-single-source" title="One supplier, feeding a bottleneck station: no second source">
         <Icon name="flag" />

@@ -3,8 +3,25 @@ import { snapshotOf } from '../../../shared/board.ts';
 import { smallPlant, T0 } from '../../../shared/testPlant.ts';
 import { createPullboardStore } from './store.ts';
 import { overdueCount } from './selectors.ts';
-import { RISK_DEBOUNCE_MS, nextOverdueAt, riskStore, risksFrom, startRiskWatch } from './risk.ts';
-import type { RiskReport } from './risk.ts';
+import type { RiskReport } from '../../../shared/risk.ts';
+import { RISK_DEBOUNCE_MS, RISK_MIN_GAP_MS, minutesToStockOut, nextOverdueAt, riskStore, risksFrom, startRiskWatch } from './risk.ts';
+
+type LoopAnswer = RiskReport['loops'][number];
+const quiet = (loopId: string, over: Partial<LoopAnswer> = {}): LoopAnswer => ({
+  loopId,
+  fullContainers: 2,
+  consumedPerHour: 0,
+  finishedPerHour: 0,
+  drainPerHour: 0,
+  minutesToStockOut: null,
+  stockOutAt: null,
+  stockOutWithinLeadTime: false,
+  sizedForPerHour: 1,
+  demandSpike: false,
+  singleSourceToBottleneck: false,
+  ...over,
+});
+const answer = (at: number, loops: LoopAnswer[]): RiskReport => ({ at: new Date(at).toISOString(), seq: 1, windowMinutes: 120, loops, stations: [] });
 
 const t0 = Date.parse(T0);
 const MIN = 60_000;
@@ -33,20 +50,26 @@ describe('nextOverdueAt', () => {
   });
 });
 
-describe('risksFrom', () => {
-  it('keeps only loops with a mark and turns minutes into an instant', () => {
-    const report: RiskReport = {
-      at: T0,
-      loops: [
-        { loopId: 'a', minutesToStockOut: 90, demandSpike: false, singleSourceBottleneck: false },
-        { loopId: 'b', minutesToStockOut: null, demandSpike: false, singleSourceBottleneck: false },
-        { loopId: 'c', minutesToStockOut: null, demandRatio: 2.4, demandSpike: true, singleSourceBottleneck: true },
-      ],
-    };
+describe('risksFrom and the time to stock-out', () => {
+  const at = t0;
+  const draining = quiet('a', { fullContainers: 3, consumedPerHour: 4, finishedPerHour: 2, drainPerHour: 2, minutesToStockOut: 90, stockOutAt: new Date(at + 90 * MIN).toISOString() });
+
+  it('keeps only loops with a mark, with the demand against what the loop is sized for', () => {
+    const report = answer(at, [draining, quiet('b'), quiet('c', { consumedPerHour: 6, sizedForPerHour: 2.5, demandSpike: true, singleSourceToBottleneck: true })]);
     expect(risksFrom(report)).toEqual({
-      a: { stockOutAt: t0 + 90 * MIN, demandSpike: false, demandRatio: null, singleSourceBottleneck: false },
-      c: { stockOutAt: null, demandSpike: true, demandRatio: 2.4, singleSourceBottleneck: true },
+      a: { stockOutAt: at + 90 * MIN, fullAtReport: 3, drainPerHour: 2, demandSpike: false, demandRatio: 4, singleSourceToBottleneck: false },
+      c: { stockOutAt: null, fullAtReport: 2, drainPerHour: 0, demandSpike: true, demandRatio: 2.4, singleSourceToBottleneck: true },
     });
+  });
+
+  it('counts down from the reported instant, and follows the live full count once it changes', () => {
+    const risk = risksFrom(answer(at, [draining]))['a']!;
+    expect(minutesToStockOut(risk, 3, at)).toBe(90);
+    expect(minutesToStockOut(risk, 3, at + 30 * MIN)).toBe(60);
+    expect(minutesToStockOut(risk, 3, at + 200 * MIN)).toBe(0);
+    // A use seen on the socket: 2 full containers at 2 per hour = 60 min, at once.
+    expect(minutesToStockOut(risk, 2, at + 5 * MIN)).toBe(60);
+    expect(minutesToStockOut(risksFrom(answer(at, [quiet('c', { demandSpike: true })]))['c']!, 1, at)).toBeNull();
   });
 });
 
@@ -79,10 +102,7 @@ describe('startRiskWatch', () => {
     const { plant, blank } = smallPlant();
     const store = createPullboardStore();
     store.getState().loadSnapshot(snapshotOf(plant.state));
-    const fetchRisk = vi.fn(async (): Promise<RiskReport> => ({
-      at: new Date(Date.now()).toISOString(),
-      loops: [{ loopId: blank.id, minutesToStockOut: 30, demandSpike: true, singleSourceBottleneck: false }],
-    }));
+    const fetchRisk = vi.fn(async (): Promise<RiskReport> => answer(Date.now(), [quiet(blank.id, { consumedPerHour: 9, sizedForPerHour: 3, demandSpike: true })]));
     stop = startRiskWatch(store, fetchRisk);
     await vi.advanceTimersByTimeAsync(RISK_DEBOUNCE_MS);
     expect(fetchRisk).toHaveBeenCalledTimes(1);
@@ -92,8 +112,9 @@ describe('startRiskWatch', () => {
       store.getState().loadSnapshot(snapshotOf(plant.state));
       await vi.advanceTimersByTimeAsync(200);
     }
-    await vi.advanceTimersByTimeAsync(RISK_DEBOUNCE_MS);
+    await vi.advanceTimersByTimeAsync(Math.max(RISK_DEBOUNCE_MS, RISK_MIN_GAP_MS));
     expect(fetchRisk).toHaveBeenCalledTimes(2);
+    expect(riskStore.getState().loops[blank.id]?.demandRatio).toBe(3);
     expect(riskStore.getState().loops[blank.id]?.demandSpike).toBe(true);
     // Nothing happens on the board for an hour: no request.
     await vi.advanceTimersByTimeAsync(60 * MIN);

@@ -4,16 +4,19 @@
 //   runtime only moves the age figures). Rescheduled whenever the board changes.
 // - Time-to-stock-out, demand spikes, single-source loops feeding a bottleneck: computed
 //   by the server from the event log (GET /api/risk, shared/risk.ts), fetched when events
-//   arrive (debounced: a burst of moves is one request), never on a fixed poll. Kept in a
-//   small store of its own so a risk answer re-renders only the marks.
+//   arrive (debounced: a burst of moves is one request, at most one per 5 s), never on a
+//   fixed poll. Between answers the time to stock-out counts down, and follows the live
+//   board's full containers. Kept in a small store of its own so a risk answer re-renders
+//   only the marks.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { z } from 'zod';
 import { Column } from '../../../shared/names.ts';
 import { isOverdue } from '../../../shared/board.ts';
 import type { BoardState } from '../../../shared/board.ts';
 import type { PullboardStore } from './store.ts';
 import { apiParsed } from '../net/api.ts';
+import { RiskReportSchema, stockOutMinutes } from '../../../shared/risk.ts';
+import type { RiskReport } from '../../../shared/risk.ts';
 
 // ---------------------------------------------------------------- overdue timer
 
@@ -42,32 +45,18 @@ const MAX_DELAY_MS = 60 * 60_000;
 
 // ---------------------------------------------------------------- risk answers
 
-/** One loop's risk, as GET /api/risk reports it. */
-export const LoopRiskSchema = z.object({
-  loopId: z.string(),
-  /** Minutes until no full container is left at the recent consumption rate; null: not trending to zero. */
-  minutesToStockOut: z.number().nullable(),
-  /** Recent consumption over the rate the loop was sized for (1.0 = as sized); null: too few uses to say. */
-  demandRatio: z.number().nullable().optional(),
-  /** Consumption well above the sized rate. */
-  demandSpike: z.boolean(),
-  /** The loop's one supplier feeds a bottleneck station (no second source). */
-  singleSourceBottleneck: z.boolean(),
-});
-export type LoopRiskAnswer = z.infer<typeof LoopRiskSchema>;
-
-export const RiskReportSchema = z.object({
-  at: z.string(),
-  loops: z.array(LoopRiskSchema),
-});
-export type RiskReport = z.infer<typeof RiskReportSchema>;
-
+/** What a screen keeps of one loop's risk (only loops with a mark are kept). */
 export interface LoopRisk {
-  /** When the loop runs out of full containers (ms), or null. */
+  /** When the loop runs out at the reported drain (ms), or null when it is not draining. */
   stockOutAt: number | null;
+  /** Full containers when the server answered (the live board may have moved on). */
+  fullAtReport: number;
+  /** Containers per hour used minus finished, over the server's window. */
+  drainPerHour: number;
   demandSpike: boolean;
+  /** Uses per hour over the rate the loop is sized for (null: sized for none). */
   demandRatio: number | null;
-  singleSourceBottleneck: boolean;
+  singleSourceToBottleneck: boolean;
 }
 
 export interface RiskState {
@@ -80,14 +69,32 @@ export interface RiskState {
 
 /** Only loops with something to show are kept: a quiet plant is an empty map. */
 export function risksFrom(report: RiskReport): Record<string, LoopRisk> {
-  const at = Date.parse(report.at);
   const out: Record<string, LoopRisk> = {};
   for (const l of report.loops) {
-    const stockOutAt = l.minutesToStockOut === null ? null : at + l.minutesToStockOut * 60_000;
-    if (stockOutAt === null && !l.demandSpike && !l.singleSourceBottleneck) continue;
-    out[l.loopId] = { stockOutAt, demandSpike: l.demandSpike, demandRatio: l.demandRatio ?? null, singleSourceBottleneck: l.singleSourceBottleneck };
+    const stockOutAt = l.stockOutAt === null ? null : Date.parse(l.stockOutAt);
+    if (stockOutAt === null && !l.demandSpike && !l.singleSourceToBottleneck) continue;
+    out[l.loopId] = {
+      stockOutAt,
+      fullAtReport: l.fullContainers,
+      drainPerHour: l.drainPerHour,
+      demandSpike: l.demandSpike,
+      demandRatio: l.sizedForPerHour > 0 ? l.consumedPerHour / l.sizedForPerHour : null,
+      singleSourceToBottleneck: l.singleSourceToBottleneck,
+    };
   }
   return out;
+}
+
+/**
+ * Minutes until the loop has no full container, kept current between answers: a count
+ * down from the reported instant while the board still has the reported full count, and
+ * from the live count at the reported drain (shared/risk.ts `stockOutMinutes`) once a use
+ * or a finish has changed it. Null when the loop is not draining.
+ */
+export function minutesToStockOut(risk: LoopRisk, liveFull: number, nowMs: number): number | null {
+  if (risk.stockOutAt === null) return null;
+  if (liveFull === risk.fullAtReport) return Math.max(0, (risk.stockOutAt - nowMs) / 60_000);
+  return stockOutMinutes(liveFull, risk.drainPerHour);
 }
 
 export const riskStore = createStore<RiskState>(() => ({ loops: {}, at: null, available: true }));
@@ -97,7 +104,9 @@ export function useRisk<T>(selector: (s: RiskState) => T): T {
 }
 
 /** Wait after the last event before asking (a burst of moves is one request). */
-export const RISK_DEBOUNCE_MS = 1_500;
+export const RISK_DEBOUNCE_MS = 2_000;
+/** And at most one request per this long (docs/api.md "Risk": once per 5 seconds). */
+export const RISK_MIN_GAP_MS = 5_000;
 /** An older server without the route: ask again at most this often. */
 const UNAVAILABLE_RETRY_MS = 10 * 60_000;
 
@@ -117,6 +126,7 @@ export function startRiskWatch(store: PullboardStore, fetchRisk: () => Promise<R
   let unavailableSince: number | null = null;
   let inFlight = false;
   let again = false;
+  let lastAsked = -Infinity;
 
   const schedule = () => {
     const { board } = store.getState();
@@ -145,6 +155,7 @@ export function startRiskWatch(store: PullboardStore, fetchRisk: () => Promise<R
       return;
     }
     inFlight = true;
+    lastAsked = Date.now();
     const r = await fetchRisk();
     inFlight = false;
     if (r === 'unavailable') {
@@ -167,7 +178,8 @@ export function startRiskWatch(store: PullboardStore, fetchRisk: () => Promise<R
     lastSeq = s.confirmed.seq;
     if (unavailableSince !== null && Date.now() - unavailableSince < UNAVAILABLE_RETRY_MS) return;
     if (riskTimer) clearTimeout(riskTimer);
-    riskTimer = setTimeout(() => void refresh(), RISK_DEBOUNCE_MS);
+    const gap = lastAsked + RISK_MIN_GAP_MS - Date.now();
+    riskTimer = setTimeout(() => void refresh(), Math.max(RISK_DEBOUNCE_MS, gap));
   };
 
   const unsubscribe = store.subscribe(onChange);

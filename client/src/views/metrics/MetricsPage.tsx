@@ -1,9 +1,10 @@
 // The lead's metrics view (/metrics, its own chunk with uPlot): a window picker, per-loop
 // and per-station tables, three charts with their words, the CSV export, loop sizing
 // with one Apply per loop, and the disruption what-if. Figures come from GET /api/metrics
-// (shared/metrics.ts on the server); nothing here changes the board but Apply.
+// and /api/metrics/series (shared/metrics.ts on the server); nothing here changes the
+// board but Apply.
 import { useEffect, useMemo, useState } from 'react';
-import type { MetricsReport } from '../../../../shared/metrics.ts';
+import type { MetricsReport, MetricsSeries } from '../../../../shared/metrics.ts';
 import { useBoardStore, useShallowStore } from '../../store/hooks.ts';
 import { stationIds } from '../../store/selectors.ts';
 import { NavLink, TopBar } from '../../components/TopBar.tsx';
@@ -14,8 +15,8 @@ import { Chart } from './Chart.tsx';
 import type { ChartSeries } from './Chart.tsx';
 import { fetchWindow } from './api.ts';
 import { m } from './messages.ts';
-import { WINDOW_KEYS, cumulativeFlow, leadTimeSeries, segments, throughputSeries, windowOf, xs } from './series.ts';
-import type { Interval, WindowKey } from './series.ts';
+import { WINDOW_KEYS, bucketEnds, cumulativeFlow, leadTimeSeries, peak, throughputSeries, windowOf } from './series.ts';
+import type { WindowKey } from './series.ts';
 import { SizingSection } from './Sizing.tsx';
 import { WhatIfSection } from './WhatIf.tsx';
 import '../../styles/metrics.css';
@@ -23,7 +24,7 @@ import '../../styles/metrics.css';
 type Loaded =
   | { state: 'loading' }
   | { state: 'failed'; message: string }
-  | { state: 'ok'; whole: MetricsReport; parts: MetricsReport[]; intervals: Interval[] };
+  | { state: 'ok'; report: MetricsReport; series: MetricsSeries };
 
 export default function MetricsPage() {
   const lead = useBoardStore((s) => isLead(s.identity.role));
@@ -54,18 +55,18 @@ function MetricsBody() {
 
   useEffect(() => {
     let live = true;
-    const { whole, intervals } = windowOf(key, Date.now());
+    const { whole, buckets } = windowOf(key, Date.now());
     setLoaded({ state: 'loading' });
-    void fetchWindow(whole, intervals).then((r) => {
+    void fetchWindow(whole, buckets).then((r) => {
       if (!live) return;
-      setLoaded(r.ok ? { state: 'ok', whole: r.whole, parts: r.parts, intervals } : { state: 'failed', message: r.message });
+      setLoaded(r.ok ? { state: 'ok', report: r.report, series: r.series } : { state: 'failed', message: r.message });
     });
     return () => {
       live = false;
     };
   }, [key, round]);
 
-  const csvHref = loaded.state === 'ok' ? `/api/events.csv?from=${encodeURIComponent(loaded.whole.from)}&to=${encodeURIComponent(loaded.whole.to)}` : '/api/events.csv';
+  const csvHref = loaded.state === 'ok' ? `/api/events.csv?from=${encodeURIComponent(loaded.report.from)}&to=${encodeURIComponent(loaded.report.to)}` : '/api/events.csv';
 
   return (
     <main className="metrics" aria-busy={loaded.state === 'loading'}>
@@ -88,7 +89,7 @@ function MetricsBody() {
       </div>
       {loaded.state === 'ok' ? (
         <p className="muted small" data-testid="metrics-span">
-          {m.windowSpan(stamp(loaded.whole.from), stamp(loaded.whole.to))}
+          {m.windowSpan(stamp(loaded.report.from), stamp(loaded.report.to))}
         </p>
       ) : null}
       {loaded.state === 'loading' || !hasBoard ? <Loading /> : null}
@@ -99,10 +100,10 @@ function MetricsBody() {
       ) : null}
       {loaded.state === 'ok' && hasBoard ? (
         <>
-          <LoopTable report={loaded.whole} />
-          <StationTable report={loaded.whole} />
-          <Charts whole={loaded.whole} parts={loaded.parts} intervals={loaded.intervals} />
-          <SizingSection report={loaded.whole} />
+          <LoopTable report={loaded.report} />
+          <StationTable report={loaded.report} />
+          <Charts report={loaded.report} series={loaded.series} />
+          <SizingSection report={loaded.report} />
         </>
       ) : null}
       {hasBoard ? <WhatIfSection /> : null}
@@ -132,7 +133,7 @@ function LoopTable({ report }: { report: MetricsReport }) {
           <thead>
             <tr>
               <th scope="col">{m.col.part}</th>
-              <th scope="col">{m.col.route}</th>
+              <th scope="col" className="col-text">{m.col.route}</th>
               <th scope="col">{m.col.throughput}</th>
               <th scope="col">{m.col.leadMean}</th>
               <th scope="col">{m.col.leadP50}</th>
@@ -150,11 +151,11 @@ function LoopTable({ report }: { report: MetricsReport }) {
           <tbody>
             {rows.map((l) => {
               const loop = loops[l.loopId]!;
-              const seg = segments(l);
+              const seg = l.segmentMinutes;
               return (
                 <tr key={l.loopId} data-testid={`metrics-loop-${l.loopId}`} data-finished={l.finished}>
                   <th scope="row">{loop.partNumber}</th>
-                  <td>
+                  <td className="col-text">
                     {stations[loop.supplierStationId]?.name ?? '?'} → {stations[loop.consumerStationId]?.name ?? '?'}
                   </td>
                   <td>{num(l.throughputPerHour)}</td>
@@ -163,9 +164,9 @@ function LoopTable({ report }: { report: MetricsReport }) {
                   <td>{min(l.leadTimeMinutes.p85)}</td>
                   <td>{min(l.leadTimeMinutes.max)}</td>
                   <td>{min(l.cycleTimeMinutes.mean)}</td>
-                  <td>{min(seg.waiting)}</td>
-                  <td>{min(seg.inProcess)}</td>
-                  <td>{min(seg.waitingFull)}</td>
+                  <td>{min(seg.requested.mean)}</td>
+                  <td>{min(seg.inProgress.mean)}</td>
+                  <td>{min(seg.done.mean)}</td>
                   <td>
                     {num(l.wipMean.requested, 1)} / {num(l.wipMean.inProgress, 1)} / {num(l.wipMean.done, 1)}
                   </td>
@@ -222,58 +223,59 @@ function StationTable({ report }: { report: MetricsReport }) {
 
 // Colours of the series (each also named in the legend and the caption).
 const C = {
-  done: 'var(--col-done)',
-  progress: '#1f5fa8',
   requested: '#6b7a90',
+  progress: '#1f5fa8',
+  done: '#2a7a78',
   mean: '#1f5fa8',
   p85: '#9a5200',
   windowP85: '#b71c1c',
-  throughput: '#2a7a78',
+  plant: '#6b7a90',
 };
 
-function Charts({ whole, parts, intervals }: { whole: MetricsReport; parts: MetricsReport[]; intervals: Interval[] }) {
+function Charts({ report, series }: { report: MetricsReport; series: MetricsSeries }) {
   const loops = useBoardStore((s) => s.board.loops);
   const stations = useBoardStore((s) => s.board.stations);
   const order = useShallowStore((s) => stationIds(s.board));
   const suppliers = order.filter((id) => Object.values(loops).some((l) => l.supplierStationId === id));
-  const loopIds = whole.loops.map((l) => l.loopId).filter((id) => loops[id]);
+  const loopIds = report.loops.map((l) => l.loopId).filter((id) => loops[id]);
   const [stationId, setStationId] = useState<string>(suppliers[0] ?? '');
   const [loopId, setLoopId] = useState<string>(loopIds[0] ?? '');
   const station = suppliers.includes(stationId) ? stationId : (suppliers[0] ?? '');
   const loop = loopIds.includes(loopId) ? loopId : (loopIds[0] ?? '');
-  const x = useMemo(() => xs(intervals), [intervals]);
+  const x = useMemo(() => bucketEnds(series), [series]);
 
-  const supplied = useMemo(
-    () => new Set(Object.values(loops).filter((l) => l.supplierStationId === station).map((l) => l.id)),
-    [loops, station],
-  );
-  const cfd = useMemo(() => cumulativeFlow(parts, supplied), [parts, supplied]);
+  const cfd = useMemo(() => cumulativeFlow(series, station), [series, station]);
   const cfdSeries = useMemo<ChartSeries[]>(
     () => [
       { label: m.series.requested, values: cfd.requested, stroke: C.requested, fill: 'rgba(107,122,144,0.25)' },
       { label: m.series.inProgress, values: cfd.inProgress, stroke: C.progress, fill: 'rgba(31,95,168,0.25)' },
-      { label: m.series.finished, values: cfd.finished, stroke: '#2a7a78', fill: 'rgba(42,122,120,0.3)' },
+      { label: m.series.finished, values: cfd.done, stroke: C.done, fill: 'rgba(42,122,120,0.3)' },
     ],
     [cfd],
   );
-  const lead = useMemo(() => leadTimeSeries(parts, loop), [parts, loop]);
-  const wholeLoop = whole.loops.find((l) => l.loopId === loop);
-  const windowP85 = wholeLoop?.leadTimeMinutes.p85 ?? null;
+  const lead = useMemo(() => leadTimeSeries(series, loop), [series, loop]);
   const leadSeries = useMemo<ChartSeries[]>(
     () => [
       { label: m.series.leadMean, values: lead.mean, stroke: C.mean },
       { label: m.series.leadP85, values: lead.p85, stroke: C.p85, dash: [6, 4] },
-      { label: m.series.windowP85, values: x.map(() => windowP85), stroke: C.windowP85, dash: [2, 4] },
+      { label: m.series.windowP85, values: lead.windowP85, stroke: C.windowP85, dash: [2, 4] },
     ],
-    [lead, x, windowP85],
+    [lead],
   );
-  const tp = useMemo(() => throughputSeries(parts, station), [parts, station]);
-  const tpSeries = useMemo<ChartSeries[]>(() => [{ label: m.series.throughput, values: tp, stroke: C.throughput, fill: 'rgba(42,122,120,0.35)', bars: true }], [tp]);
+  const tp = useMemo(() => throughputSeries(series, station), [series, station]);
+  const tpSeries = useMemo<ChartSeries[]>(
+    () => [
+      { label: m.series.throughput, values: tp, stroke: C.done, fill: 'rgba(42,122,120,0.35)', bars: true },
+      { label: m.series.plantThroughput, values: series.throughputPerHour, stroke: C.plant, dash: [4, 4] },
+    ],
+    [tp, series],
+  );
 
   const stationName = stations[station]?.name ?? '';
   const part = loops[loop]?.partNumber ?? '';
-  const last = cfd.finished.length - 1;
-  const wholeStation = whole.stations.find((s) => s.stationId === station);
+  const last = cfd.done.length - 1;
+  const wholeLoop = report.loops.find((l) => l.loopId === loop);
+  const wholeStation = report.stations.find((s) => s.stationId === station);
 
   return (
     <section className="metrics-section" aria-labelledby="metrics-charts">
@@ -307,16 +309,16 @@ function Charts({ whole, parts, intervals }: { whole: MetricsReport; parts: Metr
           summary={
             last < 0
               ? m.chartNoData
-              : m.cfdSummary(stationName, cfd.finished[last] ?? 0, (cfd.requested[last] ?? 0) - (cfd.inProgress[last] ?? 0), (cfd.inProgress[last] ?? 0) - (cfd.finished[last] ?? 0))
+              : m.cfdSummary(stationName, cfd.requested[last] ?? 0, cfd.done[last] ?? 0, wholeStation?.wipMean.requested ?? 0, wholeStation?.wipMean.inProgress ?? 0)
           }
           x={x}
           series={cfdSeries}
-          yLabel="containers"
+          yLabel="cards"
         />
         <Chart
           testId="chart-lead"
           title={m.leadTitle(part)}
-          summary={m.leadSummary(part, wholeLoop?.leadTimeMinutes.n ?? 0, windowP85, wholeLoop?.leadTimeMinutes.max ?? null)}
+          summary={m.leadSummary(part, wholeLoop?.leadTimeMinutes.n ?? 0, wholeLoop?.leadTimeMinutes.p85 ?? null, wholeLoop?.leadTimeMinutes.max ?? null)}
           x={x}
           series={leadSeries}
           yLabel="minutes"
@@ -324,7 +326,7 @@ function Charts({ whole, parts, intervals }: { whole: MetricsReport; parts: Metr
         <Chart
           testId="chart-throughput"
           title={m.throughputTitle(stationName)}
-          summary={m.throughputSummary(stationName, wholeStation?.finishedPerHour ?? 0, Math.max(0, ...tp))}
+          summary={m.throughputSummary(stationName, wholeStation?.finishedPerHour ?? 0, peak(tp))}
           x={x}
           series={tpSeries}
           yLabel="per hour"
@@ -333,4 +335,3 @@ function Charts({ whole, parts, intervals }: { whole: MetricsReport; parts: Metr
     </section>
   );
 }
-

@@ -2,9 +2,9 @@
 // window's measured demand and lead time, the change against today's count, a safety
 // factor, and one Apply per loop: the normal loop update command (logged, and every
 // screen shows the new count), asked first.
-import { useMemo, useState } from 'react';
-import type { MetricsReport } from '../../../../shared/metrics.ts';
-import { DEFAULT_SAFETY_FACTOR } from '../../../../shared/metrics.ts';
+import { useState } from 'react';
+import type { LoopMetrics, MetricsReport } from '../../../../shared/metrics.ts';
+import { DEFAULT_SAFETY_FACTOR } from '../../../../shared/sizing.ts';
 import { Limits } from '../../../../shared/names.ts';
 import { useBoardStore } from '../../store/hooks.ts';
 import { configure } from '../../app/runtime.ts';
@@ -12,8 +12,7 @@ import { useRoleMay } from '../../app/access.ts';
 import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { duration } from '../../format.ts';
 import { m } from './messages.ts';
-import { parseSafetyFactor, sizingRow } from './sizing.ts';
-import type { SizingRow } from './sizing.ts';
+import { parseSafetyFactor, sizingFor } from './sizing.ts';
 
 export function SizingSection({ report }: { report: MetricsReport }) {
   const [text, setText] = useState(String(DEFAULT_SAFETY_FACTOR));
@@ -21,10 +20,7 @@ export function SizingSection({ report }: { report: MetricsReport }) {
   const [kept, setKept] = useState(DEFAULT_SAFETY_FACTOR);
   const used = alpha ?? kept;
   const loops = useBoardStore((s) => s.board.loops);
-  const rows = useMemo(
-    () => report.loops.filter((l) => loops[l.loopId]).map((l) => sizingRow(l, used)),
-    [report, loops, used],
-  );
+  const rows = report.loops.filter((l) => loops[l.loopId]);
   return (
     <section className="metrics-section" aria-labelledby="metrics-sizing">
       <h2 id="metrics-sizing">{m.sizingHeading}</h2>
@@ -65,8 +61,8 @@ export function SizingSection({ report }: { report: MetricsReport }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <SizingLine key={r.loopId} row={r} />
+            {rows.map((l) => (
+              <SizingLine key={l.loopId} metrics={l} alpha={used} />
             ))}
           </tbody>
         </table>
@@ -75,29 +71,30 @@ export function SizingSection({ report }: { report: MetricsReport }) {
   );
 }
 
-function SizingLine({ row }: { row: SizingRow }) {
-  const loop = useBoardStore((s) => s.board.loops[row.loopId]);
+function SizingLine({ metrics, alpha }: { metrics: LoopMetrics; alpha: number }) {
+  const loop = useBoardStore((s) => s.board.loops[metrics.loopId]);
   const mayUpdate = useRoleMay('loop.update');
   const [done, setDone] = useState<string | null>(null);
   if (!loop) return null;
   // Today's count from the live board (the report's may be a moment old).
   const current = loop.cardCount;
-  const target = Math.min(row.toyota, Limits.MAX_CARDS_PER_LOOP);
+  const row = sizingFor(metrics, alpha, current);
+  const target = Math.min(row.recommendedCards, Limits.MAX_CARDS_PER_LOOP);
   const diff = target - current;
   return (
-    <tr data-testid={`sizing-${row.loopId}`} data-recommended={target} data-current={current}>
+    <tr data-testid={`sizing-${metrics.loopId}`} data-recommended={target} data-current={current}>
       <th scope="row">{loop.partNumber}</th>
       <td>{row.demandPerHour.toFixed(1)}</td>
       <td>
-        {duration(row.leadTimeMinutes)} <span className="muted small">({row.measured ? m.measured : m.planned})</span>
+        {duration(row.leadTimeMinutes)} <span className="muted small">({row.leadTimeMeasured ? m.measured : m.planned})</span>
       </td>
       <td>{row.containerQty}</td>
       <td>{current}</td>
       <td>
-        <strong>{row.toyota}</strong>
+        <strong>{row.forms.toyota}</strong>
       </td>
-      <td>{row.sap}</td>
-      <td>{row.ifs}</td>
+      <td>{row.forms.sap}</td>
+      <td>{row.forms.ifs}</td>
       <td className={diff === 0 ? 'sizing-same' : diff > 0 ? 'sizing-add' : 'sizing-remove'}>{m.diffWord(diff)}</td>
       <td>
         {mayUpdate && diff !== 0 ? (

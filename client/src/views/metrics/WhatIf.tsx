@@ -6,10 +6,11 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useBoardStore, useShallowStore } from '../../store/hooks.ts';
 import { stationIds } from '../../store/selectors.ts';
-import { duration } from '../../format.ts';
+import { clockTime, duration } from '../../format.ts';
 import { runWhatIf } from './api.ts';
 import type { WhatIfResult } from './api.ts';
 import { m } from './messages.ts';
+import { MAX_WHATIF_DURATION_MINUTES } from '../../../../shared/whatif.ts';
 
 type Outcome =
   | { state: 'idle' }
@@ -17,10 +18,10 @@ type Outcome =
   | { state: 'failed'; message: string }
   | { state: 'done'; stationId: string; hours: number; result: WhatIfResult };
 
-/** Hours a lead may type (a disruption of up to three days). */
+/** Hours a lead may type: more than 0, up to the server's longest stop (7 days). */
 export function parseHours(text: string): number | null {
   const h = Number(text.trim().replace(',', '.'));
-  return Number.isFinite(h) && h > 0 && h <= 72 ? h : null;
+  return Number.isFinite(h) && h > 0 && h * 60 <= MAX_WHATIF_DURATION_MINUTES ? h : null;
 }
 
 export function WhatIfSection() {
@@ -93,30 +94,41 @@ function WhatIfAnswer({
   part: (id: string) => string;
 }) {
   const { result, stationId, hours } = outcome;
-  if (result.starved.length === 0) return <p>{m.whatIfNone(name(stationId), hours)}</p>;
-  const extra = result.extraCards.filter((x) => x.cards > 0);
+  const extra = result.loops.filter((x) => x.extraCards > 0);
   return (
     <>
-      <p>
-        <strong>{m.whatIfHead(name(stationId), hours)}</strong>
-      </p>
-      <ul className="whatif-starved">
-        {result.starved.map((s) => (
-          <li key={`${s.stationId}-${s.startsInMinutes}`}>
-            {m.whatIfStarves(name(s.stationId), m.whatIfAfter(duration(s.startsInMinutes)), duration(s.minutes))}
-          </li>
-        ))}
-      </ul>
-      <h3>{m.whatIfExtraHeading}</h3>
-      {extra.length === 0 ? (
-        <p>{m.whatIfNoExtra}</p>
+      {result.stations.length === 0 ? (
+        <p data-testid="whatif-none">{m.whatIfNone(name(stationId), hours)}</p>
       ) : (
-        <ul className="whatif-extra">
-          {extra.map((x) => (
-            <li key={x.loopId}>{m.whatIfExtra(part(x.loopId), x.cards)}</li>
-          ))}
-        </ul>
+        <>
+          <p>
+            <strong>{m.whatIfHead(name(stationId), hours)}</strong>
+          </p>
+          <ul className="whatif-starved" data-testid="whatif-starved">
+            {result.stations.map((s) => (
+              <li key={s.stationId}>
+                {m.whatIfStarves(name(s.stationId), m.whatIfAfter(duration(s.starvedAfterMinutes)), duration(s.starvedMinutes), clockTime(Date.parse(s.starvedAt)))}
+              </li>
+            ))}
+          </ul>
+          <h3>{m.whatIfExtraHeading}</h3>
+          {!result.ridesItOut ? (
+            <p>{m.whatIfNoRide}</p>
+          ) : extra.length === 0 ? (
+            <p>{m.whatIfNoExtra}</p>
+          ) : (
+            <ul className="whatif-extra" data-testid="whatif-extra">
+              {extra.map((x) => (
+                <li key={x.loopId}>{m.whatIfExtra(part(x.loopId), x.extraCards)}</li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
+      <p className="muted small">
+        {m.whatIfModel(duration(result.horizonMinutes))}
+        {result.truncated ? ` ${m.whatIfTruncated}` : ''}
+      </p>
     </>
   );
 }

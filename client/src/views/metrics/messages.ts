@@ -41,7 +41,7 @@ export const m = {
   noSamples: '—',
   noSamplesHint: 'no cycle finished in the window',
   segmentsNote:
-    'SAP segments from Little\'s law: mean cards in a column divided by containers finished per hour (time a container spends there).',
+    'SAP segments, means over the window: a signal waiting in Requested, the job in process, a full container waiting in Done until it is used. Lead time = waiting + in process.',
   stationsHeading: 'Stations',
   stationsCaption: 'Per station, over the window: minutes starved (work requested, an input empty), minutes with an andon call, containers finished per hour.',
 
@@ -50,8 +50,8 @@ export const m = {
   chartStation: 'Station',
   chartLoop: 'Loop',
   cfdTitle: (station: string) => `Cumulative flow at ${station}`,
-  cfdSummary: (station: string, finished: number, wipR: number, wipP: number) =>
-    `${station}: ${finished} containers reached Done in the window; at the end about ${wipR.toFixed(1)} cards were waiting in Requested and ${wipP.toFixed(1)} in process (bands stacked on the finished count).`,
+  cfdSummary: (station: string, requested: number, done: number, wipR: number, wipP: number) =>
+    `${station}: ${requested} signals arrived and ${done} containers reached Done in the window; on average ${wipR.toFixed(1)} cards waited in Requested and ${wipP.toFixed(1)} were in process (the bands between the lines).`,
   leadTitle: (part: string) => `Lead time of ${part} over time`,
   leadSummary: (part: string, n: number, p85: number | null, max: number | null) =>
     n === 0
@@ -61,20 +61,21 @@ export const m = {
   throughputSummary: (station: string, perHour: number, peak: number) =>
     `${station}: ${perHour.toFixed(2)} containers finished per hour over the window, ${peak.toFixed(2)} in its busiest interval.`,
   series: {
-    finished: 'Finished (cumulative)',
-    inProgress: '+ in process',
-    requested: '+ requested',
+    finished: 'Into Done (cumulative)',
+    inProgress: 'Into In Progress (cumulative)',
+    requested: 'Into Requested (cumulative)',
     leadMean: 'Lead time, mean (min)',
     leadP85: 'Lead time, p85 (min)',
     windowP85: 'p85 of the window (min)',
-    throughput: 'Finished per hour',
+    throughput: 'Finished per hour, this station',
+    plantThroughput: 'Finished per hour, whole plant',
   },
   chartNoData: 'No data in this window yet.',
 
   // Sizing
   sizingHeading: 'Loop sizing',
   sizingIntro:
-    'Recommended cards from measured demand and measured lead time. Toyota: N = ⌈D × L × (1 + α) / C⌉. SAP: N = ⌈L × D / C × (1 + α) + K⌉ with K = 0. IFS: N = ⌈(D × L + SS + lot) / C⌉ with safety stock SS = α × D × L and lot = 0.',
+    'Recommended cards from measured demand and measured lead time over the window. Toyota (the recommendation): N = ⌈D × L × (1 + α) / C⌉. SAP: N = ⌈L × D / C × (1 + α) + K⌉ with K = 0. IFS: N = ⌈(D × L + SS + lot) / C⌉ with safety stock SS = α × D × L and lot = one container.',
   safetyFactor: 'Safety factor α',
   safetyFactorHint: '0 to 5; 0.1 is 10 %',
   sizingCol: {
@@ -110,10 +111,14 @@ export const m = {
   whatIfUnavailable: 'The server has no what-if yet (POST /api/whatif).',
   whatIfNone: (station: string, hours: number) => `If ${station} stops for ${hours} h, no station starves.`,
   whatIfHead: (station: string, hours: number) => `If ${station} stops for ${hours} h:`,
-  whatIfStarves: (station: string, at: string, minutes: string) => `${station} starves ${at} for ${minutes}`,
+  whatIfStarves: (station: string, after: string, minutes: string, clock: string) => `${station} starves ${after} (at ${clock}), ${minutes} in all`,
   whatIfAfter: (minutes: string) => `after ${minutes}`,
   whatIfExtra: (part: string, n: number) => `${part}: ${n} extra ${n === 1 ? 'card' : 'cards'} would ride it out`,
   whatIfExtraHeading: 'Extra cards that would ride it out',
   whatIfNoExtra: 'No extra cards needed.',
-  whatIfDurationError: 'Hours: a number above 0, at most 72.',
+  whatIfDurationError: 'Hours: a number above 0, at most 168 (7 days).',
+  whatIfNoRide: 'No number of extra cards within the search\'s bound rides this stop out.',
+  whatIfModel: (horizon: string) =>
+    `Simulated over ${horizon} from now with the demand and times of the last 7 days; the board is not changed.`,
+  whatIfTruncated: 'The simulation stopped early (too many steps): the figures cover less time.',
 } as const;

@@ -1,18 +1,18 @@
 // The metrics view's arithmetic, pure (unit-tested in series.test.ts): the windows a lead
-// picks, the intervals a chart is drawn in, and the chart series made from one metrics
-// report per interval (GET /api/metrics; every figure comes from shared/metrics.ts on the
-// server; here they are only arranged for drawing).
-import type { LoopMetrics, MetricsReport } from '../../../../shared/metrics.ts';
+// picks and how each is cut into chart buckets, and the chart series read from one
+// GET /api/metrics/series answer (every figure is computed by shared/metrics.ts on the
+// server; here they are only arranged for drawing and worded).
+import type { MetricsSeries } from '../../../../shared/metrics.ts';
 
 export type WindowKey = '8h' | '24h' | '7d';
 export const WINDOW_KEYS: readonly WindowKey[] = ['8h', '24h', '7d'];
 
 const HOUR = 3_600_000;
-/** Length and the chart's interval of each window: 8 x 1 h, 24 x 1 h, 28 x 6 h. */
-const WINDOWS: Record<WindowKey, { span: number; step: number }> = {
-  '8h': { span: 8 * HOUR, step: HOUR },
-  '24h': { span: 24 * HOUR, step: HOUR },
-  '7d': { span: 7 * 24 * HOUR, step: 6 * HOUR },
+/** Length and chart buckets of each window: 16 x 30 min, 24 x 1 h, 28 x 6 h. */
+const WINDOWS: Record<WindowKey, { span: number; buckets: number }> = {
+  '8h': { span: 8 * HOUR, buckets: 16 },
+  '24h': { span: 24 * HOUR, buckets: 24 },
+  '7d': { span: 7 * 24 * HOUR, buckets: 28 },
 };
 
 export interface Interval {
@@ -20,119 +20,54 @@ export interface Interval {
   toMs: number;
 }
 
-/** The window ending at `nowMs`, and its chart intervals (oldest first, back to back). */
-export function windowOf(key: WindowKey, nowMs: number): { whole: Interval; intervals: Interval[] } {
-  const { span, step } = WINDOWS[key];
-  const fromMs = nowMs - span;
-  const intervals: Interval[] = [];
-  for (let t = fromMs; t < nowMs; t += step) intervals.push({ fromMs: t, toMs: Math.min(nowMs, t + step) });
-  return { whole: { fromMs, toMs: nowMs }, intervals };
+/** The window ending at `nowMs` and the number of chart buckets it is cut into. */
+export function windowOf(key: WindowKey, nowMs: number): { whole: Interval; buckets: number } {
+  const { span, buckets } = WINDOWS[key];
+  return { whole: { fromMs: nowMs - span, toMs: nowMs }, buckets };
 }
 
-/** The query string of GET /api/metrics for an interval. */
-export function metricsQuery(i: Interval, safetyFactor?: number): string {
+/** The query string of GET /api/metrics (and /series, with `buckets`) for a window. */
+export function metricsQuery(i: Interval, extra: { safetyFactor?: number; buckets?: number } = {}): string {
   const q = new URLSearchParams({ from: new Date(i.fromMs).toISOString(), to: new Date(i.toMs).toISOString() });
-  if (safetyFactor !== undefined) q.set('safetyFactor', String(safetyFactor));
+  if (extra.safetyFactor !== undefined) q.set('safetyFactor', String(extra.safetyFactor));
+  if (extra.buckets !== undefined) q.set('buckets', String(extra.buckets));
   return `?${q.toString()}`;
 }
 
-/** Hours an interval spans. */
-const hours = (i: Interval) => (i.toMs - i.fromMs) / HOUR;
-
-/** x values of a chart: each interval's end, in seconds (uPlot's time unit). */
-export function xs(intervals: readonly Interval[]): number[] {
-  return intervals.map((i) => i.toMs / 1000);
+/** x values of a chart: each bucket's end, in seconds (uPlot's time unit). */
+export function bucketEnds(s: MetricsSeries): number[] {
+  const step = s.bucketMinutes * 60;
+  return s.starts.map((iso) => Date.parse(iso) / 1000 + step);
 }
 
 export interface Cfd {
-  /** Containers that reached Done, cumulative from the window's start. */
-  finished: number[];
-  /** finished + mean cards in process in the interval. */
-  inProgress: number[];
-  /** inProgress + mean cards waiting in Requested. */
+  /** Cards that entered each column from the window's start to each bucket's end. */
   requested: number[];
+  inProgress: number[];
+  done: number[];
 }
 
-/**
- * Cumulative flow of a station (the loops it supplies): the cumulative count of
- * containers finished, with the interval's mean WIP in process and waiting stacked on
- * it, so each band's height is that column's WIP and the top line is arrivals.
- */
-export function cumulativeFlow(reports: readonly MetricsReport[], loopIds: ReadonlySet<string>): Cfd {
-  const out: Cfd = { finished: [], inProgress: [], requested: [] };
-  let done = 0;
-  for (const r of reports) {
-    let p = 0;
-    let q = 0;
-    for (const l of r.loops) {
-      if (!loopIds.has(l.loopId)) continue;
-      done += l.finished;
-      p += l.wipMean.inProgress;
-      q += l.wipMean.requested;
-    }
-    out.finished.push(done);
-    out.inProgress.push(done + p);
-    out.requested.push(done + p + q);
-  }
-  return out;
+/** The classic cumulative flow of a station: arrivals per column (bands between = WIP). */
+export function cumulativeFlow(s: MetricsSeries, stationId: string): Cfd {
+  const st = s.stations.find((x) => x.stationId === stationId);
+  const zeros = s.starts.map(() => 0);
+  return st ? { requested: st.arrivals.requested, inProgress: st.arrivals.inProgress, done: st.arrivals.done } : { requested: zeros, inProgress: zeros, done: zeros };
 }
 
-/** Mean and p85 lead time of one loop per interval (null where no cycle finished). */
-export function leadTimeSeries(reports: readonly MetricsReport[], loopId: string): { mean: (number | null)[]; p85: (number | null)[] } {
-  const mean: (number | null)[] = [];
-  const p85: (number | null)[] = [];
-  for (const r of reports) {
-    const l = r.loops.find((x) => x.loopId === loopId);
-    mean.push(l?.leadTimeMinutes.mean ?? null);
-    p85.push(l?.leadTimeMinutes.p85 ?? null);
-  }
-  return { mean, p85 };
+/** One loop's lead time per bucket (mean, p85) and the window's p85 as a flat line. */
+export function leadTimeSeries(s: MetricsSeries, loopId: string): { mean: (number | null)[]; p85: (number | null)[]; windowP85: (number | null)[] } {
+  const l = s.loops.find((x) => x.loopId === loopId);
+  const none = s.starts.map(() => null);
+  if (!l) return { mean: none, p85: none, windowP85: none };
+  return { mean: l.leadTimeMean, p85: l.leadTimeP85, windowP85: s.starts.map(() => l.leadTimeP85Window) };
 }
 
-/** A station's containers finished per hour in each interval. */
-export function throughputSeries(reports: readonly MetricsReport[], stationId: string): number[] {
-  return reports.map((r) => r.stations.find((s) => s.stationId === stationId)?.finishedPerHour ?? 0);
+/** A station's containers finished per hour in each bucket (0 where it has none). */
+export function throughputSeries(s: MetricsSeries, stationId: string): number[] {
+  return s.stations.find((x) => x.stationId === stationId)?.finishedPerHour ?? s.starts.map(() => 0);
 }
 
-/** Hours of the intervals (for a report whose rates are per hour of a shorter last interval). */
-export function intervalHours(intervals: readonly Interval[]): number[] {
-  return intervals.map(hours);
-}
-
-export interface Segments {
-  /** Minutes a signal waits in Requested before work starts. */
-  waiting: number | null;
-  /** Minutes in process (the cycle time). */
-  inProcess: number | null;
-  /** Minutes a full container waits in Done before it is used (Little's law). */
-  waitingFull: number | null;
-}
-
-/**
- * The SAP segments of a loop's cycle: Requested (lead minus cycle time, both measured),
- * in process (cycle time) and waiting full in Done (mean full containers / finished per
- * hour, Little's law). Null where the window has no finished cycle to measure.
- */
-export function segments(l: LoopMetrics): Segments {
-  const lead = l.leadTimeMinutes.mean;
-  const cycle = l.cycleTimeMinutes.mean;
-  return {
-    waiting: lead !== null && cycle !== null ? Math.max(0, lead - cycle) : null,
-    inProcess: cycle,
-    waitingFull: l.throughputPerHour > 0 ? (l.wipMean.done / l.throughputPerHour) * 60 : null,
-  };
-}
-
-/** Runs `tasks` with at most `limit` at a time; results in the tasks' order. */
-export async function inBatches<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < tasks.length) {
-      const k = next++;
-      out[k] = await tasks[k]!();
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return out;
+/** The busiest bucket's rate (0 for no buckets). */
+export function peak(values: readonly number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), 0);
 }
