@@ -23,6 +23,7 @@ import { NOBODY } from '../store/store.ts';
 import type { Identity } from '../store/store.ts';
 import { api, apiParsed, setBearer } from '../net/api.ts';
 import { closeConnection, openConnection } from './runtime.ts';
+import { tr } from '../i18n/store.ts';
 
 /** localStorage: the paired device's token (`{token, name}`; a bare token string is read too). */
 const DEVICE_KEY = 'pullboard.device.v1';
@@ -182,7 +183,6 @@ async function fetchMe(bearer: string | null): Promise<MeAnswer> {
 }
 
 let resolving = 0;
-const UNPAIRED = 'This device was unpaired (a lead revoked it). Pair it again, or sign in.';
 
 /** Decides who the screen is now: badge session, else device, else cookie, else signed out. */
 async function resolve(notice: string | null = null): Promise<void> {
@@ -221,7 +221,7 @@ async function resolve(notice: string | null = null): Promise<void> {
     if (me.kind === 'unreachable') return retryLater(run, notice);
     if (badgeFlag()) {
       setBadgeFlag(false);
-      notice = notice ?? 'The badge session ended.';
+      notice = notice ?? tr()('session.badgeEnded');
     }
   }
   if (device) {
@@ -234,7 +234,7 @@ async function resolve(notice: string | null = null): Promise<void> {
     }
     if (me.kind === 'unreachable') return retryLater(run, notice);
     forgetDeviceToken();
-    notice = UNPAIRED;
+    notice = tr()('session.unpaired');
     auth.setState({ unpaired: true });
   }
   signedOutLocally();
@@ -287,17 +287,17 @@ function onUnauthenticated(): void {
   if (via === 'device') {
     forgetDeviceToken();
     signedOutLocally();
-    auth.setState({ phase: 'signed-out', via: null, paired: false, unpaired: true, notice: UNPAIRED });
+    auth.setState({ phase: 'signed-out', via: null, paired: false, unpaired: true, notice: tr()('session.unpaired') });
     return;
   }
   if (via === 'badge') {
     setBadgeFlag(false);
     signedOutLocally();
-    void resolve('The badge session ended.');
+    void resolve(tr()('session.badgeEnded'));
     return;
   }
   signedOutLocally();
-  auth.setState({ phase: 'signed-out', via: null, notice: 'Your session ended. Sign in again.' });
+  auth.setState({ phase: 'signed-out', via: null, notice: tr()('session.ended') });
 }
 
 // ---------------------------------------------------------------- sign in and out
@@ -305,13 +305,13 @@ function onUnauthenticated(): void {
 export type Outcome = { ok: true } | { ok: false; message: string; code: string };
 
 function failure(r: { status: number; error: { code: string; message: string }; retryAfterSeconds: number | null }): Outcome {
-  if (r.status === 0) return { ok: false, code: 'NETWORK', message: 'Cannot reach the Pullboard server. Check the network and try again.' };
+  if (r.status === 0) return { ok: false, code: 'NETWORK', message: tr()('session.unreachable') };
   if (r.error.code === ErrorCode.RATE_LIMITED) {
     const wait = r.retryAfterSeconds;
     return {
       ok: false,
       code: r.error.code,
-      message: wait !== null ? `Too many failed sign-ins: wait ${waitText(wait)} and try again.` : r.error.message,
+      message: wait !== null ? tr()('session.rateLimited', { wait: waitText(wait) }) : tr()('session.rateLimitedNoWait'),
     };
   }
   return { ok: false, code: r.error.code, message: r.error.message };
@@ -319,14 +319,14 @@ function failure(r: { status: number; error: { code: string; message: string }; 
 
 /** "45 s", "3 min", "15 min" */
 function waitText(seconds: number): string {
-  return seconds < 90 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
+  return seconds < 90 ? tr()('session.seconds', { s: Math.ceil(seconds) }) : tr()('format.minutes', { m: Math.ceil(seconds / 60) });
 }
 
 /** Signs in with username and password (the session cookie). */
 export async function signIn(username: string, password: string): Promise<Outcome> {
   const r = await api('POST', '/auth/login', { username, password }, { bearer: null });
   if (!r.ok) {
-    if (r.status === 401) return { ok: false, code: r.error.code, message: 'Wrong username or password.' };
+    if (r.status === 401) return { ok: false, code: r.error.code, message: tr()('session.wrongPassword') };
     return failure(r);
   }
   setBadgeFlag(false);
@@ -402,10 +402,10 @@ export type BadgeOutcome = Outcome | { ok: false; code: 'PIN_REQUIRED'; message:
 /** Signs an operator in with a badge (and PIN when the plant asks for one). */
 export async function badgeSignIn(badge: string, pin?: string): Promise<BadgeOutcome> {
   const status = auth.getState().status;
-  if (status?.badgePin && pin === undefined) return { ok: false, code: 'PIN_REQUIRED', message: 'Enter your PIN' };
+  if (status?.badgePin && pin === undefined) return { ok: false, code: 'PIN_REQUIRED', message: tr()('identity.enterPin') };
   const r = await api('POST', '/auth/badge', { badge, ...(pin !== undefined ? { pin } : {}) }, { bearer: null });
   if (!r.ok) {
-    if (r.status === 401) return { ok: false, code: r.error.code, message: status?.badgePin ? 'Unknown badge or wrong PIN.' : 'Unknown badge.' };
+    if (r.status === 401) return { ok: false, code: r.error.code, message: status?.badgePin ? tr()('session.unknownBadgePin') : tr()('session.unknownBadge') };
     return failure(r);
   }
   setBadgeFlag(true);
@@ -446,7 +446,7 @@ function startIdleWatch(): void {
   auth.setState({ idleDeadline: lastUse + idleMs() });
   for (const e of USE_EVENTS) document.addEventListener(e, onUse, { capture: true, passive: true });
   idleTimer = setInterval(() => {
-    if (Date.now() - lastUse >= idleMs()) void signOut('Signed out after a while without use.');
+    if (Date.now() - lastUse >= idleMs()) void signOut(tr()('session.idle'));
   }, 250);
 }
 

@@ -38,6 +38,7 @@ import { ConnectionStatus, clientError } from '../store/store.ts';
 import type { PullboardStore } from '../store/store.ts';
 import type { PendingCommand } from '../store/optimistic.ts';
 import { ClientErrorCode } from '../store/messages.ts';
+import { tr } from '../i18n/store.ts';
 
 /** What the sync logic needs from a socket; `null` answers mean "timed out". */
 export interface SyncTransport {
@@ -217,7 +218,7 @@ export class BoardSync {
       if (!options.keep) {
         q.giveUp = setTimeout(() => {
           q.attempt++; // an answer that comes after all is ignored
-          this.finish(q, () => q.refuse(clientError(ClientErrorCode.NO_ANSWER, 'No answer from the server')));
+          this.finish(q, () => q.refuse(clientError(ClientErrorCode.NO_ANSWER, tr()('session.noAnswer'))));
         }, this.opts.giveUpMs);
       }
       this.queue.push(q);
@@ -330,7 +331,7 @@ export class BoardSync {
       if (!res.ok) {
         this.syncing = false;
         this.markNotLive(); // not in step with the server: never show "Live" then
-        this.store.getState().pushAlert('error', `Could not load the board: ${res.error.message}`);
+        this.store.getState().pushAlert('error', tr()('session.couldNotLoad', { message: res.error.message }));
         this.retryTimer = setTimeout(() => this.subscribe('full'), 3_000);
         return;
       }

@@ -34,6 +34,7 @@ import type { PullboardStore, RefusedMove } from './store.ts';
 import type { PendingCommand } from './optimistic.ts';
 import { ClientErrorCode, refusalReason } from './messages.ts';
 import { clockTime } from '../format.ts';
+import { currentLocale, tr } from '../i18n/store.ts';
 
 export const OUTBOX_KEY = 'pullboard.outbox.v1';
 export const BOARD_KEY = 'pullboard.board.v1';
@@ -250,11 +251,11 @@ export function attachOutboxStorage(
     const error = sameProtocol
       ? {
           code: ClientErrorCode.EXPIRED,
-          message: `made ${new Date(made).toLocaleDateString()} ${clockTime(made)}, more than ${days} days ago, and never sent`,
+          message: tr()('outbox.expired', { date: new Date(made).toLocaleDateString(currentLocale()), time: clockTime(made), days }),
         }
       : {
           code: ClientErrorCode.OLD_VERSION,
-          message: `made ${new Date(made).toLocaleDateString()} ${clockTime(made)} on an earlier version of Pullboard, and never sent`,
+          message: tr()('outbox.oldVersion', { date: new Date(made).toLocaleDateString(currentLocale()), time: clockTime(made) }),
         };
     expired.push({
       key: c.key,
@@ -308,7 +309,7 @@ export function attachOutboxStorage(
     // Full: the board cache is only a convenience, unsent moves are not.
     storage.removeItem(BOARD_KEY);
     if (!write(OUTBOX_KEY, json)) {
-      report('This device could not keep the unsent moves (its storage is full or blocked). Keep the screen open until they are sent.');
+      report(tr()('outbox.storageFull'));
     }
   }
 

@@ -334,6 +334,26 @@ const en = {
     used: 'Used {name}; its card goes back to {supplier} to be refilled.',
     itsSupplier: 'its supplier',
   },
+  outbox: {
+    expired: 'made {date} {time}, more than {days, number} days ago, and never sent',
+    oldVersion: 'made {date} {time} on an earlier version of Pullboard, and never sent',
+    storageFull: 'This device could not keep the unsent moves (its storage is full or blocked). Keep the screen open until they are sent.',
+  },
+  session: {
+    unpaired: 'This device was unpaired (a lead revoked it). Pair it again, or sign in.',
+    badgeEnded: 'The badge session ended.',
+    ended: 'Your session ended. Sign in again.',
+    unreachable: 'Cannot reach the Pullboard server. Check the network and try again.',
+    rateLimited: 'Too many failed sign-ins: wait {wait} and try again.',
+    rateLimitedNoWait: 'Too many failed sign-ins: wait a while and try again.',
+    seconds: '{s, number} s',
+    wrongPassword: 'Wrong username or password.',
+    unknownBadgePin: 'Unknown badge or wrong PIN.',
+    unknownBadge: 'Unknown badge.',
+    idle: 'Signed out after a while without use.',
+    couldNotLoad: 'Could not load the board: {message}',
+    noAnswer: 'No answer from the server',
+  },
 } as const;
 
 export default en;
