@@ -11,6 +11,8 @@ import { describeActor, describeCardEvent, newestFirst } from './cardHistoryText
 import { Icon } from './Icon.tsx';
 import { formatCode } from '../../../shared/cardCode.ts';
 import { onLinkClick } from '../router.ts';
+import { useTranslations } from 'use-intl';
+import { currentLocale } from '../i18n/store.ts';
 
 /** The server answers at most this many events (the newest). */
 const HISTORY_LIMIT = 200;
@@ -23,7 +25,7 @@ const stationName = (id: string) => store.getState().board.stations[id]?.name;
 
 function eventTime(iso: string): string {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () => void }) {
@@ -34,10 +36,11 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
   const [attempt, setAttempt] = useState(0);
   const loopId = useBoardStore((s) => s.board.cards[cardId]?.loopId);
   const code = useBoardStore((s) => s.board.cards[cardId]?.code);
+  const t = useTranslations();
   const title = useBoardStore((s) => {
     const card = s.board.cards[cardId];
     const loop = card ? s.board.loops[card.loopId] : undefined;
-    return card && loop ? `History: ${loop.partNumber}, card ${card.serial} of ${loop.cardCount}` : 'Card history';
+    return card && loop ? t('history.title', { part: loop.partNumber, serial: card.serial, count: loop.cardCount }) : t('history.titleNone');
   });
 
   useEffect(() => {
@@ -94,16 +97,16 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
       <div className="history-body">
         <header className="dialog-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn btn-quiet history-close" onClick={onClose} aria-label="Close">
-            <Icon name="close" /> Close
+          <button type="button" className="btn btn-quiet history-close" onClick={onClose} aria-label={t('common.close')}>
+            <Icon name="close" /> {t('common.close')}
           </button>
         </header>
         {loopId !== undefined && code !== undefined ? (
           <p className="history-code">
-            Card code <strong className="history-code-value">{formatCode(code)}</strong>
+            {t.rich('history.cardCode', { code: formatCode(code), strong: (chunks) => <strong className="history-code-value">{chunks}</strong> })}
             {' · '}
             <a href={`/print/loops/${encodeURIComponent(loopId)}`} onClick={onLinkClick}>
-              Print or reprint this loop's cards
+              {t('history.reprint')}
             </a>
           </p>
         ) : null}
@@ -114,10 +117,11 @@ export function CardHistory({ cardId, onClose }: { cardId: string; onClose: () =
 }
 
 function HistoryContent({ load, cardId, onRetry }: { load: Load; cardId: string; onRetry: () => void }) {
+  const t = useTranslations('history');
   if (load.status === 'loading') {
     return (
       <p className="history-state" role="status">
-        <Icon name="clock" /> Loading the history…
+        <Icon name="clock" /> {t('loading')}
       </p>
     );
   }
@@ -125,10 +129,10 @@ function HistoryContent({ load, cardId, onRetry }: { load: Load; cardId: string;
     return (
       <div className="history-state" role="alert">
         <p className="form-error">
-          <Icon name="warning" /> The history could not be loaded: {load.message}
+          <Icon name="warning" /> {t('failed', { message: load.message })}
         </p>
         <button type="button" className="btn history-retry" onClick={onRetry}>
-          Try again
+          {t('retry')}
         </button>
       </div>
     );
@@ -136,13 +140,13 @@ function HistoryContent({ load, cardId, onRetry }: { load: Load; cardId: string;
   if (load.events.length === 0) {
     return (
       <p className="history-state muted" role="status">
-        Nothing recorded for this card yet (very old events may have been cleared).
+        {t('empty')}
       </p>
     );
   }
   return (
     <>
-      <ol className="history-list" aria-label="Events, newest first">
+      <ol className="history-list" aria-label={t('listLabel')}>
         {load.events.map((e) => {
           const text = describeCardEvent(e, cardId, stationName);
           const who = describeActor(e.actor);
@@ -156,14 +160,14 @@ function HistoryContent({ load, cardId, onRetry }: { load: Load; cardId: string;
                 {text.detail ? <span className="muted small">{text.detail}</span> : null}
               </div>
               <div className="history-who">
-                by <strong>{who.name}</strong> <span className="history-kind">{who.kind}</span>
+                {t.rich('by', { name: who.name, strong: (chunks) => <strong>{chunks}</strong> })} <span className="history-kind">{who.kind}</span>
               </div>
             </li>
           );
         })}
       </ol>
       {load.events.length >= HISTORY_LIMIT ? (
-        <p className="history-more muted small">Showing the latest {HISTORY_LIMIT} events.</p>
+        <p className="history-more muted small">{t('latest', { count: HISTORY_LIMIT })}</p>
       ) : null}
     </>
   );

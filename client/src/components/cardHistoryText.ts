@@ -1,6 +1,8 @@
 // A card's history in words: what an event did to the card ("Started", "Used by Weld")
-// and who did it ("Anna, person"). Pure, so the dialog only lays it out.
-import { COLUMN_LABELS, EventType, MoveKind } from '../../../shared/names.ts';
+// and who did it ("Anna, person"), in this screen's language. Pure but for the language,
+// so the dialog only lays it out.
+import { Column, EventType, MoveKind } from '../../../shared/names.ts';
+import { tr } from '../i18n/store.ts';
 import { moveKind } from '../../../shared/rules.ts';
 import type { Actor, BoardEvent } from '../../../shared/schemas.ts';
 
@@ -13,88 +15,82 @@ export interface HistoryText {
 /** Station names for the sentences; undefined when the station is not known here. */
 export type StationNames = (stationId: string) => string | undefined;
 
-const stationName = (names: StationNames, id: string) => names(id) ?? `station ${id}`;
+const stationName = (names: StationNames, id: string) => names(id) ?? tr()('history.stationId', { id });
 
-/** What `event` did to the card `cardId`, in plain words. */
+/** What `event` did to the card `cardId`, in plain words (this screen's language). */
 export function describeCardEvent(event: BoardEvent, cardId: string, names: StationNames): HistoryText {
+  const t = tr();
+  const col = (c: Column) => t(`common.columns.${c}`);
   switch (event.type) {
     case EventType.CARD_MOVED: {
-      const from = COLUMN_LABELS[event.from];
-      const to = COLUMN_LABELS[event.to];
+      const from = col(event.from);
+      const to = col(event.to);
+      const detail = t('history.fromTo', { from, to });
       switch (moveKind(event.from, event.to)) {
         case MoveKind.START:
-          return { what: 'Started', detail: `${from} → ${to}` };
+          return { what: t('history.started'), detail };
         case MoveKind.FINISH:
-          return { what: 'Finished', detail: `${from} → ${to}` };
+          return { what: t('history.finished'), detail };
         case MoveKind.STEP_BACK:
-          return { what: `Stepped back to ${to}`, detail: `${from} → ${to}` };
+          return { what: t('history.steppedBack', { to }), detail };
         case MoveKind.REORDER:
-          return { what: `Reordered in ${to}`, detail: null };
+          return { what: t('history.reordered', { to }), detail: null };
         case null:
-          return { what: `Moved from ${from} to ${to}`, detail: null };
+          return { what: t('history.moved', { from, to }), detail: null };
       }
       break;
     }
     case EventType.CARD_CONSUMED:
       return {
-        what: `Used by ${stationName(names, event.consumerStationId)}`,
+        what: t('history.usedBy', { station: stationName(names, event.consumerStationId) }),
         detail: event.causedByCardId
-          ? `Its container was used when work started there; the card went back to ${COLUMN_LABELS.requested}`
-          : `Its container was used; the card went back to ${COLUMN_LABELS.requested}`,
+          ? t('history.usedByStart', { column: col(Column.REQUESTED) })
+          : t('history.usedDetail', { column: col(Column.REQUESTED) }),
       };
     case EventType.CARD_RETURNED:
-      return {
-        what: `Returned to ${COLUMN_LABELS[event.card.column]}`,
-        detail: 'The start that used its container was stepped back',
-      };
+      return { what: t('history.returned', { column: col(event.card.column) }), detail: t('history.returnedDetail') };
     case EventType.CARD_UNDONE:
       return {
-        what: `Undone: back to ${COLUMN_LABELS[event.to]}`,
-        detail: `The step at event ${event.undoneSeq} was undone (${COLUMN_LABELS[event.from]} → ${COLUMN_LABELS[event.to]})`,
+        what: t('history.undone', { to: col(event.to) }),
+        detail: t('history.undoneDetail', { seq: event.undoneSeq, from: col(event.from), to: col(event.to) }),
       };
     case EventType.LOOP_RETIRED:
-      return { what: 'Retired', detail: `The loop ${event.loop.partNumber} was retired; its cards left the board` };
+      return { what: t('history.retired'), detail: t('history.retiredDetail', { part: event.loop.partNumber }) };
     case EventType.STATION_REMOVED:
-      return { what: `Station ${event.station.name} removed`, detail: null };
+      return { what: t('history.stationRemoved', { name: event.station.name }), detail: null };
     case EventType.LOOP_CREATED: {
       const card = event.cards.find((c) => c.id === cardId);
       return {
-        what: 'Created',
+        what: t('history.created'),
         detail: card
-          ? `Card ${card.serial} of ${event.cards.length} in the new loop ${event.loop.partNumber}`
-          : `With the loop ${event.loop.partNumber}`,
+          ? t('history.createdCard', { serial: card.serial, count: event.cards.length, part: event.loop.partNumber })
+          : t('history.createdWith', { part: event.loop.partNumber }),
       };
     }
     case EventType.LOOP_UPDATED: {
       const added = event.addedCards.find((c) => c.id === cardId);
-      if (added) return { what: 'Created', detail: `Card ${added.serial} added to the loop ${event.loop.partNumber}` };
+      if (added) return { what: t('history.created'), detail: t('history.added', { serial: added.serial, part: event.loop.partNumber }) };
       if (event.removedCardIds.includes(cardId)) {
-        return { what: 'Removed', detail: `Taken out of the loop ${event.loop.partNumber}` };
+        return { what: t('history.removed'), detail: t('history.removedDetail', { part: event.loop.partNumber }) };
       }
-      return { what: 'Loop changed', detail: `The loop ${event.loop.partNumber} was edited` };
+      return { what: t('history.loopChanged'), detail: t('history.loopChangedDetail', { part: event.loop.partNumber }) };
     }
     case EventType.STATION_CREATED:
-      return { what: `Station ${event.station.name} added`, detail: null };
+      return { what: t('history.stationAdded', { name: event.station.name }), detail: null };
     case EventType.STATION_UPDATED:
-      return { what: `Station ${event.station.name} changed`, detail: null };
+      return { what: t('history.stationChanged', { name: event.station.name }), detail: null };
     case EventType.ANDON_RAISED:
-      return { what: `Andon raised at ${stationName(names, event.stationId)}`, detail: event.andon.note || null };
+      return { what: t('history.andonRaised', { station: stationName(names, event.stationId) }), detail: event.andon.note || null };
     case EventType.ANDON_CLEARED:
-      return { what: `Andon cleared at ${stationName(names, event.stationId)}`, detail: null };
+      return { what: t('history.andonCleared', { station: stationName(names, event.stationId) }), detail: null };
   }
 }
 
-const ACTOR_KIND_LABELS: Record<Actor['kind'], string> = {
-  user: 'person',
-  device: 'device',
-  token: 'API token',
-  system: 'system',
-};
-
 /** Who did it: the actor's name and what kind of actor it is. */
 export function describeActor(actor: Actor): { name: string; kind: string } {
-  const name = actor.name.trim() || actor.id || (actor.kind === 'system' ? 'Pullboard' : 'unknown');
-  return { name, kind: ACTOR_KIND_LABELS[actor.kind] };
+  const t = tr();
+  const name = actor.name.trim() || actor.id || (actor.kind === 'system' ? t('common.appName') : t('history.unknown'));
+  return { name, kind: t(`history.actorKinds.${actor.kind}`) };
 }
 
 /** Events newest first (the server sends them so; a copy sorted again costs nothing). */
