@@ -5,6 +5,8 @@
 import { useEffect, useRef, useState } from 'react';
 import jsQR from 'jsqr';
 import { z } from 'zod';
+import { useTranslations } from 'use-intl';
+import { tr } from '../i18n/store.ts';
 
 const FRAME_MS = 200;
 const Detected = z.array(z.object({ rawValue: z.string() }));
@@ -41,6 +43,7 @@ export default function CameraScan({ onCode, onClose }: { onCode: (code: string)
   const video = useRef<HTMLVideoElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const t = useTranslations();
   const done = useRef(onCode);
   done.current = onCode;
 
@@ -60,13 +63,13 @@ export default function CameraScan({ onCode, onClose }: { onCode: (code: string)
     };
     (async () => {
       if (!navigator.mediaDevices?.getUserMedia) {
-        setProblem('This browser cannot use a camera here (it needs HTTPS or localhost). Use a scanner or type the code.');
+        setProblem(tr()('scan.noCameraHere'));
         return;
       }
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
       } catch {
-        setProblem('No camera, or the camera was not allowed. Use a scanner or type the code.');
+        setProblem(tr()('scan.noCamera'));
         return;
       }
       if (stopped || !video.current) {
@@ -90,12 +93,12 @@ export default function CameraScan({ onCode, onClose }: { onCode: (code: string)
         <p className="scan-camera-note" role="alert">
           {problem}{' '}
           <button type="button" className="btn" onClick={onClose}>
-            Close
+            {t('common.close')}
           </button>
         </p>
       ) : (
         <>
-          <video ref={video} className="scan-video" muted playsInline aria-label="Camera: hold the card's QR code in view" />
+          <video ref={video} className="scan-video" muted playsInline aria-label={t('scan.cameraLabel')} />
           <canvas ref={canvas} hidden />
         </>
       )}

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Icon } from './Icon.tsx';
 import { errorText } from '../format.ts';
+import { useTranslations } from 'use-intl';
 
 /**
  * A destructive action in two steps: the button, then a question with the real button
@@ -21,6 +22,7 @@ export function ConfirmAction({
   onConfirm: () => Promise<void>;
   danger?: boolean;
 }) {
+  const t = useTranslations('common');
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -66,10 +68,10 @@ export function ConfirmAction({
       ) : null}
       <div className="confirm-actions">
         <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy} onClick={() => void confirm()}>
-          {busy ? 'Working…' : confirmLabel}
+          {busy ? t('working') : confirmLabel}
         </button>
         <button ref={cancelRef} type="button" className="btn" disabled={busy} onClick={() => setAsking(false)}>
-          Cancel
+          {t('cancel')}
         </button>
       </div>
     </div>

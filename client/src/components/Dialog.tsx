@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 export function Dialog({
   title,
@@ -16,6 +17,7 @@ export function Dialog({
   children: ReactNode;
   wide?: boolean;
 }) {
+  const t = useTranslations('common');
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
   useEffect(() => {
@@ -45,8 +47,8 @@ export function Dialog({
     >
       <header className="dialog-head">
         <h2 id="dialog-title">{title}</h2>
-        <button type="button" className="btn btn-quiet" onClick={onClose} aria-label="Close">
-          <Icon name="close" /> Close
+        <button type="button" className="btn btn-quiet" onClick={onClose} aria-label={t('close')}>
+          <Icon name="close" /> {t('close')}
         </button>
       </header>
       {children}
@@ -79,6 +81,7 @@ export function FormFooter({
   submitLabel: string;
   onCancel: () => void;
 }) {
+  const t = useTranslations('common');
   return (
     <>
       {error ? (
@@ -88,10 +91,10 @@ export function FormFooter({
       ) : null}
       <div className="form-actions">
         <button type="button" className="btn btn-quiet" onClick={onCancel}>
-          Cancel
+          {t('cancel')}
         </button>
         <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : submitLabel}
+          {busy ? t('saving') : submitLabel}
         </button>
       </div>
     </>

@@ -11,6 +11,7 @@ import { scanCode } from '../app/runtime.ts';
 import type { ScanOutcome } from '../app/runtime.ts';
 import { store } from '../store/hooks.ts';
 import { Icon } from './Icon.tsx';
+import { useTranslations } from 'use-intl';
 
 const CameraScan = lazy(() => import('./CameraScan.tsx'));
 
@@ -20,6 +21,7 @@ const SHOW_MS = 12_000;
 type Shown = { state: 'sending'; label: string } | ScanOutcome;
 
 export function ScanBox({ stationId }: { stationId: string }) {
+  const t = useTranslations('scan');
   const [text, setText] = useState('');
   const [shown, setShown] = useState<Shown | null>(null);
   const [camera, setCamera] = useState(false);
@@ -64,28 +66,28 @@ export function ScanBox({ stationId }: { stationId: string }) {
     <section className="scan-box" aria-labelledby="scan-title" data-testid="scan-box">
       <form className="scan-form" onSubmit={submit}>
         <label id="scan-title" htmlFor="scan-code" className="scan-label">
-          <Icon name="scan" /> Scan a card
+          <Icon name="scan" /> {t('title')}
         </label>
         <input
           id="scan-code"
           className="scan-input"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder="or type its code"
+          placeholder={t('placeholder')}
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
           maxLength={40}
         />
         <button type="submit" className="btn btn-big">
-          Go
+          {t('go')}
         </button>
         <button type="button" className="btn btn-big" aria-pressed={camera} onClick={() => setCamera((on) => !on)}>
-          <Icon name="camera" /> {camera ? 'Stop camera' : 'Camera'}
+          <Icon name="camera" /> {camera ? t('stopCamera') : t('camera')}
         </button>
       </form>
       {camera ? (
-        <Suspense fallback={<p className="scan-camera-note">Starting the camera…</p>}>
+        <Suspense fallback={<p className="scan-camera-note">{t('startingCamera')}</p>}>
           <CameraScan
             onCode={(code) => {
               setCamera(false);
@@ -103,11 +105,12 @@ export function ScanBox({ stationId }: { stationId: string }) {
 function ScanResult({ shown }: { shown: Shown | null }) {
   // Shown, not spoken: the app's announcer says what a scan did (app/announce.ts), and
   // the alert region why the server refused it; a live region here would say it twice.
+  const t = useTranslations('scan');
   let body = null;
   let tone = 'idle';
   if (shown !== null && !('ok' in shown)) {
     tone = 'sending';
-    body = <span>Scanning {shown.label}…</span>;
+    body = <span>{t('scanning', { label: shown.label })}</span>;
   } else if (shown?.ok) {
     tone = 'ok';
     body = (
@@ -121,7 +124,7 @@ function ScanResult({ shown }: { shown: Shown | null }) {
       <>
         <Icon name="warning" />
         <span>
-          <strong>Not done: {shown.label}.</strong> {shown.reason}
+          <strong>{t('notDone', { label: shown.label })}</strong> {shown.reason}
         </span>
       </>
     );

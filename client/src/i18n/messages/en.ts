@@ -14,6 +14,7 @@ const en = {
     cancel: 'Cancel',
     save: 'Save',
     saving: 'Saving…',
+    working: 'Working…',
     ok: 'OK',
     reloadNow: 'Reload now',
     language: 'Language',
@@ -397,6 +398,19 @@ const en = {
     listLabel: 'Events, newest first',
     by: 'by <strong>{name}</strong>',
     latest: 'Showing the latest {count, number} events.',
+  },
+  scan: {
+    title: 'Scan a card',
+    placeholder: 'or type its code',
+    go: 'Go',
+    stopCamera: 'Stop camera',
+    camera: 'Camera',
+    startingCamera: 'Starting the camera…',
+    scanning: 'Scanning {label}…',
+    notDone: 'Not done: {label}.',
+    noCameraHere: 'This browser cannot use a camera here (it needs HTTPS or localhost). Use a scanner or type the code.',
+    noCamera: 'No camera, or the camera was not allowed. Use a scanner or type the code.',
+    cameraLabel: 'Camera: hold the card’s QR code in view',
   },
 } as const;
 
