@@ -99,7 +99,7 @@ export const CardFace = memo(function CardFace({
         <div className="card-line card-meta">
           {meta}
           <CardAge cardId={cardId} />
-          <RiskMark loopId={card.loopId} variant="card" />
+          <RiskMark loopId={card.loopId} cardId={card.id} variant="card" />
         </div>
       </div>
     );
@@ -114,7 +114,7 @@ export const CardFace = memo(function CardFace({
       <div className="card-line card-meta">{meta}</div>
       <div className="card-line card-meta">
         <CardAge cardId={cardId} />
-        <RiskMark loopId={card.loopId} variant="card" />
+        <RiskMark loopId={card.loopId} cardId={card.id} variant="card" />
       </div>
     </div>
   );

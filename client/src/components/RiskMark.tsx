@@ -5,8 +5,10 @@
 import { memo, useEffect } from 'react';
 import { useBoardStore, useShallowStore, store } from '../store/hooks.ts';
 import { fullCount, inboundLoopIds } from '../store/selectors.ts';
-import { minutesToStockOut, startRiskWatch, useRisk } from '../store/risk.ts';
+import { minutesToStockOut, startRiskWatch, tvRiskPick, useRisk } from '../store/risk.ts';
+import type { RiskCandidate } from '../store/risk.ts';
 import { duration } from '../format.ts';
+import { Column } from '../../../shared/names.ts';
 import { Icon } from './Icon.tsx';
 import '../styles/risk.css';
 
@@ -24,8 +26,11 @@ export const RiskMark = memo(function RiskMark({
   loopId,
   variant = 'full',
   part,
+  cardId,
 }: {
   loopId: string;
+  /** On a card face: the card (only a signal or a job, the cards that refill, is marked). */
+  cardId?: string;
   /** Name the part in each mark (where the marks of several loops stand together). */
   part?: string;
   /** `full`: every mark; `tv`: every mark in the TV's words; `card`: the stock-out only. */
@@ -40,7 +45,8 @@ export const RiskMark = memo(function RiskMark({
     return left === null ? null : Math.ceil(left);
   });
   const lead = useBoardStore((s) => s.board.loops[loopId]?.leadTimeMinutes ?? 0);
-  if (!risk) return null;
+  const full = useBoardStore((s) => (cardId === undefined ? false : s.board.cards[cardId]?.column === Column.DONE));
+  if (!risk || full) return null;
   const tv = variant === 'tv';
   const of = part ? `${part} ` : '';
   const soon = minutesLeft !== null && minutesLeft <= STOCK_OUT_HORIZON_MINUTES;
@@ -95,18 +101,54 @@ export function RiskWatch() {
   return null;
 }
 
-/** The risk marks of the loops a station uses, each naming its part (the TV's station row). */
+/**
+ * The wall TV's risk mark of a station (the loops it uses): one mark, the most urgent
+ * (store/risk.ts `tvRiskPick`), naming its part, "+N" when other loops are at risk too.
+ */
 export const RiskStationMarks = memo(function RiskStationMarks({ stationId }: { stationId: string }) {
   useRiskWatch();
-  const ids = useShallowStore((s) => inboundLoopIds(s.board, stationId));
-  const parts = useShallowStore((s) => ids.map((id) => s.board.loops[id]?.partNumber ?? id));
-  const risky = useRisk((s) => ids.some((id) => s.loops[id] !== undefined));
-  if (!risky) return null;
+  const risks = useRisk((s) => s.loops);
+  // Encoded as a string so the row re-renders only when the pick or its minute changes.
+  const pick = useBoardStore((s) => {
+    const candidates: RiskCandidate[] = [];
+    for (const id of inboundLoopIds(s.board, stationId)) {
+      const risk = risks[id];
+      if (!risk) continue;
+      candidates.push({ loopId: id, risk, minutesLeft: minutesToStockOut(risk, fullCount(s.board, id), s.now), leadTimeMinutes: s.board.loops[id]?.leadTimeMinutes ?? 0 });
+    }
+    const p = tvRiskPick(candidates);
+    if (!p) return '';
+    const c = candidates.find((x) => x.loopId === p.loopId)!;
+    const minutes = c.minutesLeft === null ? '' : String(Math.ceil(c.minutesLeft));
+    return [p.loopId, p.kind, String(p.more), minutes, (c.risk.demandRatio ?? 0).toFixed(1)].join('\u0000');
+  });
+  const [loopId = '', kind = '', more = '0', minutes = '', ratio = ''] = pick.split('\u0000');
+  const part = useBoardStore((s) => s.board.loops[loopId]?.partNumber ?? '');
+  if (pick === '') return null;
+  const extra = Number(more) > 0 ? ` +${more}` : '';
+  const mark =
+    kind === 'stockout' ? (
+      <span className="risk risk-stockout is-late mark" data-testid="risk-stockout" data-minutes={minutes}>
+        <Icon name="clock" />
+        {part} {Number(minutes) === 0 ? 'OUT NOW' : `OUT IN ${duration(Number(minutes)).toUpperCase()}`}
+        {extra}
+      </span>
+    ) : kind === 'spike' ? (
+      <span className="risk risk-spike mark" data-testid="risk-spike">
+        <Icon name="warning" />
+        {part} DEMAND ×{ratio}
+        {extra}
+      </span>
+    ) : (
+      <span className="risk risk-single mark" data-testid="risk-single-source">
+        <Icon name="flag" />
+        {part} SINGLE SOURCE
+        {extra}
+      </span>
+    );
   return (
-    <>
-      {ids.map((id, k) => (
-        <RiskMark key={id} loopId={id} variant="tv" part={parts[k] ?? id} />
-      ))}
-    </>
+    <span className="risk-marks risk-tv" data-testid={`risk-${loopId}`}>
+      {mark}
+    </span>
   );
 });

@@ -4,7 +4,8 @@ import { smallPlant, T0 } from '../../../shared/testPlant.ts';
 import { createPullboardStore } from './store.ts';
 import { overdueCount } from './selectors.ts';
 import type { RiskReport } from '../../../shared/risk.ts';
-import { RISK_DEBOUNCE_MS, RISK_MIN_GAP_MS, minutesToStockOut, nextOverdueAt, riskStore, risksFrom, startRiskWatch } from './risk.ts';
+import { RISK_DEBOUNCE_MS, RISK_MIN_GAP_MS, minutesToStockOut, nextOverdueAt, riskStore, risksFrom, startRiskWatch, tvRiskPick } from './risk.ts';
+import type { LoopRisk } from './risk.ts';
 
 type LoopAnswer = RiskReport['loops'][number];
 const quiet = (loopId: string, over: Partial<LoopAnswer> = {}): LoopAnswer => ({
@@ -119,5 +120,27 @@ describe('startRiskWatch', () => {
     // Nothing happens on the board for an hour: no request.
     await vi.advanceTimersByTimeAsync(60 * MIN);
     expect(fetchRisk).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('tvRiskPick', () => {
+  const base: LoopRisk = { stockOutAt: null, fullAtReport: 1, drainPerHour: 0, demandSpike: false, demandRatio: null, singleSourceToBottleneck: false };
+  const c = (loopId: string, over: Partial<LoopRisk>, minutesLeft: number | null = null, leadTimeMinutes = 60) => ({ loopId, risk: { ...base, ...over }, minutesLeft, leadTimeMinutes });
+
+  it('shows the soonest stock-out that beats the lead time first, and counts the others', () => {
+    const pick = tvRiskPick([
+      c('single', { singleSourceToBottleneck: true }),
+      c('spike', { demandSpike: true, demandRatio: 2 }),
+      c('late', { stockOutAt: 1 }, 50),
+      c('later', { stockOutAt: 1 }, 20),
+      c('calm', { stockOutAt: 1 }, 300), // later than its lead time: not a TV mark
+    ]);
+    expect(pick).toEqual({ loopId: 'later', kind: 'stockout', more: 3 });
+  });
+
+  it('then the largest demand spike, then a single source; nothing for a quiet station', () => {
+    expect(tvRiskPick([c('a', { demandSpike: true, demandRatio: 1.6 }), c('b', { demandSpike: true, demandRatio: 3 }), c('s', { singleSourceToBottleneck: true })])).toEqual({ loopId: 'b', kind: 'spike', more: 2 });
+    expect(tvRiskPick([c('s', { singleSourceToBottleneck: true })])).toEqual({ loopId: 's', kind: 'single', more: 0 });
+    expect(tvRiskPick([c('calm', { stockOutAt: 1 }, 300)])).toBeNull();
   });
 });

@@ -197,3 +197,39 @@ async function fetchRiskReport(): Promise<RiskReport | 'unavailable' | null> {
   if (r.ok) return r.body;
   return r.status === 404 ? 'unavailable' : null;
 }
+
+// ---------------------------------------------------------------- the TV's one mark
+
+export type RiskKind = 'stockout' | 'spike' | 'single';
+
+export interface RiskCandidate {
+  loopId: string;
+  risk: LoopRisk;
+  /** Live minutes to stock-out (minutesToStockOut), null when not draining. */
+  minutesLeft: number | null;
+  leadTimeMinutes: number;
+}
+
+/**
+ * The one risk a wall TV shows in a station's row (a row has room for the name and two
+ * marks), most urgent first: a stock-out sooner than a refill could come (the soonest),
+ * then a demand spike, then a single source into the bottleneck. `more` counts the other
+ * loops of the station with such a mark. A stock-out later than the lead time is not a
+ * TV mark (the lead board and the tablet show it).
+ */
+export function tvRiskPick(candidates: readonly RiskCandidate[]): { loopId: string; kind: RiskKind; more: number } | null {
+  const rank = (c: RiskCandidate): [number, number] | null => {
+    if (c.minutesLeft !== null && c.minutesLeft < c.leadTimeMinutes) return [0, c.minutesLeft];
+    if (c.risk.demandSpike) return [1, -(c.risk.demandRatio ?? 0)];
+    if (c.risk.singleSourceToBottleneck) return [2, 0];
+    return null;
+  };
+  const ranked = candidates
+    .map((c) => ({ c, r: rank(c) }))
+    .filter((x): x is { c: RiskCandidate; r: [number, number] } => x.r !== null)
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1]);
+  const first = ranked[0];
+  if (!first) return null;
+  const kind: RiskKind = first.r[0] === 0 ? 'stockout' : first.r[0] === 1 ? 'spike' : 'single';
+  return { loopId: first.c.loopId, kind, more: ranked.length - 1 };
+}
