@@ -8,7 +8,7 @@
 // and every baseline server runs under `taskset -c 0`. Everything talks to 127.0.0.1.
 // Every loop is bounded in count and in time; the whole run takes a few minutes.
 //
-// Options: --only=1,2,3,4,5,6,7,8 run some figures only (2 and 4 always run together)
+// Options: --only=1,2,3,4,5,6,7,8,9 run some figures only (2 and 4 always run together)
 //          --quick                fewer samples (a smoke test, not for reporting)
 // Env:     PB_BENCH_SERVER_TREE=DIR  figures 1-4 measure the server of another checkout
 //                                    (before / after comparisons; bench/lib/proc.ts)
@@ -30,6 +30,8 @@ import type { MemoryResult } from './figures/memory.ts';
 import { BASELINE_PLANT, measurePlantSize } from './figures/plantSize.ts';
 import type { PlantPoint, PlantSizeResult } from './figures/plantSize.ts';
 import { measureWrites } from './figures/writes.ts';
+import { measureMetrics } from './figures/metrics.ts';
+import type { MetricsFigureResult } from './figures/metrics.ts';
 import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
 import { pullboardEnv } from './lib/auth.ts';
 import { buildPlant } from './lib/plant.ts';
@@ -53,7 +55,7 @@ if (!process.env.PB_BENCH_CHILD) {
 // ---------------------------------------------------------------- options
 
 const argOnly = process.argv.find((a) => a.startsWith('--only='));
-const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
+const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
 const quick = process.argv.includes('--quick');
 const pin: Pinning = pinningFromEnv();
 const startedAt = new Date();
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
     firstRender?: FirstRenderResult;
     remoteMove?: RemoteMoveResult[];
     plantSize?: PlantSizeResult;
+    metrics?: MetricsFigureResult;
   } = { latency: [], memory: [] };
 
   try {
@@ -206,6 +209,12 @@ async function main(): Promise<void> {
         appBuild, buildBudgetMs: 600_000, budgetMs: 120_000, log,
       });
     }
+
+    if (only.has(9)) {
+      const events = quick ? 200_000 : 2_000_000;
+      figureLog('9', `figure 9: metrics over a year of ${events} events, and the what-if on the demo plant`);
+      results.metrics = await measureMetrics({ pin, workDir: work.dir, events, samples: quick ? 5 : 21, log });
+    }
   } finally {
     if (process.env.PB_BENCH_KEEP === '1') log(`kept the work folder ${work.dir} (PB_BENCH_KEEP=1)`);
     else work.cleanup();
@@ -237,6 +246,7 @@ function buildRows(r: {
   firstRender?: FirstRenderResult;
   remoteMove?: RemoteMoveResult[];
   plantSize?: PlantSizeResult;
+  metrics?: MetricsFigureResult;
 }): void {
   // ---- 1
   if (only.has(1)) {
@@ -374,6 +384,7 @@ function buildRows(r: {
   }
   // ---- 8
   if (r.plantSize) plantSizeRows(r.plantSize);
+  if (r.metrics) metricsRows(r.metrics);
 }
 
 /** Figure 8's rows: each plant against the demo-size plant of the same run. */
@@ -450,6 +461,27 @@ function plantSizeRows(r: PlantSizeResult): void {
     baseline: null, baselineLabel: '', ratio: null, target: '', met: null,
     note: `${r.error ? `${r.error}; ` : ''}${build.join('; ')}; load average at each part: ${Object.entries(r.loadAverage).map(([k, v]) => `${k} ${v[0]}`).join(', ')}`,
   });
+}
+
+/** Figure 9: absolute targets (issue 12: well under a second), no baseline. */
+function metricsRows(m: MetricsFigureResult): void {
+  const n = `${(m.events / 1e6).toFixed(1)}M-event year`;
+  const note = m.error ? `not measured: ${m.error}` : undefined;
+  const timedRow = (metric: string, t: { medianMs: number; p95Ms: number; samples: number; bytes: number } | undefined, target: number | null) =>
+    rows.push({
+      figure: '9', metric, value: num(t?.medianMs), unit: 'ms', baseline: null, baselineLabel: '', ratio: null,
+      target: target === null ? '' : `< ${target} ms`, met: target === null || t === undefined ? null : t.medianMs < target,
+      note: note ?? (t ? `median of ${t.samples}; p95 ${t.p95Ms} ms; ${round(t.bytes / 1024, 1)} KB` : 'not measured'),
+    });
+  rows.push({
+    figure: '9', metric: `Metrics index build (server start to first answer), ${n}`, value: num(m.indexBuildSeconds), unit: 's', baseline: null, baselineLabel: '',
+    ratio: null, target: '', met: null, note: note ?? `log written in ${m.generateSeconds} s; RSS ${m.rssMiB ?? '?'} MiB, heap ${m.heapUsedMiB ?? '?'} MiB after the build`,
+  });
+  timedRow(`GET /api/metrics, last 7 days, ${n}`, m.metrics7d, 1000);
+  timedRow(`GET /api/metrics, whole year, ${n}`, m.metricsYear, 1000);
+  timedRow(`GET /api/metrics/series, year in 48 buckets, ${n}`, m.seriesYear, 1000);
+  timedRow(`GET /api/risk, ${n}`, m.risk, 1000);
+  timedRow(`POST /api/whatif, demo plant, supplier stops 6 h`, m.whatIf, 1000);
 }
 
 function renderTable(): string {

@@ -422,9 +422,9 @@ async function arrangeRoute(requestLine: string): Promise<RouteCase> {
     case 'POST /api/tokens':
       return { method, path: route, json: { name: unique('scanner '), role: Role.VIEWER } };
     case 'POST /api/whatif': {
-      // A short stop of any station (the what-if never changes the board).
-      const r = await admin('GET', '/api/board');
-      const id = idOf(r, (b) => z.object({ stations: z.array(z.object({ id: z.string() })) }).safeParse(b).data?.stations[0]?.id);
+      // A short stop of a station of its own (the what-if never changes the board).
+      const r = await admin('POST', '/api/stations', { name: unique('What-if '), kind: 'supplier' });
+      const id = idOf(r, (b) => z.object({ id: z.string() }).safeParse(b).data?.id);
       return { method, path: route, json: { stationId: id, durationMinutes: 30, horizonMinutes: 120 } };
     }
     case 'DELETE /api/tokens/:id': {

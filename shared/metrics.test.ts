@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyBoard } from './board.ts';
 import { ifsCardCount, recommendedCards, toyotaCardCount } from './kanban.ts';
-import { MetricsReportSchema, metricsFromLog, timeStats } from './metrics.ts';
+import { MetricsIndex, MetricsReportSchema, MetricsSeriesSchema, metricsFromLog, timeStats } from './metrics.ts';
 import type { LoopMetrics, MetricsReport, StationMetrics } from './metrics.ts';
 import { AndonKind, Column, StationKind } from './names.ts';
 import { RulesPlant, T0 } from './testPlant.ts';
@@ -205,6 +206,21 @@ describe('timeStats: nearest-rank percentiles', () => {
   });
 });
 
+describe('timeStats: selection gives what sorting gives', () => {
+  it('on random samples with repeats, of every length up to 300', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 300 }), (xs) => {
+        const sorted = [...xs].sort((p, q) => p - q);
+        const n = xs.length;
+        const rank = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * n)) - 1] ?? null;
+        const got = timeStats(xs);
+        expect(got).toEqual({ mean: n === 0 ? null : got.mean, p50: rank(50), p85: rank(85), max: n === 0 ? null : sorted[n - 1], n });
+        if (n > 0) expect(got.mean).toBeCloseTo(xs.reduce((p, q) => p + q, 0) / n, 9);
+      }),
+    );
+  });
+});
+
 describe("Little's law on a steady run", () => {
   it('mean WIP in Requested + In Progress = throughput x mean lead time, within 5 %', () => {
     // One loop of 8 cards. Every 10 minutes the customer uses a container; the supplier
@@ -262,5 +278,57 @@ describe('loop sizing: worked examples', () => {
     expect(recommendedCards(50, 240, 0.1, 25)).toBe(9);
     // No demand measured still keeps one card.
     expect(recommendedCards(0, 240, 0.1, 25)).toBe(1);
+  });
+});
+
+describe('the SAP segments and the chart series of the hand-built shift', () => {
+  const { plant, press, a, b } = handBuiltShift();
+  const whole = metricsFromLog(emptyBoard, plant.log, { from: at(0), to: at(120) });
+
+  it('splits each cycle into waiting in Requested, in process and waiting in Done', () => {
+    const seg = loopOf(whole, b).segmentMinutes;
+    // B cycles that stood: b1 requested 10, started 20, done 55; b2 requested 30, started
+    // 75 (the start at 70 was undone), done 100. Waiting in Requested [10, 45].
+    expect(seg.requested).toEqual({ mean: 27.5, p50: 10, p85: 45, max: 45, n: 2 });
+    expect(seg.inProgress).toEqual(loopOf(whole, b).cycleTimeMinutes);
+    // Waiting in Done, at each use that stood: b1 full since 0, used 10 (10); b2 full since
+    // 0, used 30 (30); b1 full since 55, used 115 (60; the use at 110 was undone).
+    expect(seg.done).toEqual({ mean: 100 / 3, p50: 30, p85: 60, max: 60, n: 3 });
+    // Lead time = waiting in Requested + in process, cycle by cycle: 10 + 35 = 45, 45 + 25 = 70.
+    expect(loopOf(whole, b).leadTimeMinutes.mean).toBe(seg.requested.mean! + seg.inProgress.mean!);
+  });
+
+  it('cuts the window into buckets for the charts', () => {
+    const ix = new MetricsIndex(emptyBoard);
+    for (const e of plant.log) ix.push(e);
+    const s = ix.series({ from: at(0), to: at(120) }, 2);
+    expect(MetricsSeriesSchema.strict().safeParse(s).success).toBe(true);
+    expect(s.bucketMinutes).toBe(60);
+    expect(s.starts).toEqual([at(0), at(60)]);
+    const sb = s.loops.find((l) => l.loopId === b.id)!;
+    // B finished at 55 (lead 45) and at 100 (lead 70).
+    expect(sb).toEqual({ loopId: b.id, finished: [1, 1], leadTimeMean: [45, 70], leadTimeP85: [45, 70], leadTimeP85Window: 70 });
+    // A finished at 50 only.
+    expect(s.loops.find((l) => l.loopId === a.id)).toMatchObject({ finished: [1, 0], leadTimeMean: [30, null] });
+    // The plant: A 50 and B 55 in the first hour, B 100 in the second.
+    expect(s.throughputPerHour).toEqual([2, 1]);
+    const sp = s.stations.find((x) => x.stationId === press.id)!;
+    // Press's cards (loop B) in Requested: 0-60 b1 10-20 + b2 30-60 = 40 card-minutes;
+    // 60-120: b2 60-70 + 70.5-75, b1 110-110.5 + 115-120 = 20.
+    expect(sp.wip.requested[0]).toBeCloseTo(40 / 60, 12);
+    expect(sp.wip.requested[1]).toBeCloseTo(20 / 60, 12);
+    // Cumulative flow: uses 10, 30 | 115; starts 20 | 75; finishes 55 | 100.
+    expect(sp.arrivals).toEqual({ requested: [2, 3], inProgress: [1, 2], done: [1, 2] });
+    expect(sp.finishedPerHour).toEqual([1, 1]);
+  });
+
+  it('answers from what it has been fed so far, and takes more later', () => {
+    const ix = new MetricsIndex(emptyBoard);
+    const cut = plant.log.findIndex((e) => Date.parse(e.at) > Date.parse(at(52)));
+    for (const e of plant.log.slice(0, cut)) ix.push(e);
+    expect(loopOf(ix.report({ from: at(0), to: at(120) }), b)).toMatchObject({ consumed: 2, finished: 0 });
+    for (const e of plant.log.slice(cut)) ix.push(e);
+    expect(ix.report({ from: at(0), to: at(120) })).toEqual(whole);
+    expect(ix.seq).toBe(plant.log.length);
   });
 });

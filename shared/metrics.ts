@@ -151,15 +151,52 @@ export interface MetricsOptions {
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-/** Summary of duration samples in minutes; nearest-rank percentiles, nulls when there are none. */
+/**
+ * Summary of duration samples in minutes; nearest-rank percentiles, nulls when there are
+ * none. Linear on average: the two ranks are found by selection (quickselect), not by
+ * sorting, so a year of samples costs a few passes over them. `samples` may be reordered.
+ */
 export function timeStats(samples: ArrayLike<number>): TimeStats {
-  const sorted = Float64Array.from(samples).sort();
-  const n = sorted.length;
+  const a = samples instanceof Float64Array ? samples : Float64Array.from(samples);
+  const n = a.length;
   if (n === 0) return { mean: null, p50: null, p85: null, max: null, n: 0 };
-  const rank = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * n)) - 1]!;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i]!;
-  return { mean: sum / n, p50: rank(50), p85: rank(85), max: sorted[n - 1]!, n };
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    sum += x;
+    if (x > max) max = x;
+  }
+  const k50 = Math.max(1, Math.ceil(0.5 * n)) - 1;
+  const k85 = Math.max(1, Math.ceil(0.85 * n)) - 1;
+  const p50 = select(a, k50, 0, n - 1);
+  // After selecting k50, everything from k50 on is >= it: p85 is selected among those.
+  const p85 = select(a, k85, k50, n - 1);
+  return { mean: sum / n, p50, p85, max, n };
+}
+
+/** The k-th smallest of a[lo..hi] (Hoare's quickselect, middle pivot); reorders a[lo..hi]. */
+function select(a: Float64Array, k: number, lo: number, hi: number): number {
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 // ---------------------------------------------------------------- series
@@ -274,13 +311,17 @@ class Samples<K extends string> {
     return hi - lo;
   }
 
-  /** The finite values of `k` in [a, b]. */
-  slice(k: K, a: number, b: number): number[] {
+  /** The finite values of `k` in [a, b], in a new array. */
+  slice(k: K, a: number, b: number): Float64Array {
     const [lo, hi] = this.range(a, b);
-    const out: number[] = [];
+    const out = new Float64Array(Math.max(0, hi - lo));
     const vs = this.values[k];
-    for (let i = lo; i < hi; i++) if (Number.isFinite(vs[i])) out.push(vs[i]!);
-    return out;
+    let n = 0;
+    for (let i = lo; i < hi; i++) {
+      const v = vs[i]!;
+      if (Number.isFinite(v)) out[n++] = v;
+    }
+    return n === out.length ? out : out.subarray(0, n);
   }
 }
 
