@@ -296,7 +296,7 @@ describe('the first admin', () => {
     expect(errorCode(again)).toBe(ErrorCode.UNAUTHENTICATED);
 
     expect((await request(s.url, 'GET', '/api/auth/status', { anonymous: true })).body).toMatchObject({ setupRequired: false });
-    expect(s.app.accounts.beginSetup()).toBeNull();
+    expect(await s.app.accounts.beginSetup()).toBeNull();
     expect((await login(s.url, 'boss', 'first-admin-password')).status).toBe(200);
     expect((await login(s.url, 'mallory', 'first-admin-password')).status).toBe(401);
   });

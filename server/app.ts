@@ -1,5 +1,7 @@
 // The application factory: builds the repository, service, HTTP routes and Socket.IO
 // server from options, so tests start the real thing on port 0 with a temporary file.
+// `createApp` is the embedded SQLite server (synchronous start); `openApp` also starts
+// on PostgreSQL (PULLBOARD_DATABASE_URL), where several servers share one database.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,8 @@ import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.ts';
 import { SqliteRepository } from './db/sqlite.ts';
 import type { BoardRepository } from './db/repository.ts';
+import { PostgresRepository } from './db/postgres.ts';
+import { PgAccounts } from './db/pgAccounts.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
 import { consoleLogger } from './logger.ts';
@@ -32,6 +36,8 @@ import type { PlantLimits } from '../shared/limits.ts';
 export interface AppOptions {
   /** SQLite file (created with its folder if missing). */
   dbFile: string;
+  /** A PostgreSQL URL (PULLBOARD_DATABASE_URL): used instead of the SQLite file (openApp only). */
+  databaseUrl?: string | undefined;
   /** `demo` seeds the demo plant into an empty database. */
   seed?: 'demo' | 'none';
   /** Folder of the built client; null serves the API only. */
@@ -55,7 +61,7 @@ export interface AppOptions {
   socketLimits?: Partial<SocketLimits>;
 }
 
-export interface App {
+export interface App<R extends BoardRepository = SqliteRepository> {
   service: BoardService;
   accounts: AccountService;
   /**
@@ -63,7 +69,7 @@ export interface App {
    * Resolved once the admin of PULLBOARD_ADMIN_PASSWORD is in place.
    */
   ready: Promise<{ setupToken: string | null }>;
-  repo: BoardRepository;
+  repo: R;
   io: BoardServer;
   httpServer: http.Server;
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -71,15 +77,65 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(opts: AppOptions): App {
+/** The embedded server on a SQLite file. */
+export function createApp(opts: AppOptions): App<SqliteRepository> {
   const log = opts.logger ?? consoleLogger();
   const repo = new SqliteRepository(opts.dbFile);
   const service = new BoardService(repo, log, { limits: opts.limits });
   if ((opts.seed ?? 'demo') === 'demo') seedDemo(service);
   const accounts = new AccountService(new SqliteAccounts(repo.db), opts.accountOptions);
+  return assemble(opts, log, repo, service, accounts);
+}
+
+/**
+ * The server on PostgreSQL when `databaseUrl` is set (the board and log loaded from it,
+ * other servers' commits followed), else the embedded one.
+ */
+export async function openApp(opts: AppOptions): Promise<App<BoardRepository>> {
+  if (!opts.databaseUrl) return createApp(opts);
+  const log = opts.logger ?? consoleLogger();
+  const repo = await PostgresRepository.open(opts.databaseUrl);
+  try {
+    if ((opts.seed ?? 'demo') === 'demo') await seedDemoInto(repo);
+    const service = await BoardService.openShared(repo, log, { limits: opts.limits });
+    const accounts = new AccountService(new PgAccounts(repo.pool), opts.accountOptions);
+    return assemble(opts, log, repo, service, accounts);
+  } catch (err) {
+    await repo.close();
+    throw err;
+  }
+}
+
+/**
+ * The demo plant into an empty PostgreSQL database: seeded on an in-memory SQLite board
+ * (the seed runs commands one after another) and imported with its log. Servers starting
+ * together race harmlessly: the import refuses a database that already holds a board.
+ */
+async function seedDemoInto(repo: PostgresRepository): Promise<void> {
+  if ((await repo.lastSeq()) > 0) return;
+  const mem = new SqliteRepository(':memory:');
+  try {
+    const seeding = new BoardService(mem, consoleLogger());
+    if (!seedDemo(seeding)) return;
+    const state = mem.loadState();
+    await repo.importBoard(state, [mem.eventsAfter(0, state.seq)]);
+  } catch (err) {
+    if (!(err instanceof Error && /already holds a board/.test(err.message))) throw err;
+  } finally {
+    mem.close();
+  }
+}
+
+function assemble<R extends BoardRepository>(
+  opts: AppOptions,
+  log: Logger,
+  repo: R,
+  service: BoardService,
+  accounts: AccountService,
+): App<R> {
   const ready = (async () => {
     if (opts.adminPassword) await accounts.ensureAdmin(opts.adminPassword);
-    return { setupToken: accounts.beginSetup() };
+    return { setupToken: await accounts.beginSetup() };
   })();
   const allowedOrigins = opts.allowedOrigins ?? [];
   // Host names compare without case (the request's Host is lowered too).
@@ -159,7 +215,7 @@ export function createApp(opts: AppOptions): App {
         // replies in flight be written, then close sockets and the file.
         httpServer.close();
         detachSocket();
-        service.close();
+        await service.close();
         await new Promise((r) => setImmediate(r));
         await new Promise<void>((resolve) => {
           // io.close() disconnects every socket and closes the HTTP server.
@@ -167,7 +223,7 @@ export function createApp(opts: AppOptions): App {
           httpServer.closeIdleConnections?.();
           setTimeout(() => httpServer.closeAllConnections?.(), 2000).unref();
         });
-        repo.close();
+        await repo.close();
       })();
       return closing;
     },

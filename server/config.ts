@@ -13,6 +13,12 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PULLBOARD_DB: z.string().min(1).default('./data/pullboard.db'),
+  /** postgres://user:password@host:port/database: PostgreSQL instead of the SQLite file (several servers may share it). */
+  PULLBOARD_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PULLBOARD_SEED: z.enum(['demo', 'none']).default('demo'),
   /** Creates or resets the `admin` user at start. */
   PULLBOARD_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(256).optional(),
@@ -49,6 +55,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid configuration:\n${lines}`);
+  }
+  if (r.data.PULLBOARD_DATABASE_URL && r.data.PULLBOARD_BACKUP_DIR) {
+    // Scheduled backups copy the SQLite file; PostgreSQL is backed up with pg_dump.
+    throw new Error(
+      'invalid configuration:\n  PULLBOARD_BACKUP_DIR: scheduled backups are for the SQLite file; back up PostgreSQL with pg_dump (docs/operations.md)',
+    );
   }
   return r.data;
 }

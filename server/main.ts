@@ -4,7 +4,7 @@
 // shutdown commits and answers the commands still queued before it closes the file.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app.ts';
+import { openApp } from './app.ts';
 import { scheduleBackups } from './backups.ts';
 import { readConfig } from './config.ts';
 import { readSocketLimits } from './socketLimits.ts';
@@ -16,8 +16,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 async function main(): Promise<void> {
   const config = readConfig();
   const socketLimits = readSocketLimits();
-  const app = createApp({
+  const app = await openApp({
     dbFile: config.PULLBOARD_DB,
+    databaseUrl: config.PULLBOARD_DATABASE_URL,
     seed: config.PULLBOARD_SEED,
     staticDir: path.join(root, 'dist', 'client'),
     logger: log,
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   const addr = await app.listen(config.PORT, config.HOST);
   const shown = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
   const base = `http://${shown}:${addr.port}`;
-  log.info(`listening on ${base} (database ${path.resolve(config.PULLBOARD_DB)}, seq ${app.service.seq})`);
+  const database = config.PULLBOARD_DATABASE_URL ? `PostgreSQL ${redactUrl(config.PULLBOARD_DATABASE_URL)}` : path.resolve(config.PULLBOARD_DB);
+  log.info(`listening on ${base} (database ${database}, seq ${app.service.seq})`);
   const { setupToken } = await app.ready;
   if (setupToken) {
     // Like Jupyter's token link: the first admin is created by whoever holds this link,
@@ -56,19 +58,19 @@ async function main(): Promise<void> {
     : () => {};
 
   // Housekeeping at start and daily: expired idempotency keys, and old events if asked.
-  const housekeeping = () => {
+  const housekeeping = async () => {
     // Never fatal: a busy or full disk fails this round, the next one tries again.
     try {
-      const r = app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
+      const r = await app.service.prune({ eventDays: config.PULLBOARD_EVENT_RETENTION_DAYS, idempotencyDays: config.PULLBOARD_IDEMPOTENCY_DAYS });
       if (r.events + r.keys > 0) log.info(`housekeeping: ${r.events} old event(s), ${r.keys} expired idempotency key(s) removed`);
-      const a = app.accounts.prune();
+      const a = await app.accounts.prune();
       if (a.sessions + a.pairings > 0) log.info(`housekeeping: ${a.sessions} expired session(s), ${a.pairings} expired pairing code(s) removed`);
     } catch (err) {
       log.error('housekeeping failed', err instanceof Error ? err.message : err);
     }
   };
-  housekeeping();
-  const daily = setInterval(housekeeping, 86_400_000);
+  void housekeeping();
+  const daily = setInterval(() => void housekeeping(), 86_400_000);
   daily.unref();
 
   let stopping = false;
@@ -90,6 +92,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The URL without its password, for the log. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
 }
 
 function trustProxy(v: string | undefined): boolean | string | number {

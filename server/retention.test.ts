@@ -39,19 +39,19 @@ async function restart(app: App, dbFile: string): Promise<App> {
 const DAY = 86_400_000;
 
 describe('retention', () => {
-  it('keeps the whole event log by default', () => {
+  it('keeps the whole event log by default', async () => {
     const app = demo();
     const seq = app.service.seq;
-    const r = app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 3650 * DAY));
+    const r = await app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 3650 * DAY));
     expect(r.events).toBe(0);
     expect(app.repo.firstSeq()).toBe(1);
     expect(app.service.eventsSince(0)).toHaveLength(seq);
   });
 
-  it('prunes events past the retention but never the newest, and then answers old subscribers with a snapshot', () => {
+  it('prunes events past the retention but never the newest, and then answers old subscribers with a snapshot', async () => {
     const app = demo();
     const seq = app.service.seq;
-    const r = app.service.prune({ eventDays: 1, idempotencyDays: 30 }, new Date(Date.now() + 2 * DAY));
+    const r = await app.service.prune({ eventDays: 1, idempotencyDays: 30 }, new Date(Date.now() + 2 * DAY));
     expect(r.events).toBe(seq - 1);
     expect(app.repo.firstSeq()).toBe(seq);
     expect(app.service.eventsSince(0)).toBeNull(); // too old: snapshot
@@ -64,14 +64,14 @@ describe('retention', () => {
     expect(app.service.eventsSince(seq - 1)!.map((e) => e.seq)).toEqual([seq, seq + 1]);
   });
 
-  it('forgets an idempotency key after its window, so the same key then runs again', () => {
+  it('forgets an idempotency key after its window, so the same key then runs again', async () => {
     const app = demo();
     const cmd = { type: 'station.create', name: 'Rework' } as const;
     const first = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
     const again = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
     expect(again.replayed).toBe(true);
-    expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 29 * DAY)).keys).toBe(0);
-    expect(app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 31 * DAY)).keys).toBe(1);
+    expect((await app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 29 * DAY))).keys).toBe(0);
+    expect((await app.service.prune({ eventDays: 0, idempotencyDays: 30 }, new Date(Date.now() + 31 * DAY))).keys).toBe(1);
     const later = app.service.execute(cmd, { ...AS_LEAD, idempotencyKey: 'k1' });
     expect(later.replayed).toBe(false);
     expect(later.ok && first.ok && later.result).not.toEqual(first.ok && first.result);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotOf } from '../shared/board.ts';
 import { SqliteRepository } from './db/sqlite.ts';
-import type { BoardRepository } from './db/repository.ts';
+import type { SyncBoardRepository } from './db/repository.ts';
 import { silentLogger } from './logger.ts';
 import { BoardService } from './service.ts';
 import { AS_LEAD } from './testing/harness.ts';
@@ -19,12 +19,12 @@ afterEach(() => {
 });
 
 /** The real SQLite repository, whose idempotency lookup fails for one key (a disk error). */
-function failingLookup(poisonedKey: string): { repo: BoardRepository; real: SqliteRepository } {
+function failingLookup(poisonedKey: string): { repo: SyncBoardRepository; real: SqliteRepository } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullboard-service-'));
   dirs.push(dir);
   const real = new SqliteRepository(path.join(dir, 'board.db'));
   repos.push(real);
-  const repo: BoardRepository = Object.assign(Object.create(real) as SqliteRepository, {
+  const repo: SyncBoardRepository = Object.assign(Object.create(real) as SqliteRepository, {
     findIdempotency(key: string) {
       if (key.endsWith(`:${poisonedKey}`)) throw new Error('disk I/O error');
       return real.findIdempotency(key);

@@ -117,7 +117,7 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
   async function runCommand(type: CommandType, payload: unknown, socket: BoardSocket): Promise<unknown> {
     // Checked again for every command (the session may have ended or gone idle); the
     // account service answers from memory within the credential's trust time.
-    const p = accounts.authenticate(socket.data.token);
+    const p = await accounts.authenticate(socket.data.token);
     if (!p) {
       setImmediate(() => socket.disconnect(true));
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
@@ -159,19 +159,26 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
       return next(err instanceof DomainError ? refusal(err) : err instanceof Error ? err : new Error('refused'));
     }
     const token = (hs.success ? hs.data.token : undefined) ?? credentialOf({ cookie: socket.handshake.headers.cookie })?.token;
-    const p = token === undefined ? null : accounts.authenticate(token);
-    if (token === undefined || !p) {
-      release();
-      return next(refusal(new DomainError(ErrorCode.UNAUTHENTICATED, token === undefined ? 'Sign in first' : 'Signed out (the session ended or the credential was revoked)')));
-    }
-    socket.data.token = token;
-    socket.data.principal = p;
-    socket.data.address = address;
-    // The place is given back when the socket leaves, or when its connection closes
-    // before the socket was ever connected (either may come first; once is once).
-    socket.once('disconnect', release);
-    socket.conn.once('close', release);
-    next();
+    void (token === undefined ? Promise.resolve(null) : accounts.authenticate(token)).then(
+      (p) => {
+        if (token === undefined || !p) {
+          release();
+          return next(refusal(new DomainError(ErrorCode.UNAUTHENTICATED, token === undefined ? 'Sign in first' : 'Signed out (the session ended or the credential was revoked)')));
+        }
+        socket.data.token = token;
+        socket.data.principal = p;
+        socket.data.address = address;
+        // The place is given back when the socket leaves, or when its connection closes
+        // before the socket was ever connected (either may come first; once is once).
+        socket.once('disconnect', release);
+        socket.conn.once('close', release);
+        next();
+      },
+      (err: unknown) => {
+        release();
+        next(err instanceof Error ? err : new Error('refused'));
+      },
+    );
   });
 
   // Revoked credentials (a device, a token, a sign-out, a disabled user) lose their
@@ -182,10 +189,16 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
   const offRevoke = accounts.onRevoke((credentials) =>
     cut(io.of('/').sockets.values(), (s) => !credentials.has(s.data.principal.credential)),
   );
-  const recheck = setInterval(
-    () => cut(io.of('/').sockets.values(), (s) => accounts.authenticate(s.data.token, { touch: false }) !== null),
-    RECHECK_MS,
-  );
+  const recheck = setInterval(() => {
+    for (const s of io.of('/').sockets.values()) {
+      void accounts.authenticate(s.data.token, { touch: false }).then(
+        (p) => {
+          if (p === null) s.disconnect(true);
+        },
+        (err: unknown) => log.warn('credential recheck failed', err instanceof Error ? err.message : err),
+      );
+    }
+  }, RECHECK_MS);
   recheck.unref();
   // Events pile up for a socket that stopped reading; subscribes are checked as they come.
   const slowCheck = setInterval(() => {
@@ -200,7 +213,7 @@ export function attachBoardSocket(io: BoardServer, service: BoardService, log: L
    */
   async function answerSubscribe(socket: BoardSocket, payload: unknown, ack: AckFn<SubscribeAnswer>): Promise<void> {
     // Like a command: the board only to a credential that still holds.
-    if (!accounts.authenticate(socket.data.token, { touch: false })) {
+    if (!(await accounts.authenticate(socket.data.token, { touch: false }))) {
       setImmediate(() => socket.disconnect(true));
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Signed out (the session ended or the credential was revoked)');
     }

@@ -80,7 +80,8 @@ function normalizeCode(code: string): string {
 export class AccountService {
   private readonly opts: AccountOptions;
   private readonly revokeListeners = new Set<RevokeListener>();
-  private readonly pepper: string;
+  /** The badge hashes' pepper (read or created in the store at start). */
+  private readonly pepper: Promise<string>;
   /** Credentials checked lately, by hash, until their `trustUntil`. */
   private readonly trusted = new Map<string, Principal>();
   /** The one-time setup token while no user exists (printed on the console, never stored). */
@@ -92,7 +93,9 @@ export class AccountService {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.opts = { ...defaultAccountOptions, ...opts };
-    this.pepper = repo.installSecret('badge-pepper', () => randomBytes(32).toString('base64url'));
+    this.pepper = Promise.resolve(repo.installSecret('badge-pepper', () => randomBytes(32).toString('base64url')));
+    // Seen by whoever awaits it first (a store that cannot answer fails the first badge use).
+    this.pepper.catch(() => {});
   }
 
   get options(): AccountOptions {
@@ -115,20 +118,20 @@ export class AccountService {
   // ------------------------------------------------------------ first run
 
   /** Whether any user exists (until then, only the setup link works). */
-  hasUsers(): boolean {
-    return this.repo.countUsers() > 0;
+  async hasUsers(): Promise<boolean> {
+    return (await this.repo.countUsers()) > 0;
   }
 
   /** A new one-time setup token when no user exists (the console prints its link), else null. */
-  beginSetup(): string | null {
-    if (this.hasUsers()) return null;
+  async beginSetup(): Promise<string | null> {
+    if (await this.hasUsers()) return null;
     this.setupToken = newToken('setup');
     return this.setupToken;
   }
 
   /** Creates the first admin with the setup token; the token then stops working. */
   async completeSetup(token: string, username: string, password: string): Promise<{ user: PublicUser; token: string }> {
-    if (this.setupToken === null || this.hasUsers() || !safeEqual(token, this.setupToken)) {
+    if (this.setupToken === null || (await this.hasUsers()) || !safeEqual(token, this.setupToken)) {
       throw unauthenticated('This setup link is no longer valid (an admin already exists, or the server restarted)');
     }
     this.setupToken = null;
@@ -138,26 +141,26 @@ export class AccountService {
 
   /** Creates or resets `admin` with this password (PULLBOARD_ADMIN_PASSWORD). */
   async ensureAdmin(password: string): Promise<void> {
-    const existing = this.repo.findUserByName('admin');
+    const existing = await this.repo.findUserByName('admin');
     if (!existing) {
       await this.createUser({ username: 'admin', password, role: Role.ADMIN, stationIds: [] });
       return;
     }
     if (existing.passwordHash && (await verifySecret(password, existing.passwordHash)) && existing.role === Role.ADMIN && !existing.disabled) return;
-    this.repo.updateUser({
+    await this.repo.updateUser({
       ...existing,
       role: Role.ADMIN,
       disabled: false,
       passwordHash: await hashSecret(password),
       updatedAt: this.now().toISOString(),
     });
-    this.endSessions(existing.id);
+    await this.endSessions(existing.id);
   }
 
   // ------------------------------------------------------------ users
 
-  listUsers(): PublicUser[] {
-    return this.repo.listUsers().map(publicUser);
+  async listUsers(): Promise<PublicUser[]> {
+    return (await this.repo.listUsers()).map(publicUser);
   }
 
   async createUser(input: {
@@ -168,11 +171,11 @@ export class AccountService {
     role: Role;
     stationIds?: string[] | undefined;
   }): Promise<PublicUser> {
-    if (this.repo.findUserByName(input.username)) {
+    if (await this.repo.findUserByName(input.username)) {
       throw new DomainError(ErrorCode.CONFLICT, `A user named "${input.username}" already exists`, { username: input.username });
     }
-    const badgeHash = input.badge ? this.badgeHash(input.badge) : null;
-    if (badgeHash && this.repo.findUserByBadge(badgeHash)) {
+    const badgeHash = input.badge ? await this.badgeHash(input.badge) : null;
+    if (badgeHash && await this.repo.findUserByBadge(badgeHash)) {
       throw new DomainError(ErrorCode.CONFLICT, 'That badge is already given to another user');
     }
     const at = this.now().toISOString();
@@ -188,7 +191,7 @@ export class AccountService {
       createdAt: at,
       updatedAt: at,
     };
-    this.repo.insertUser(u);
+    await this.repo.insertUser(u);
     return publicUser(u);
   }
 
@@ -203,13 +206,13 @@ export class AccountService {
       disabled?: boolean | undefined;
     },
   ): Promise<PublicUser> {
-    const u = this.repo.findUser(id);
+    const u = await this.repo.findUser(id);
     if (!u) throw new DomainError(ErrorCode.NOT_FOUND, `No user with id "${id.slice(0, 80)}"`, { userId: id });
     const role = patch.role ?? asRole(u.role);
     let badgeHash = u.badgeHash;
     if (patch.badge !== undefined) {
-      badgeHash = patch.badge === null ? null : this.badgeHash(patch.badge);
-      const holder = badgeHash ? this.repo.findUserByBadge(badgeHash) : undefined;
+      badgeHash = patch.badge === null ? null : await this.badgeHash(patch.badge);
+      const holder = badgeHash ? await this.repo.findUserByBadge(badgeHash) : undefined;
       if (holder && holder.id !== u.id) throw new DomainError(ErrorCode.CONFLICT, 'That badge is already given to another user');
     }
     const next: UserRecord = {
@@ -222,11 +225,11 @@ export class AccountService {
       disabled: patch.disabled ?? u.disabled,
       updatedAt: this.now().toISOString(),
     };
-    this.repo.updateUser(next);
+    await this.repo.updateUser(next);
     // A new password, a new role or stations, or a disabled account: every session of the
     // user ends now (they sign in again with what is true now).
     const changedWho = next.role !== u.role || JSON.stringify(next.stationIds) !== JSON.stringify(u.stationIds);
-    if (patch.password !== undefined || next.disabled || changedWho || patch.badge !== undefined) this.endSessions(u.id);
+    if (patch.password !== undefined || next.disabled || changedWho || patch.badge !== undefined) await this.endSessions(u.id);
     return publicUser(next);
   }
 
@@ -234,27 +237,27 @@ export class AccountService {
 
   /** Signs in with username and password. */
   async login(username: string, password: string): Promise<{ user: PublicUser; token: string }> {
-    const u = this.repo.findUserByName(username);
+    const u = await this.repo.findUserByName(username);
     // The same work whether or not the user exists, so timing does not tell.
     const ok = await verifySecret(password, u?.passwordHash ?? (await dummyHash()));
     if (!u || !u.passwordHash || !ok || u.disabled) throw badSignIn();
-    return { user: publicUser(u), token: this.openSession(u, 'password', null) };
+    return { user: publicUser(u), token: await this.openSession(u, 'password', null) };
   }
 
   /** Signs an operator in with a badge (and PIN when the plant requires one). */
   async badgeLogin(badge: string, pin: string | undefined): Promise<{ user: PublicUser; token: string }> {
-    const u = this.repo.findUserByBadge(this.badgeHash(badge));
+    const u = await this.repo.findUserByBadge(await this.badgeHash(badge));
     const pinOk = this.opts.badgePin ? await verifySecret(pin ?? '', u?.pinHash ?? (await dummyHash())) : true;
     if (!u || u.disabled || !pinOk || (this.opts.badgePin && !u.pinHash)) {
       throw unauthenticated(this.opts.badgePin ? 'Unknown badge or wrong PIN' : 'Unknown badge');
     }
-    return { user: publicUser(u), token: this.openSession(u, 'badge', this.opts.badgeIdleMinutes) };
+    return { user: publicUser(u), token: await this.openSession(u, 'badge', this.opts.badgeIdleMinutes) };
   }
 
-  private openSession(u: UserRecord, method: string, idleMinutes: number | null): string {
+  private async openSession(u: UserRecord, method: string, idleMinutes: number | null): Promise<string> {
     const token = newToken('session');
     const now = this.now();
-    this.repo.insertSession({
+    await this.repo.insertSession({
       tokenHash: hashToken(token),
       userId: u.id,
       method,
@@ -267,18 +270,18 @@ export class AccountService {
   }
 
   /** Ends the session of this token (sign-out); its sockets are cut. */
-  logout(token: string): void {
+  async logout(token: string): Promise<void> {
     // Only a session ends by signing out: a device or API token is revoked by a lead.
     if (!token.startsWith('pbs_')) return;
     const h = hashToken(token);
-    this.repo.deleteSession(h);
+    await this.repo.deleteSession(h);
     this.revoke([h]);
   }
 
-  private endSessions(userId: string): void {
+  private async endSessions(userId: string): Promise<void> {
     // The hashes are needed to cut the sockets; the table is small per user.
-    const hashes = this.repo.listSessionHashes(userId);
-    this.repo.deleteUserSessions(userId);
+    const hashes = await this.repo.listSessionHashes(userId);
+    await this.repo.deleteUserSessions(userId);
     this.revoke(hashes);
   }
 
@@ -288,7 +291,7 @@ export class AccountService {
    * The principal of a bearer token (session, device or API token), or null when it is
    * unknown, expired, idle too long, disabled or revoked. Marks it as used.
    */
-  authenticate(token: string, opts: { touch?: boolean } = {}): Principal | null {
+  async authenticate(token: string, opts: { touch?: boolean } = {}): Promise<Principal | null> {
     const h = hashToken(token);
     const nowDate = this.now();
     // Within its trust time a credential is not looked up again (every request would
@@ -297,7 +300,7 @@ export class AccountService {
     const known = this.trusted.get(h);
     if (known && nowDate.getTime() < known.trustUntil) return known;
     this.trusted.delete(h);
-    const p = this.lookUp(token, h, nowDate, opts.touch ?? true);
+    const p = await this.lookUp(token, h, nowDate, opts.touch ?? true);
     if (p && opts.touch !== false) {
       if (this.trusted.size >= TRUSTED_MAX) this.trusted.clear();
       this.trusted.set(h, p);
@@ -305,55 +308,55 @@ export class AccountService {
     return p;
   }
 
-  private lookUp(token: string, h: string, nowDate: Date, touch: boolean): Principal | null {
+  private async lookUp(token: string, h: string, nowDate: Date, touch: boolean): Promise<Principal | null> {
     const now = nowDate.toISOString();
     if (token.startsWith('pbs_')) {
-      const s = this.repo.findSession(h);
+      const s = await this.repo.findSession(h);
       if (!s) return null;
       const idleEnd = s.idleMinutes === null ? Infinity : Date.parse(s.lastSeenAt) + s.idleMinutes * 60_000;
       if (s.expiresAt <= now || idleEnd <= nowDate.getTime()) {
-        this.repo.deleteSession(h);
+        await this.repo.deleteSession(h);
         return null;
       }
-      const u = this.repo.findUser(s.userId);
+      const u = await this.repo.findUser(s.userId);
       if (!u || u.disabled) return null;
       // A write per command would cost an fsync each: note use at most every so often
       // (a quarter of the idle time, at most a minute), which is all the idle rule needs.
       const every = Math.min(60_000, s.idleMinutes === null ? 60_000 : (s.idleMinutes * 60_000) / 4);
-      if (touch && nowDate.getTime() - Date.parse(s.lastSeenAt) >= every) this.repo.touchSession(h, now);
+      if (touch && nowDate.getTime() - Date.parse(s.lastSeenAt) >= every) await this.repo.touchSession(h, now);
       const trustUntil = Math.min(Date.parse(s.expiresAt), nowDate.getTime() + Math.min(TRUST_MS, every));
       return { kind: 'user', id: u.id, name: u.username, role: asRole(u.role), stationIds: u.stationIds, credential: h, trustUntil };
     }
     if (token.startsWith('pbd_')) {
-      const d = this.repo.findDeviceByToken(h);
+      const d = await this.repo.findDeviceByToken(h);
       if (!d || d.revokedAt !== null) return null;
-      if (touch && stale(d.lastSeenAt, nowDate)) this.repo.updateDevice({ ...d, lastSeenAt: now });
+      if (touch && stale(d.lastSeenAt, nowDate)) await this.repo.updateDevice({ ...d, lastSeenAt: now });
       return { kind: 'device', id: d.id, name: d.name, role: asRole(d.role), stationIds: d.stationIds, credential: h, trustUntil: nowDate.getTime() + TRUST_MS };
     }
     if (token.startsWith('pbt_')) {
-      const t = this.repo.findTokenByHash(h);
+      const t = await this.repo.findTokenByHash(h);
       if (!t || t.revokedAt !== null) return null;
-      if (touch && stale(t.lastUsedAt, nowDate)) this.repo.updateToken({ ...t, lastUsedAt: now });
+      if (touch && stale(t.lastUsedAt, nowDate)) await this.repo.updateToken({ ...t, lastUsedAt: now });
       return { kind: 'token', id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, credential: h, trustUntil: nowDate.getTime() + TRUST_MS };
     }
     return null;
   }
 
   /** The user of a principal, for GET /auth/me. */
-  userOf(p: Principal): PublicUser | null {
+  async userOf(p: Principal): Promise<PublicUser | null> {
     if (p.kind !== 'user') return null;
-    const u = this.repo.findUser(p.id);
+    const u = await this.repo.findUser(p.id);
     return u ? publicUser(u) : null;
   }
 
   // ------------------------------------------------------------ devices (RFC 8628-style pairing)
 
   /** A device asks to be paired: it shows the code (and a QR of the approval page). */
-  startPairing(): { pairingId: string; code: string; expiresAt: string } {
+  async startPairing(): Promise<{ pairingId: string; code: string; expiresAt: string }> {
     const now = this.now();
-    this.repo.deleteExpiredPairings(now.toISOString());
+    await this.repo.deleteExpiredPairings(now.toISOString());
     let code = pairingCode();
-    while (this.repo.findPairingByCode(code)) code = pairingCode();
+    while (await this.repo.findPairingByCode(code)) code = pairingCode();
     const p = {
       id: `pr_${randomUUID()}`,
       code,
@@ -362,17 +365,17 @@ export class AccountService {
       deviceId: null,
       delivered: false,
     };
-    this.repo.insertPairing(p);
+    await this.repo.insertPairing(p);
     return { pairingId: p.id, code: p.code, expiresAt: p.expiresAt };
   }
 
   /** A lead approves a code: the device it belongs to becomes a viewer or an operator device. */
-  approvePairing(
+  async approvePairing(
     code: string,
     input: { name: string; role: Role; stationIds: string[] },
     by: Principal,
-  ): PublicDevice {
-    const p = this.repo.findPairingByCode(normalizeCode(code));
+  ): Promise<PublicDevice> {
+    const p = await this.repo.findPairingByCode(normalizeCode(code));
     if (!p || p.expiresAt <= this.now().toISOString() || p.deviceId !== null) {
       throw new DomainError(ErrorCode.NOT_FOUND, 'No device is waiting with this code (it may have expired or been used)');
     }
@@ -387,8 +390,8 @@ export class AccountService {
       lastSeenAt: null,
       revokedAt: null,
     };
-    this.repo.insertDevice(d);
-    this.repo.updatePairing({ ...p, deviceId: d.id });
+    await this.repo.insertDevice(d);
+    await this.repo.updatePairing({ ...p, deviceId: d.id });
     return publicDevice(d);
   }
 
@@ -396,43 +399,43 @@ export class AccountService {
    * The device polls: PAIRING_PENDING until approved, then its token, once. An unknown,
    * expired or already delivered pairing is NOT_FOUND.
    */
-  pollPairing(pairingId: string): { token: string; device: PublicDevice } {
-    const p = this.repo.findPairing(pairingId);
+  async pollPairing(pairingId: string): Promise<{ token: string; device: PublicDevice }> {
+    const p = await this.repo.findPairing(pairingId);
     const gone = () => new DomainError(ErrorCode.NOT_FOUND, 'This pairing is unknown, expired or already completed');
     if (!p || p.delivered) throw gone();
     if (p.deviceId === null) {
       if (p.expiresAt <= this.now().toISOString()) throw gone();
       throw new DomainError(ErrorCode.PAIRING_PENDING, 'Waiting for a team lead to approve this code');
     }
-    const d = this.repo.findDevice(p.deviceId);
+    const d = await this.repo.findDevice(p.deviceId);
     if (!d || d.revokedAt !== null) throw gone();
     // The token is made now and handed out once: only its hash is ever stored.
     const token = newToken('device');
-    this.repo.updateDevice({ ...d, tokenHash: hashToken(token) });
-    this.repo.updatePairing({ ...p, delivered: true });
+    await this.repo.updateDevice({ ...d, tokenHash: hashToken(token) });
+    await this.repo.updatePairing({ ...p, delivered: true });
     return { token, device: publicDevice(d) };
   }
 
-  listDevices(): PublicDevice[] {
-    return this.repo.listDevices().filter((d) => d.revokedAt === null).map(publicDevice);
+  async listDevices(): Promise<PublicDevice[]> {
+    return (await this.repo.listDevices()).filter((d) => d.revokedAt === null).map(publicDevice);
   }
 
   /** Revokes a device: its token is refused from now on and its sockets are cut. */
-  revokeDevice(id: string): PublicDevice {
-    const d = this.repo.findDevice(id);
+  async revokeDevice(id: string): Promise<PublicDevice> {
+    const d = await this.repo.findDevice(id);
     if (!d || d.revokedAt !== null) throw new DomainError(ErrorCode.NOT_FOUND, `No device with id "${id.slice(0, 80)}"`, { deviceId: id });
     const next = { ...d, revokedAt: this.now().toISOString() };
-    this.repo.updateDevice(next);
+    await this.repo.updateDevice(next);
     if (d.tokenHash) this.revoke([d.tokenHash]);
     return publicDevice(next);
   }
 
   // ------------------------------------------------------------ API tokens
 
-  createToken(input: { name: string; role: Role; stationIds: string[] }, by: Principal): { id: string; token: string } {
+  async createToken(input: { name: string; role: Role; stationIds: string[] }, by: Principal): Promise<{ id: string; token: string }> {
     const token = newToken('api');
     const id = `tk_${randomBytes(9).toString('base64url')}`;
-    this.repo.insertToken({
+    await this.repo.insertToken({
       id,
       name: input.name,
       role: input.role,
@@ -446,29 +449,28 @@ export class AccountService {
     return { id, token };
   }
 
-  listTokens(): TokenInfo[] {
-    return this.repo
-      .listTokens()
+  async listTokens(): Promise<TokenInfo[]> {
+    return (await this.repo.listTokens())
       .filter((t) => t.revokedAt === null)
       .map((t) => ({ id: t.id, name: t.name, role: asRole(t.role), stationIds: t.stationIds, createdAt: t.createdAt, createdBy: t.createdBy, lastUsedAt: t.lastUsedAt }));
   }
 
-  revokeToken(id: string): void {
-    const t = this.repo.findToken(id);
+  async revokeToken(id: string): Promise<void> {
+    const t = await this.repo.findToken(id);
     if (!t || t.revokedAt !== null) throw new DomainError(ErrorCode.NOT_FOUND, `No token with id "${id.slice(0, 80)}"`, { tokenId: id });
-    this.repo.updateToken({ ...t, revokedAt: this.now().toISOString() });
+    await this.repo.updateToken({ ...t, revokedAt: this.now().toISOString() });
     this.revoke([t.tokenHash]);
   }
 
   // ------------------------------------------------------------ housekeeping
 
-  prune(): { sessions: number; pairings: number } {
+  async prune(): Promise<{ sessions: number; pairings: number }> {
     const now = this.now().toISOString();
-    return { sessions: this.repo.deleteExpiredSessions(now), pairings: this.repo.deleteExpiredPairings(now) };
+    return { sessions: await this.repo.deleteExpiredSessions(now), pairings: await this.repo.deleteExpiredPairings(now) };
   }
 
-  private badgeHash(badge: string): string {
-    return hashBadge(badge, this.pepper);
+  private async badgeHash(badge: string): Promise<string> {
+    return hashBadge(badge, await this.pepper);
   }
 }
 

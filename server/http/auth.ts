@@ -110,9 +110,9 @@ export function hostGuard(allowedHosts: readonly string[] | null) {
  * the session cookie must come from an allowed origin.
  */
 export function requireAuth(opts: HttpAuthOptions) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const cred = credentialOf({ authorization: req.get('authorization'), cookie: req.get('cookie') });
-    const p = cred ? opts.accounts.authenticate(cred.token) : null;
+    const p = cred ? await opts.accounts.authenticate(cred.token) : null;
     if (!cred || !p) {
       return sendError(res, new DomainError(ErrorCode.UNAUTHENTICATED, cred ? 'Signed out (the session ended or the credential was revoked)' : 'Sign in first'));
     }
@@ -193,9 +193,9 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
   const pub = express.Router();
   const priv = express.Router();
 
-  pub.get('/auth/status', (_req, res) => {
+  pub.get('/auth/status', async (_req, res) => {
     const status: AuthStatus = {
-      setupRequired: !accounts.hasUsers(),
+      setupRequired: !(await accounts.hasUsers()),
       badgePin: accounts.options.badgePin,
       badgeIdleMinutes: accounts.options.badgeIdleMinutes,
     };
@@ -243,13 +243,13 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
     }
   });
 
-  pub.post('/auth/logout', (req, res) => {
+  pub.post('/auth/logout', async (req, res) => {
     const cred = credentialOf({ authorization: req.get('authorization'), cookie: req.get('cookie') });
     // Like any write carried by the cookie: another site may not sign the browser out.
     if (cred?.via === 'cookie' && !fromAllowedOrigin(req, opts.allowedOrigins)) {
       return sendError(res, crossSite());
     }
-    if (cred) accounts.logout(cred.token);
+    if (cred) await accounts.logout(cred.token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
   });
@@ -267,25 +267,25 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
         retryAfterSeconds: wait,
       });
     }
-    res.status(201).json(accounts.startPairing());
+    res.status(201).json(await accounts.startPairing());
   });
 
-  pub.post('/devices/pairings/:pairingId/token', (req, res) => {
+  pub.post('/devices/pairings/:pairingId/token', async (req, res) => {
     const id = String(req.params.pairingId ?? '').slice(0, Limits.ID * 2);
-    res.json(accounts.pollPairing(id));
+    res.json(await accounts.pollPairing(id));
   });
 
   // ------------------------------------------------------------ signed in
 
-  priv.get('/auth/me', (req, res) => {
+  priv.get('/auth/me', async (req, res) => {
     const p = principalOfRequest(req);
-    const me: Me = { kind: p.kind, id: p.id, name: p.name, role: p.role, stationIds: p.stationIds, user: accounts.userOf(p) };
+    const me: Me = { kind: p.kind, id: p.id, name: p.name, role: p.role, stationIds: p.stationIds, user: await accounts.userOf(p) };
     res.json(me);
   });
 
-  priv.get('/users', (req, res) => {
+  priv.get('/users', async (req, res) => {
     requireRole(req, ADMINS, 'list users');
-    res.json({ users: accounts.listUsers() });
+    res.json({ users: await accounts.listUsers() });
   });
   priv.post('/users', async (req, res) => {
     requireRole(req, ADMINS, 'create users');
@@ -296,32 +296,32 @@ export function accountRouter(opts: HttpAuthOptions): { publicRoutes: Router; pr
     res.json(await accounts.updateUser(String(req.params.id), parse(UpdateUserBody, req.body)));
   });
 
-  priv.post('/devices/pairings/approve', (req, res) => {
+  priv.post('/devices/pairings/approve', async (req, res) => {
     const p = requireRole(req, LEADS, 'pair devices');
     const body = parse(ApprovePairingBody, req.body);
-    res.status(201).json({ device: accounts.approvePairing(body.code, { ...body, stationIds: body.stationIds ?? [] }, p) });
+    res.status(201).json({ device: await accounts.approvePairing(body.code, { ...body, stationIds: body.stationIds ?? [] }, p) });
   });
-  priv.get('/devices', (req, res) => {
+  priv.get('/devices', async (req, res) => {
     requireRole(req, LEADS, 'list devices');
-    res.json({ devices: accounts.listDevices() });
+    res.json({ devices: await accounts.listDevices() });
   });
-  priv.delete('/devices/:id', (req, res) => {
+  priv.delete('/devices/:id', async (req, res) => {
     requireRole(req, LEADS, 'revoke devices');
-    res.json({ device: accounts.revokeDevice(String(req.params.id)) });
+    res.json({ device: await accounts.revokeDevice(String(req.params.id)) });
   });
 
-  priv.post('/tokens', (req, res) => {
+  priv.post('/tokens', async (req, res) => {
     const p = requireRole(req, ADMINS, 'create API tokens');
     const body = parse(CreateTokenBody, req.body);
-    res.status(201).json(accounts.createToken({ ...body, stationIds: body.stationIds ?? [] }, p));
+    res.status(201).json(await accounts.createToken({ ...body, stationIds: body.stationIds ?? [] }, p));
   });
-  priv.get('/tokens', (req, res) => {
+  priv.get('/tokens', async (req, res) => {
     requireRole(req, ADMINS, 'list API tokens');
-    res.json({ tokens: accounts.listTokens() });
+    res.json({ tokens: await accounts.listTokens() });
   });
-  priv.delete('/tokens/:id', (req, res) => {
+  priv.delete('/tokens/:id', async (req, res) => {
     requireRole(req, ADMINS, 'revoke API tokens');
-    accounts.revokeToken(String(req.params.id));
+    await accounts.revokeToken(String(req.params.id));
     res.json({ ok: true });
   });
 

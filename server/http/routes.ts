@@ -122,16 +122,16 @@ export function apiRouter(service: BoardService, auth: HttpAuthOptions): Router 
     res.set('ETag', etag).type('json').send(body);
   });
 
-  r.get('/cards/:id/history', (req, res) => {
+  r.get('/cards/:id/history', async (req, res) => {
     const id = String(req.params.id ?? '');
-    const events = service.cardHistory(id);
+    const events = await service.cardHistory(id);
     if (events === null) throw new DomainError(ErrorCode.NOT_FOUND, `No card with id "${id.slice(0, 80)}"`, { cardId: id.slice(0, 80) });
     res.json({ cardId: id, events });
   });
 
-  r.get('/events', (req, res) => {
+  r.get('/events', async (req, res) => {
     const q = parse(EventsQuery, req.query);
-    res.json(service.eventsPage(q.after, q.limit));
+    res.json(await service.eventsPage(q.after, q.limit));
   });
   r.use(metricsRouter(service)); // GET /metrics, GET /events.csv (leads and admins)
 
