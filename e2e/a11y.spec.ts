@@ -327,6 +327,38 @@ test.describe('accessibility: axe-core finds no serious or critical violation', 
     await expectAccessible(page, 'admin: devices');
   });
 
+  test('on the metrics view: tables, charts, sizing with its question open, a what-if answer, and on a phone', async ({ page, server, plant }) => {
+    test.setTimeout(120_000);
+    // Some flow first, so the tables and charts have figures.
+    const supplier = plant.station('Nordstahl (supplier)');
+    const loop = plant.loop('RM-RAL5015');
+    for (let k = 0; k < 2; k++) {
+      const used = await server.api('POST', `/loops/${loop.id}/consume`);
+      expect(used.status).toBe(200);
+      for (const to of ['in_progress', 'done']) expect((await server.api('POST', `/cards/${used.body.card.id}/move`, { to })).status).toBe(200);
+    }
+    await page.goto(`${server.url}/metrics`);
+    await expect(page.getByTestId('metrics-loops')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('chart-cfd').locator('canvas').first()).toBeVisible();
+    await expect(page).toHaveTitle('Metrics — Pullboard');
+    await expectAccessible(page, 'metrics view');
+
+    const row = page.getByTestId(`sizing-${plant.loop('MC-2201').id}`);
+    await page.getByTestId('safety-factor').fill('3');
+    await row.getByRole('button', { name: /^Set to \d+$/ }).click();
+    await expect(row.getByRole('group')).toBeVisible();
+    await expectAccessible(page, 'metrics view with a sizing question open');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByTestId('whatif-station').selectOption({ label: supplier.name });
+    await page.getByRole('button', { name: 'Run the what-if' }).click();
+    await expect(page.getByTestId('whatif-result')).toContainText(/Nordstahl/, { timeout: 30_000 });
+    await expectAccessible(page, 'metrics view with a what-if answer');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectAccessible(page, 'metrics view on a phone');
+  });
+
   test('on pairing approval: the form, a refused code, and the approved device', async ({ page, server, plant }) => {
     test.setTimeout(120_000);
     // A device asks for a code, as a tablet's "Pair this device" does.
