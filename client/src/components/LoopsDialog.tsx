@@ -14,6 +14,9 @@ import { Icon } from './Icon.tsx';
 import { onLinkClick, printPath } from '../router.ts';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { sameLoops } from '../../../shared/board.ts';
+import { useTranslations } from 'use-intl';
+import { refusalReason } from '../store/messages.ts';
+import { store } from '../store/hooks.ts';
 
 export function LoopsDialog({ onClose }: { onClose: () => void }) {
   const loopIds = useShallowStore((s) =>
@@ -22,25 +25,26 @@ export function LoopsDialog({ onClose }: { onClose: () => void }) {
       .map((l) => l.id),
   );
   const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const t = useTranslations('loops');
   return (
-    <Dialog title="Loops" onClose={onClose} wide>
+    <Dialog title={t('title')} onClose={onClose} wide>
       <div className="loops-toolbar">
         <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-          <Icon name="plus" /> New loop
+          <Icon name="plus" /> {t('new')}
         </button>
       </div>
       {editing === 'new' ? <LoopForm loop={undefined} onDone={() => setEditing(null)} /> : null}
       <table className="loops-table">
         <thead>
           <tr>
-            <th scope="col">Part</th>
-            <th scope="col">From → to</th>
-            <th scope="col">Cards</th>
-            <th scope="col">Qty</th>
-            <th scope="col">Lead time</th>
-            <th scope="col">Inputs</th>
+            <th scope="col">{t('colPart')}</th>
+            <th scope="col">{t('colRoute')}</th>
+            <th scope="col">{t('colCards')}</th>
+            <th scope="col">{t('colQty')}</th>
+            <th scope="col">{t('colLead')}</th>
+            <th scope="col">{t('colInputs')}</th>
             <th scope="col">
-              <span className="sr-only">Actions</span>
+              <span className="sr-only">{t('colActions')}</span>
             </th>
           </tr>
         </thead>
@@ -65,8 +69,9 @@ export function LoopsDialog({ onClose }: { onClose: () => void }) {
 function LoopRow({ loopId, onEdit }: { loopId: string; onEdit: () => void }) {
   const board = useBoardStore((s) => s.board);
   const loop = board.loops[loopId];
+  const t = useTranslations('loops');
   if (!loop) return null;
-  const inputs = loop.inputLoopIds.map((id) => board.loops[id]?.partNumber ?? id).join(', ');
+  const inputs = loop.inputLoopIds.map((id) => board.loops[id]?.partNumber ?? id).join(t('listSeparator'));
   return (
     <tr data-testid={`loop-row-${loopId}`}>
       <th scope="row">
@@ -81,19 +86,19 @@ function LoopRow({ loopId, onEdit }: { loopId: string; onEdit: () => void }) {
       <td>{duration(loop.leadTimeMinutes)}</td>
       <td className="small">{inputs || '—'}</td>
       <td>
-        <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit loop ${loop.partNumber}`}>
-          <Icon name="edit" /> Edit
+        <button type="button" className="btn btn-small" onClick={onEdit} aria-label={t('editLoop', { part: loop.partNumber })}>
+          <Icon name="edit" /> {t('edit')}
         </button>{' '}
-        <a className="btn btn-small btn-quiet" href={printPath('loop', loop.id)} onClick={onLinkClick} aria-label={`Print the cards of ${loop.partNumber}`}>
-          Print cards
+        <a className="btn btn-small btn-quiet" href={printPath('loop', loop.id)} onClick={onLinkClick} aria-label={t('printCardsOf', { part: loop.partNumber })}>
+          {t('printCards')}
         </a>{' '}
         <ConfirmAction
-          label={`Retire ${loop.partNumber}`}
-          question={`Retire ${loop.partNumber}? Its ${loop.cardCount} cards leave the board; their history stays in the event log. Cards in progress must be finished or stepped back first.`}
-          confirmLabel="Retire loop"
+          label={t('retire', { part: loop.partNumber })}
+          question={t('retireQuestion', { part: loop.partNumber, count: loop.cardCount })}
+          confirmLabel={t('retireLoop')}
           onConfirm={async () => {
-            const ack = await configure('loop.retire', { loopId: loop.id }, `Retire ${loop.partNumber}`);
-            if (!ack.ok) throw new Error(ack.error.message);
+            const ack = await configure('loop.retire', { loopId: loop.id }, t('retire', { part: loop.partNumber }));
+            if (!ack.ok) throw new Error(refusalReason(ack.error, store.getState().board));
           }}
         />
       </td>
@@ -127,6 +132,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [formKey] = useState(() => new FormKey());
+  const t = useTranslations('loops');
 
   // A second loop of the same part between the same two stations is most likely a slip.
   const twins = loop ? [] : sameLoops(board, partNumber, supplierId, consumerId);
@@ -140,9 +146,9 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
     const n = positiveInt(cardCount, Limits.MAX_CARDS_PER_LOOP);
     const q = positiveInt(qty, Limits.MAX_CONTAINER_QTY);
     const l = Number(lead);
-    if (n === null) return setError(`Cards: a whole number from 1 to ${Limits.MAX_CARDS_PER_LOOP}.`);
-    if (q === null) return setError('Container quantity: a whole number of at least 1.');
-    if (!(l > 0 && l <= Limits.MAX_LEAD_TIME_MINUTES)) return setError('Lead time: minutes, more than 0.');
+    if (n === null) return setError(t('errCards', { max: Limits.MAX_CARDS_PER_LOOP }));
+    if (q === null) return setError(t('errQty'));
+    if (!(l > 0 && l <= Limits.MAX_LEAD_TIME_MINUTES)) return setError(t('errLead'));
     const inputLoopIds = inputs.filter((id) => candidates.some((c) => c.id === id));
     setBusy(true);
     setError(null);
@@ -150,7 +156,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
       ? await configure(
           'loop.update',
           { loopId: loop.id, partName: partName.trim(), cardCount: n, containerQty: q, leadTimeMinutes: l, inputLoopIds },
-          `Save loop ${loop.partNumber}`,
+          t('saveLoopLabel', { part: loop.partNumber }),
           formKey.next(),
         )
       : await configure(
@@ -165,28 +171,28 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
             leadTimeMinutes: l,
             inputLoopIds,
           },
-          `Create loop ${partNumber.trim()}`,
+          t('createLoopLabel', { part: partNumber.trim() }),
           formKey.next(),
         );
     formKey.settle(ack);
     setBusy(false);
     if (ack.ok) onDone();
-    else setError(ack.error.message);
+    else setError(refusalReason(ack.error, store.getState().board));
   }
 
   return (
-    <form className="form form-loop" onSubmit={(e) => void submit(e)} aria-label={loop ? `Edit loop ${loop.partNumber}` : 'New loop'}>
+    <form className="form form-loop" onSubmit={(e) => void submit(e)} aria-label={loop ? t('editLoop', { part: loop.partNumber }) : t('new')}>
       <div className="form-grid">
         <label>
-          Part number
+          {t('partNumber')}
           <input value={partNumber} maxLength={Limits.PART_NUMBER} onChange={(e) => setPartNumber(e.target.value)} disabled={!!loop} required />
         </label>
         <label>
-          Part name
+          {t('partName')}
           <input value={partName} maxLength={Limits.PART_NAME} onChange={(e) => setPartName(e.target.value)} />
         </label>
         <label>
-          Supplying station
+          {t('supplier')}
           <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)} disabled={!!loop}>
             {suppliers.map((id) => (
               <option key={id} value={id}>
@@ -196,7 +202,7 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
           </select>
         </label>
         <label>
-          Consuming station
+          {t('consumer')}
           <select value={consumerId} onChange={(e) => setConsumerId(e.target.value)} disabled={!!loop}>
             {consumers.map((id) => (
               <option key={id} value={id}>
@@ -206,22 +212,22 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
           </select>
         </label>
         <label>
-          Cards
+          {t('colCards')}
           <input inputMode="numeric" value={cardCount} onChange={(e) => setCardCount(e.target.value)} />
         </label>
         <label>
-          Container quantity (pcs)
+          {t('qty')}
           <input inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
         </label>
         <label>
-          Lead time (minutes)
+          {t('leadMinutes')}
           <input inputMode="decimal" value={lead} onChange={(e) => setLead(e.target.value)} />
         </label>
       </div>
       <fieldset>
-        <legend>Input loops (used up when a card of this loop is started)</legend>
+        <legend>{t('inputs')}</legend>
         {candidates.length === 0 ? (
-          <p className="muted small">No loop delivers to the supplying station yet.</p>
+          <p className="muted small">{t('noInputs')}</p>
         ) : (
           <div className="checks">
             {candidates.map((c) => (
@@ -241,11 +247,16 @@ function LoopForm({ loop, onDone }: { loop: Loop | undefined; onDone: () => void
       </fieldset>
       {twins.length > 0 ? (
         <p className="form-warning" role="status" data-testid="duplicate-part">
-          <Icon name="warning" /> {board.stations[supplierId]?.name} already supplies {twins[0]!.partNumber} to {board.stations[consumerId]?.name} (
-          {twins[0]!.cardCount} cards). Add cards to that loop instead, or create this one anyway.
+          <Icon name="warning" />{' '}
+          {t('twin', {
+            supplier: board.stations[supplierId]?.name ?? '',
+            part: twins[0]!.partNumber,
+            consumer: board.stations[consumerId]?.name ?? '',
+            count: twins[0]!.cardCount,
+          })}
         </p>
       ) : null}
-      <FormFooter error={error} busy={busy} submitLabel={loop ? 'Save loop' : twins.length > 0 ? 'Create anyway' : 'Create loop'} onCancel={onDone} />
+      <FormFooter error={error} busy={busy} submitLabel={loop ? t('saveLoop') : twins.length > 0 ? t('createAnyway') : t('createLoop')} onCancel={onDone} />
     </form>
   );
 }

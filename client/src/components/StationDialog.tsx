@@ -9,6 +9,9 @@ import { useBoardStore } from '../store/hooks.ts';
 import { FormKey, configure } from '../app/runtime.ts';
 import { Dialog, FormFooter } from './Dialog.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
+import { useTranslations } from 'use-intl';
+import { refusalReason } from '../store/messages.ts';
+import { store } from '../store/hooks.ts';
 
 /** "" -> null (no limit); otherwise a whole number of at least 1 (0 would lock the column). */
 function parseLimit(v: string): number | null | 'zero' | 'invalid' {
@@ -19,16 +22,13 @@ function parseLimit(v: string): number | null | 'zero' | 'invalid' {
   return Number.isInteger(n) && n >= 1 && n <= Limits.MAX_WIP_LIMIT ? n : 'invalid';
 }
 
-const KIND_OPTIONS: Array<{ kind: StationKind; label: string }> = [
-  { kind: StationKind.PROCESS, label: 'Process' },
-  { kind: StationKind.SUPPLIER, label: 'External supplier' },
-  { kind: StationKind.CUSTOMER, label: 'Customer end' },
-];
+const KIND_OPTIONS: readonly StationKind[] = [StationKind.PROCESS, StationKind.SUPPLIER, StationKind.CUSTOMER];
 
 export function StationDialog({ stationId, onClose }: { stationId: string | null; onClose: () => void }) {
   const station = useBoardStore((s) => (stationId ? s.board.stations[stationId] : undefined));
+  const t = useTranslations('stationForm');
   return (
-    <Dialog title={station ? `Edit station: ${station.name}` : 'Add a station'} onClose={onClose}>
+    <Dialog title={station ? t('editTitle', { name: station.name }) : t('addTitle')} onClose={onClose}>
       <StationForm station={station} onDone={onClose} />
     </Dialog>
   );
@@ -44,14 +44,15 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [formKey] = useState(() => new FormKey());
+  const t = useTranslations();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const ip = parseLimit(inProgress);
     const dn = parseLimit(done);
-    if (name.trim() === '') return setError('A station needs a name.');
-    if (ip === 'zero' || dn === 'zero') return setError('A WIP limit of 0 would lock the column: leave it empty for no limit.');
-    if (ip === 'invalid' || dn === 'invalid') return setError('Limits are whole numbers, or empty for no limit.');
+    if (name.trim() === '') return setError(t('stationForm.errName'));
+    if (ip === 'zero' || dn === 'zero') return setError(t('stationForm.errZero'));
+    if (ip === 'invalid' || dn === 'invalid') return setError(t('stationForm.errInvalid'));
     setBusy(true);
     setError(null);
     const wipLimits = { inProgress: ip, done: dn };
@@ -60,59 +61,59 @@ function StationForm({ station, onDone }: { station: Station | undefined; onDone
       ? await configure(
           'station.update',
           { stationId: station.id, name: name.trim(), wipLimits, softLimits, ...(kind !== station.kind ? { kind } : {}) },
-          `Save ${station.name}`,
+          t('stationForm.saveLabel', { name: station.name }),
           formKey.next(),
         )
-      : await configure('station.create', { name: name.trim(), kind, wipLimits, softLimits }, 'Add station', formKey.next());
+      : await configure('station.create', { name: name.trim(), kind, wipLimits, softLimits }, t('lead.addStation'), formKey.next());
     formKey.settle(ack);
     setBusy(false);
     if (ack.ok) onDone();
-    else setError(ack.error.message);
+    else setError(refusalReason(ack.error, store.getState().board));
   }
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>
       <label>
-        Name
+        {t('stationForm.name')}
         <input value={name} maxLength={Limits.NAME} onChange={(e) => setName(e.target.value)} required />
       </label>
       <label>
-        Kind
-        <select value={kind} onChange={(e) => setKind(KIND_OPTIONS.find((o) => o.kind === e.target.value)?.kind ?? kind)}>
+        {t('stationForm.kind')}
+        <select value={kind} onChange={(e) => setKind(KIND_OPTIONS.find((o) => o === e.target.value) ?? kind)}>
           {KIND_OPTIONS.map((o) => (
-            <option key={o.kind} value={o.kind}>
-              {o.label}
+            <option key={o} value={o}>
+              {t(`lead.kinds.${o}`)}
             </option>
           ))}
         </select>
         {station && kind !== station.kind ? (
-          <span className="muted small">Saving moves the station to where this kind stands in the value stream.</span>
+          <span className="muted small">{t('stationForm.kindMoves')}</span>
         ) : null}
       </label>
       <fieldset>
-        <legend>WIP limits (empty = no limit)</legend>
+        <legend>{t('stationForm.limits')}</legend>
         <div className="form-row">
           <label>
-            In Progress
+            {t('common.columns.in_progress')}
             <input inputMode="numeric" value={inProgress} onChange={(e) => setInProgress(e.target.value)} />
           </label>
           <label className="check">
             <input type="checkbox" checked={softIp} onChange={(e) => setSoftIp(e.target.checked)} />
-            Soft (allow, flag red)
+            {t('stationForm.soft')}
           </label>
         </div>
         <div className="form-row">
           <label>
-            Done (supermarket)
+            {t('stationForm.doneSupermarket')}
             <input inputMode="numeric" value={done} onChange={(e) => setDone(e.target.value)} />
           </label>
           <label className="check">
             <input type="checkbox" checked={softDone} onChange={(e) => setSoftDone(e.target.checked)} />
-            Soft (allow, flag red)
+            {t('stationForm.soft')}
           </label>
         </div>
       </fieldset>
-      <FormFooter error={error} busy={busy} submitLabel={'Save'} onCancel={onDone} />
+      <FormFooter error={error} busy={busy} submitLabel={t('common.save')} onCancel={onDone} />
       {station ? <StationPlace station={station} onRemoved={onDone} /> : null}
     </form>
   );
@@ -123,22 +124,23 @@ function StationPlace({ station, onRemoved }: { station: Station; onRemoved: () 
   const count = useBoardStore((s) => orderedStations(s.board).length);
   const index = useBoardStore((s) => orderedStations(s.board).findIndex((x) => x.id === station.id));
   const [note, setNote] = useState<string | null>(null);
+  const t = useTranslations('stationForm');
   async function moveTo(position: number) {
     setNote(null);
-    const ack = await configure('station.update', { stationId: station.id, position }, `Move ${station.name}`);
-    if (!ack.ok) setNote(ack.error.message);
+    const ack = await configure('station.update', { stationId: station.id, position }, t('moveLabel', { name: station.name }));
+    if (!ack.ok) setNote(refusalReason(ack.error, store.getState().board));
   }
   return (
     <div className="station-place">
-      <div className="form-row" role="group" aria-label={`Place of ${station.name} in the value stream`}>
+      <div className="form-row" role="group" aria-label={t('placeOf', { name: station.name })}>
         <span>
-          Place in the value stream: <strong>{index + 1}</strong> of {count}
+          {t.rich('place', { index: index + 1, count, strong: (chunks) => <strong>{chunks}</strong> })}
         </span>
         <button type="button" className="btn btn-small" disabled={index <= 0} onClick={() => void moveTo(index - 1)}>
-          Move earlier
+          {t('earlier')}
         </button>
         <button type="button" className="btn btn-small" disabled={index < 0 || index >= count - 1} onClick={() => void moveTo(index + 1)}>
-          Move later
+          {t('later')}
         </button>
       </div>
       {note ? (
@@ -147,12 +149,12 @@ function StationPlace({ station, onRemoved }: { station: Station; onRemoved: () 
         </p>
       ) : null}
       <ConfirmAction
-        label="Remove station"
-        question={`Remove ${station.name}? Its history stays in the event log. A station that still has loops cannot be removed: retire them first.`}
-        confirmLabel="Remove station"
+        label={t('remove')}
+        question={t('removeQuestion', { name: station.name })}
+        confirmLabel={t('remove')}
         onConfirm={async () => {
-          const ack = await configure('station.remove', { stationId: station.id }, `Remove ${station.name}`);
-          if (!ack.ok) throw new Error(ack.error.message);
+          const ack = await configure('station.remove', { stationId: station.id }, t('removeLabel', { name: station.name }));
+          if (!ack.ok) throw new Error(refusalReason(ack.error, store.getState().board));
           onRemoved();
         }}
       />

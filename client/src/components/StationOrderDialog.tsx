@@ -5,16 +5,13 @@
 import { useState } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
 import { orderedStations } from '../../../shared/board.ts';
-import { StationKind } from '../../../shared/names.ts';
 import { useShallowStore } from '../store/hooks.ts';
 import { configure } from '../app/runtime.ts';
 import { Dialog } from './Dialog.tsx';
+import { useTranslations } from 'use-intl';
+import { refusalReason } from '../store/messages.ts';
+import { store } from '../store/hooks.ts';
 
-const KIND_WORDS: Record<StationKind, string> = {
-  [StationKind.SUPPLIER]: 'external supplier',
-  [StationKind.PROCESS]: 'process',
-  [StationKind.CUSTOMER]: 'customer end',
-};
 
 export function StationOrderDialog({ onClose }: { onClose: () => void }) {
   const stations = useShallowStore((s) => orderedStations(s.board));
@@ -22,14 +19,15 @@ export function StationOrderDialog({ onClose }: { onClose: () => void }) {
   const [over, setOver] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const t = useTranslations();
 
   async function moveTo(stationId: string, position: number) {
     const st = stations.find((s) => s.id === stationId);
     if (!st || position < 0 || position >= stations.length || position === st.position) return;
     setNote(null);
-    const ack = await configure('station.update', { stationId, position }, `Move ${st.name}`);
-    if (ack.ok) setStatus(`${st.name} moved to place ${position + 1} of ${stations.length}.`);
-    else setNote(ack.error.message);
+    const ack = await configure('station.update', { stationId, position }, t('stationForm.moveLabel', { name: st.name }));
+    if (ack.ok) setStatus(t('stationOrder.moved', { name: st.name, place: position + 1, count: stations.length }));
+    else setNote(refusalReason(ack.error, store.getState().board));
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLLIElement>, stationId: string, index: number) {
@@ -47,11 +45,8 @@ export function StationOrderDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Dialog title="Order of stations" onClose={onClose}>
-      <p className="muted small">
-        Upstream first. Drag a station to its place, or use Move up and Move down (Alt+↑ / Alt+↓ on a focused row). External
-        suppliers stay first and the customer end last.
-      </p>
+    <Dialog title={t('stationOrder.title')} onClose={onClose}>
+      <p className="muted small">{t('stationOrder.hint')}</p>
       <ol className="station-order" data-testid="station-order">
         {stations.map((st, i) => (
           <li
@@ -60,7 +55,7 @@ export function StationOrderDialog({ onClose }: { onClose: () => void }) {
             draggable
             data-testid={`station-order-${st.id}`}
             className={`${dragging === st.id ? 'is-dragging' : ''}${over === i && dragging !== st.id ? ' is-over' : ''}`}
-            aria-label={`${i + 1}. ${st.name}, ${KIND_WORDS[st.kind]}`}
+            aria-label={t('stationOrder.row', { place: i + 1, name: st.name, kind: t(`common.stationKinds.${st.kind}`) })}
             onKeyDown={(e) => onKeyDown(e, st.id, i)}
             onDragStart={(e) => {
               e.dataTransfer.effectAllowed = 'move';
@@ -84,18 +79,18 @@ export function StationOrderDialog({ onClose }: { onClose: () => void }) {
             <span className="station-order-name">
               {i + 1}. {st.name}
             </span>
-            <span className="station-order-kind">{KIND_WORDS[st.kind]}</span>
-            <button type="button" className="btn btn-small" disabled={i === 0} aria-label={`Move ${st.name} up`} onClick={() => void moveTo(st.id, i - 1)}>
-              ↑ Up
+            <span className="station-order-kind">{t(`common.stationKinds.${st.kind}`)}</span>
+            <button type="button" className="btn btn-small" disabled={i === 0} aria-label={t('stationOrder.up', { name: st.name })} onClick={() => void moveTo(st.id, i - 1)}>
+              {t('stationOrder.upButton')}
             </button>
             <button
               type="button"
               className="btn btn-small"
               disabled={i === stations.length - 1}
-              aria-label={`Move ${st.name} down`}
+              aria-label={t('stationOrder.down', { name: st.name })}
               onClick={() => void moveTo(st.id, i + 1)}
             >
-              ↓ Down
+              {t('stationOrder.downButton')}
             </button>
           </li>
         ))}
