@@ -2,8 +2,17 @@
 // driven through the public API, their words for screen readers, the CSV export, and a
 // sizing recommendation applied once that every screen then shows.
 import { expect, test } from './fixtures.ts';
-import { MetricsPage } from './pages/metrics.ts';
+import { MetricsPage, SERIES_RGB } from './pages/metrics.ts';
 import { addLoop, run, use } from './plantDriver.ts';
+import { simulate } from '../server/simulator.ts';
+
+/** Each chart shows its series: pixels in the series' colours, not only axes and grid. */
+async function expectSeriesDrawn(metrics: MetricsPage): Promise<void> {
+  for (const which of ['cfd', 'lead', 'throughput'] as const) await expect(metrics.chart(which).locator('canvas').first()).toBeVisible();
+  await expect.poll(() => metrics.seriesPixels('cfd', SERIES_RGB.cfdRequested)).toBeGreaterThan(0);
+  await expect.poll(() => metrics.seriesPixels('lead', SERIES_RGB.leadMean)).toBeGreaterThan(0);
+  await expect.poll(() => metrics.seriesPixels('throughput', SERIES_RGB.throughput)).toBeGreaterThan(0);
+}
 
 test('the charts render with data from a run of the plant, with their words and the tables', async ({ page, server, plant }) => {
   const supplier = plant.station('Nordstahl (supplier)');
@@ -20,10 +29,7 @@ test('the charts render with data from a run of the plant, with their words and 
 
   await metrics.pickChartStation('Nordstahl (supplier)');
   await metrics.pickChartLoop('E2E-FLOW-1');
-  for (const which of ['cfd', 'lead', 'throughput'] as const) {
-    await expect(metrics.chart(which).locator('canvas').first()).toBeVisible();
-    await expect.poll(() => metrics.inkedPixels(which)).toBeGreaterThan(0);
-  }
+  await expectSeriesDrawn(metrics);
   await expect(metrics.summary('lead')).toContainText('E2E-FLOW-1: 6 cycles finished');
   await expect(metrics.summary('cfd')).toContainText(/Nordstahl \(supplier\): \d+ signals arrived and \d+ containers reached Done/);
   await expect(metrics.chart('lead')).toHaveAccessibleName('Lead time of E2E-FLOW-1 over time');
@@ -38,7 +44,23 @@ test('the charts render with data from a run of the plant, with their words and 
   // Another window asks again and draws again.
   await metrics.pickWindow('Last 7 days');
   await expect(metrics.loopRow(loop.id)).toHaveAttribute('data-finished', '6');
-  await expect.poll(() => metrics.inkedPixels('throughput')).toBeGreaterThan(0);
+  await expect.poll(() => metrics.seriesPixels('throughput', SERIES_RGB.throughput)).toBeGreaterThan(0);
+});
+
+test('the charts render with data from a run of the plant simulator', async ({ page, server, plant }) => {
+  // Four simulated hours at 1200x (about 12 s): customers use, operators start and finish.
+  const result = await simulate({ url: server.url, token: server.adminToken!, speed: 1200, minutes: 240, seed: 7, maxCommands: 2_000 });
+  expect(result.finishes).toBeGreaterThan(0);
+  const fg = plant.loop('FG-HC250');
+  const metrics = new MetricsPage(page, server.url);
+  await metrics.open();
+  await metrics.pickChartStation('Final Assembly');
+  await metrics.pickChartLoop('FG-HC250');
+  const finished = Number(await metrics.loopRow(fg.id).getAttribute('data-finished'));
+  expect(finished).toBeGreaterThan(0);
+  await expect(metrics.summary('lead')).toContainText(/^FG-HC250: \d+ cycles finished/);
+  await expect(metrics.summary('throughput')).toContainText(/^Final Assembly: \d+\.\d\d containers finished per hour/);
+  await expectSeriesDrawn(metrics);
 });
 
 test('applying a sizing recommendation changes the card count on the lead board and the TV', async ({ page, server, plant, leadBoard, tv }) => {
