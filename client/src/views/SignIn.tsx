@@ -13,14 +13,18 @@ import type { Route } from '../router.ts';
 import { Clock } from '../components/Status.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useBadgeBusy } from '../components/Identity.tsx';
+import { useTranslations } from 'use-intl';
+import { LanguagePicker } from '../i18n/LanguagePicker.tsx';
 
 function Frame({ title, wide = false, children }: { title: string; wide?: boolean; children: ReactNode }) {
+  const t = useTranslations('common');
   return (
     <div className="screen screen-auth">
       <header className="topbar">
-        <span className="brand">Pullboard</span>
+        <span className="brand">{t('appName')}</span>
         <h1 className="topbar-title">{title}</h1>
         <div className="topbar-tools" />
+        <LanguagePicker className="topbar-language" />
         <Clock />
       </header>
       <main className={`auth${wide ? ' auth-wide' : ''}`}>{children}</main>
@@ -30,11 +34,12 @@ function Frame({ title, wide = false, children }: { title: string; wide?: boolea
 
 /** Shown while the screen finds out who it is. */
 export function Starting() {
+  const t = useTranslations('signIn');
   return (
-    <Frame title="Starting">
+    <Frame title={t('starting')}>
       <div className="loading" aria-busy="true">
         <Icon name="reconnect" />
-        <p>Connecting to the Pullboard server…</p>
+        <p>{t('connecting')}</p>
       </div>
     </Frame>
   );
@@ -57,6 +62,7 @@ export function SetupScreen() {
   const [again, setAgain] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations('signIn');
 
   useEffect(() => {
     // Out of the address bar (and so out of history and screenshots) once read.
@@ -66,12 +72,12 @@ export function SetupScreen() {
   if (phase === 'loading') return <Starting />;
   if (!setupRequired) {
     return (
-      <Frame title="Set up">
+      <Frame title={t('setUp')}>
         <section className="auth-card">
-          <h2>Pullboard is set up</h2>
-          <p>An admin already exists. Sign in with your account.</p>
+          <h2>{t('isSetUp')}</h2>
+          <p>{t('adminExists')}</p>
           <button type="button" className="btn btn-primary btn-big" onClick={() => navigate('/')}>
-            Go to sign-in
+            {t('goToSignIn')}
           </button>
         </section>
       </Frame>
@@ -80,9 +86,9 @@ export function SetupScreen() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!token) return setError('This page needs the setup link from the server console (it ends with #token=…).');
-    if (password.length < Limits.PASSWORD_MIN) return setError(`The password needs at least ${Limits.PASSWORD_MIN} characters.`);
-    if (password !== again) return setError('The two passwords differ.');
+    if (!token) return setError(t('needsLink'));
+    if (password.length < Limits.PASSWORD_MIN) return setError(t('passwordShort', { min: Limits.PASSWORD_MIN }));
+    if (password !== again) return setError(t('passwordsDiffer'));
     setBusy(true);
     setError(null);
     const r = await completeSetup(token, username.trim(), password);
@@ -92,24 +98,22 @@ export function SetupScreen() {
   }
 
   return (
-    <Frame title="Set up">
+    <Frame title={t('setUp')}>
       <section className="auth-card">
-        <h2>Create the admin account</h2>
-        <p className="muted">
-          Pullboard has no users yet. The admin creates the team leads' and operators' accounts and pairs the screens.
-        </p>
+        <h2>{t('createAdmin')}</h2>
+        <p className="muted">{t('noUsers')}</p>
         {!token ? (
           <p className="form-error" role="alert">
-            Open the setup link printed on the server console (it ends with #token=…).
+            {t('openLink')}
           </p>
         ) : null}
-        <form className="form auth-form" onSubmit={(e) => void submit(e)} aria-label="Create the admin account">
+        <form className="form auth-form" onSubmit={(e) => void submit(e)} aria-label={t('createAdmin')}>
           <label>
-            Username
+            {t('username')}
             <input value={username} autoComplete="username" maxLength={Limits.USERNAME} onChange={(e) => setUsername(e.target.value)} required />
           </label>
           <label>
-            Password
+            {t('password')}
             <input
               type="password"
               value={password}
@@ -121,17 +125,17 @@ export function SetupScreen() {
             />
           </label>
           <label>
-            Repeat password
+            {t('repeatPassword')}
             <input type="password" value={again} autoComplete="new-password" onChange={(e) => setAgain(e.target.value)} required />
           </label>
-          <p className="muted small">At least {Limits.PASSWORD_MIN} characters.</p>
+          <p className="muted small">{t('atLeast', { min: Limits.PASSWORD_MIN })}</p>
           {error ? (
             <p className="form-error" role="alert">
               {error}
             </p>
           ) : null}
           <button type="submit" className="btn btn-primary btn-big" disabled={busy}>
-            {busy ? 'Creating…' : 'Create admin and sign in'}
+            {busy ? t('creating') : t('createAndSignIn')}
           </button>
         </form>
       </section>
@@ -141,14 +145,12 @@ export function SetupScreen() {
 
 /** Any other page before the first admin exists. */
 export function NoAdminYet() {
+  const t = useTranslations('signIn');
   return (
-    <Frame title="Not set up yet">
+    <Frame title={t('notSetUp')}>
       <section className="auth-card">
-        <h2>Pullboard is not set up yet</h2>
-        <p>
-          The person who installed it opens the setup link printed on the server console (it ends with{' '}
-          <code>/setup#token=…</code>) to create the admin account.
-        </p>
+        <h2>{t('notSetUpHeading')}</h2>
+        <p>{t.rich('notSetUpHow', { code: (chunks) => <code>{chunks}</code> })}</p>
       </section>
     </Frame>
   );
@@ -163,7 +165,8 @@ export function SignInScreen({ route }: { route: Route }) {
   const badge = route.name === 'station' && route.stationId !== null;
   // A screen whose pairing was revoked shows a new code at once: nobody may be at it.
   const [pairing, setPairing] = useState(() => unpaired && canPair);
-  const title = route.name === 'tv' ? 'Wall TV' : badge ? 'Station tablet' : 'Sign in';
+  const t = useTranslations('signIn');
+  const title = route.name === 'tv' ? t('wallTv') : badge ? t('stationTablet') : t('signIn');
   const noticeLine = notice ? (
     <p className="auth-notice" role="status" data-testid="auth-notice">
       <Icon name="warning" /> {notice}
@@ -183,18 +186,15 @@ export function SignInScreen({ route }: { route: Route }) {
       {noticeLine}
       <div className={`auth-panels${canPair ? ' auth-panels-2' : ''}`}>
         <section className="auth-card">
-          <h2>Sign in</h2>
+          <h2>{t('signIn')}</h2>
           <SignInForm />
         </section>
         {canPair ? (
           <section className="auth-card auth-pair">
-            <h2>{route.name === 'tv' ? 'A wall TV' : 'A station tablet'}?</h2>
-            <p>
-              Pair this screen once: it shows a code, a team lead approves it, and the screen stays signed in as a{' '}
-              {route.name === 'tv' ? 'viewer' : 'device of its station'}.
-            </p>
+            <h2>{route.name === 'tv' ? t('aWallTv') : t('aTablet')}</h2>
+            <p>{route.name === 'tv' ? t('pairTv') : t('pairTablet')}</p>
             <button type="button" className="btn btn-primary btn-big" onClick={() => setPairing(true)}>
-              Pair this device
+              {t('pairThis')}
             </button>
             {badge ? <BadgeHint /> : null}
           </section>
@@ -206,9 +206,10 @@ export function SignInScreen({ route }: { route: Route }) {
 
 function BadgeHint() {
   const busy = useBadgeBusy();
+  const t = useTranslations('signIn');
   return (
     <p className="badge-hint" data-testid="badge-hint">
-      <Icon name="use" /> {busy ? 'Checking the badge…' : 'Operators: scan your badge to sign in here.'}
+      <Icon name="use" /> {busy ? t('checkingBadge') : t('scanBadge')}
     </p>
   );
 }
@@ -218,6 +219,7 @@ function SignInForm() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations('signIn');
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -230,13 +232,13 @@ function SignInForm() {
     }
   }
   return (
-    <form className="form auth-form" onSubmit={(e) => void submit(e)} aria-label="Sign in">
+    <form className="form auth-form" onSubmit={(e) => void submit(e)} aria-label={t('signIn')}>
       <label>
-        Username
+        {t('username')}
         <input value={username} autoComplete="username" maxLength={Limits.USERNAME} onChange={(e) => setUsername(e.target.value)} required />
       </label>
       <label>
-        Password
+        {t('password')}
         <input type="password" value={password} autoComplete="current-password" maxLength={Limits.PASSWORD_MAX} onChange={(e) => setPassword(e.target.value)} required />
       </label>
       {error ? (
@@ -245,7 +247,7 @@ function SignInForm() {
         </p>
       ) : null}
       <button type="submit" className="btn btn-primary btn-big" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+        {busy ? t('signingIn') : t('signIn')}
       </button>
     </form>
   );
@@ -265,6 +267,7 @@ function PairingPanel({ tv, onCancel }: { tv: boolean; onCancel: () => void }) {
   const [state, setState] = useState<PairingState>({ kind: 'starting' });
   const [attempt, setAttempt] = useState(0);
   const [now, setNow] = useState(() => Date.now());
+  const t = useTranslations('signIn');
 
   useEffect(() => {
     let live = true;
@@ -272,7 +275,7 @@ function PairingPanel({ tv, onCancel }: { tv: boolean; onCancel: () => void }) {
     void startPairing().then((r) => {
       if (!live) return;
       if ('pairingId' in r) setState({ kind: 'waiting', pairing: r });
-      else setState({ kind: 'failed', message: r.ok ? 'Could not start pairing' : r.message });
+      else setState({ kind: 'failed', message: r.ok ? t('pairingFailed') : r.message });
     });
     return () => {
       live = false;
@@ -319,24 +322,24 @@ function PairingPanel({ tv, onCancel }: { tv: boolean; onCancel: () => void }) {
       {state.kind === 'waiting' ? (
         <>
           <div className="pairing-main">
-            <p className="pairing-lead">Pairing code</p>
-            <p className="pairing-code" data-testid="pairing-code" aria-label={`Pairing code ${state.pairing.code.split('').join(' ')}`}>
+            <p className="pairing-lead">{t('pairingCode')}</p>
+            <p className="pairing-code" data-testid="pairing-code" aria-label={t('pairingCodeSpoken', { code: state.pairing.code.split('').join(' ') })}>
               {state.pairing.code}
             </p>
             <p className="pairing-how">
-              A team lead approves it at <strong>{window.location.host}/pair/approve</strong>, or scans the QR code.
+              {t.rich('pairingHow', { where: `${window.location.host}/pair/approve`, strong: (chunks) => <strong>{chunks}</strong> })}
             </p>
             <p className="pairing-expiry muted" data-testid="pairing-expiry">
-              <Icon name="clock" /> Expires in {countdown(Date.parse(state.pairing.expiresAt) - now)} · waiting for approval…
+              <Icon name="clock" /> {t('expiresIn', { left: countdown(Date.parse(state.pairing.expiresAt) - now) })}
             </p>
           </div>
-          <img className="pairing-qr" src={qr} alt={`QR code of ${approveUrl}`} width={320} height={320} />
+          <img className="pairing-qr" src={qr} alt={t('qrOf', { url: approveUrl })} width={320} height={320} />
         </>
       ) : state.kind === 'expired' ? (
         <div className="pairing-main">
-          <p className="pairing-lead">This code expired before it was approved.</p>
+          <p className="pairing-lead">{t('expired')}</p>
           <button type="button" className="btn btn-primary btn-big" onClick={() => setAttempt((n) => n + 1)}>
-            Show a new code
+            {t('newCode')}
           </button>
         </div>
       ) : state.kind === 'failed' ? (
@@ -345,16 +348,16 @@ function PairingPanel({ tv, onCancel }: { tv: boolean; onCancel: () => void }) {
             {state.message}
           </p>
           <button type="button" className="btn btn-primary btn-big" onClick={() => setAttempt((n) => n + 1)}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       ) : (
         <div className="pairing-main">
-          <p className="pairing-lead">Asking the server for a code…</p>
+          <p className="pairing-lead">{t('asking')}</p>
         </div>
       )}
       <button type="button" className="btn btn-quiet pairing-cancel" onClick={onCancel}>
-        Cancel — sign in instead
+        {t('cancelPairing')}
       </button>
     </section>
   );
