@@ -97,3 +97,31 @@ test('applying a sizing recommendation changes the card count on the lead board 
   await page.getByRole('link', { name: 'Lead board' }).click();
   await expect(page.getByTestId(`inbound-${loop.id}`)).toContainText('of 12');
 });
+
+test('the what-if says which stations starve when Nordstahl stops for 6 hours, and leaves the board as it was', async ({ page, server, plant }) => {
+  const supplier = plant.station('Nordstahl (supplier)');
+  await simulate({ url: server.url, token: server.adminToken!, speed: 1200, minutes: 120, seed: 3, maxCommands: 1_000 });
+  const before = await server.board();
+  const metrics = new MetricsPage(page, server.url);
+  await metrics.open();
+  await page.getByTestId('whatif-station').selectOption({ label: supplier.name });
+  await page.getByTestId('whatif-hours').fill('6');
+  await page.getByRole('button', { name: 'Run the what-if' }).click();
+  const result = page.getByTestId('whatif-result');
+  await expect(result).toContainText('Simulated over', { timeout: 30_000 });
+  // The words follow the server's answer for the same question (seeded: the same run).
+  const answer = await server.api('POST', '/whatif', { stationId: supplier.id, durationMinutes: 360 });
+  expect(answer.status).toBe(200);
+  const starving: { stationId: string }[] = answer.body.stations;
+  if (starving.length === 0) {
+    await expect(result).toContainText('If Nordstahl (supplier) stops for 6 h, no station starves.');
+  } else {
+    await expect(result).toContainText('If Nordstahl (supplier) stops for 6 h:');
+    const names = starving.map((s) => plant.board.stations.find((x) => x.id === s.stationId)!.name);
+    for (const name of names) await expect(page.getByTestId('whatif-starved')).toContainText(`${name} starves after`);
+  }
+  // Nothing was sent to the board: the same seq, the same cards.
+  const after = await server.board();
+  expect(after.seq).toBe(before.seq);
+  expect(after.cards).toEqual(before.cards);
+});
