@@ -158,3 +158,22 @@ describe('POST /api/whatif', () => {
     expect(ErrorBody.parse(refused.body).error.code).toBe(ErrorCode.FORBIDDEN);
   });
 });
+
+describe('the simulator with a disruption', () => {
+  it('stops the mill for a while (andon raised, then cleared), so the dock runs out, and stops by itself', async () => {
+    const before = await api.lastSeq();
+    // 60 simulated minutes at 1200x (3 real seconds); the mill stops from minute 0 to 30.
+    const r = await simulate({ url: server.url, token: tokenFor(server.url)!, speed: SPEED, minutes: 60, seed: 11, stop: { station: 'Mill', atMinute: 0, forMinutes: 30 } });
+    expect(r.simulatedMinutes).toBeLessThanOrEqual(60);
+    // Six containers last about 6 x 2.8 = 17 minutes of demand; the rest of the stop finds none.
+    expect(r.stockOuts).toBeGreaterThan(0);
+    const events = (await api.events(before, 1000)).events;
+    const andon = events.filter((e) => (e.type === 'andon.raised' || e.type === 'andon.cleared') && e.stationId === mill.id).map((e) => e.type);
+    expect(andon).toEqual(['andon.raised', 'andon.cleared']);
+    // Nothing of the mill's was started while it stood (the first start comes after the clear).
+    const cleared = events.findIndex((e) => e.type === 'andon.cleared');
+    const raised = events.findIndex((e) => e.type === 'andon.raised');
+    const startsDuring = events.slice(raised, cleared).filter((e) => e.type === 'card.moved' && e.to === 'in_progress');
+    expect(startsDuring).toEqual([]);
+  });
+});
