@@ -6,7 +6,7 @@
 //     ("{busy ? 'Undoing…' : 'Undo'}"),
 //   - string and template literals with a letter in a user-visible attribute or prop
 //     (aria-label, title, placeholder, alt, label, ...), whatever the element.
-// A literal passed to a function call is not reported: that is a key (t('undo')), an
+// The text of a <style> element is CSS. A literal passed to a function call is not reported: that is a key (t('undo')), an
 // argument (names.join(', ')) or a class name helper, never words on the screen by itself.
 import ts from 'typescript';
 
@@ -106,6 +106,8 @@ export function findLiterals(file: string, text: string): Literal[] {
     out.push({ file, line: line + 1, text: words, kind });
   };
   const visit = (node: ts.Node): void => {
+    // A <style> element holds CSS, not words.
+    if (ts.isJsxElement(node) && node.openingElement.tagName.getText(source) === 'style') return;
     if (ts.isJsxText(node)) {
       const t = node.text.replace(/\s+/g, ' ').trim();
       if (LETTER.test(t)) add(node, t, 'jsx-text');

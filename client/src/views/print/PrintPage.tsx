@@ -9,7 +9,7 @@ import { formatCode } from '../../../../shared/cardCode.ts';
 import type { BoardState } from '../../../../shared/board.ts';
 import { useBoardStore, useShallowStore } from '../../store/hooks.ts';
 import { inboundLoopIds, outboundLoopIds } from '../../store/selectors.ts';
-import { duration } from '../../format.ts';
+import { duration, num } from '../../format.ts';
 import { Loading } from '../../components/Status.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { onLinkClick, printPath } from '../../router.ts';
@@ -27,6 +27,7 @@ import {
 import type { PaperId } from './paper.ts';
 import { qrMatrix } from './qr.ts';
 import './print.css';
+import { useTranslations } from 'use-intl';
 
 /** Card ids of one loop, card 1 first. */
 function loopCardIds(board: BoardState, loopId: string): string[] {
@@ -72,6 +73,33 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
   }
 
   const p = PAPERS[paper];
+  return <PrintView p={p} paper={paper} of={of} id={id} exists={exists} cardIds={cardIds} sheets={sheets} choosePaper={choosePaper} only={only} setOnly={setOnly} />;
+}
+
+function PrintView({
+  p,
+  paper,
+  of,
+  id,
+  exists,
+  cardIds,
+  sheets,
+  choosePaper,
+  only,
+  setOnly,
+}: {
+  p: (typeof PAPERS)[PaperId];
+  paper: PaperId;
+  of: PrintSubject;
+  id: string;
+  exists: boolean;
+  cardIds: readonly string[];
+  sheets: readonly (readonly string[])[];
+  choosePaper: (e: ChangeEvent<HTMLInputElement>) => void;
+  only: number | null;
+  setOnly: (serial: number | null) => void;
+}) {
+  const t = useTranslations('print');
   return (
     <div className={`print-view print-paper-${paper}`} data-paper={paper}>
       {/* The page box of the chosen paper, margins left to the sheets themselves (so the
@@ -80,24 +108,23 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
       <style>{`@page { size: ${p.cssSize}; margin: 0; }`}</style>
       <header className="print-toolbar">
         <a className="btn btn-quiet" href="/" onClick={onLinkClick}>
-          <Icon name="back" /> Lead board
+          <Icon name="back" /> {t('back')}
         </a>
         <div className="print-title">
-          <h1>{exists ? <Heading of={of} id={id} /> : 'Nothing to print'}</h1>
+          <h1>{exists ? <Heading of={of} id={id} /> : t('nothing')}</h1>
           {exists ? (
             <p className="muted small" data-testid="print-summary">
               <PartName of={of} id={id} />
-              {cardIds.length === 1 ? '1 card' : `${cardIds.length} cards`} on{' '}
-              {sheets.length === 1 ? '1 sheet' : `${sheets.length} sheets`} of {p.label}, {CARDS_PER_SHEET} to a sheet.
+              {t('summary', { cards: cardIds.length, sheets: sheets.length, paper: t(`papers.${p.id}`), perSheet: CARDS_PER_SHEET })}
             </p>
           ) : null}
         </div>
         <fieldset className="print-paper">
-          <legend>Paper</legend>
+          <legend>{t('paper')}</legend>
           {Object.values(PAPERS).map((x) => (
             <label key={x.id}>
               <input type="radio" name="paper" value={x.id} checked={paper === x.id} onChange={choosePaper} />{' '}
-              {x.short}
+              {t(`paperShort.${x.id}`)}
             </label>
           ))}
         </fieldset>
@@ -108,7 +135,7 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
           onClick={() => window.print()}
           disabled={cardIds.length === 0}
         >
-          Print…
+          {t('print')}
         </button>
       </header>
       {/* The page's main landmark (axe landmark-one-main, region): what prints, and the sheets. */}
@@ -117,9 +144,7 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
           {exists ? <About of={of} id={id} /> : <Missing of={of} id={id} />}
           {cardIds.length > 0 ? (
             <p className="muted small">
-              Print at actual size (100 %, not “fit to page”) so the cards come out {CARD_WIDTH_MM} × {CARD_HEIGHT_MM} mm
-              and the QR codes scan; then cut along the crop marks. A reprinted card keeps its code: the old one scans the
-              same, so destroy it.
+              {t('howToPrint', { width: CARD_WIDTH_MM, height: CARD_HEIGHT_MM })}
             </p>
           ) : null}
         </div>
@@ -128,7 +153,7 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
             <section
               key={i}
               className="print-sheet"
-              aria-label={`Sheet ${i + 1} of ${sheets.length}`}
+              aria-label={t('sheet', { index: i + 1, count: sheets.length })}
               data-testid="print-sheet"
             >
               <div className="print-grid">
@@ -145,10 +170,11 @@ export default function PrintPage({ of, id }: { of: PrintSubject; id: string }) 
 }
 
 function Heading({ of, id }: { of: PrintSubject; id: string }) {
+  const t = useTranslations('print');
   const text = useBoardStore((s) => {
-    if (of === 'station') return `Kanban cards of ${s.board.stations[id]?.name ?? ''}`;
+    if (of === 'station') return t('headingStation', { name: s.board.stations[id]?.name ?? '' });
     const loop = s.board.loops[id];
-    return loop ? `Kanban cards: ${loop.partNumber}` : '';
+    return loop ? t('headingLoop', { part: loop.partNumber }) : '';
   });
   return <>{text}</>;
 }
@@ -164,31 +190,28 @@ function About({ of, id }: { of: PrintSubject; id: string }) {
   const name = useBoardStore((s) => (of === 'station' ? s.board.stations[id]?.name : undefined));
   const loopIds = useShallowStore((s) => printedLoopIds(s.board, of, id));
   const inbound = useShallowStore((s) => (of === 'station' ? inboundLoopIds(s.board, id) : []));
+  const t = useTranslations('print');
+  const strongName = { name: name ?? '' };
   if (of === 'loop') {
     return (
-      <p>
-        Every card of this loop. Each travels with one container: from the supplying station, which fills it, to the
-        station that uses it, and back as the signal to make another.
-      </p>
+      <p>{t('aboutLoop')}</p>
     );
   }
   return (
     <>
       <p>
         {loopIds.length === 0 ? (
-          <>{name} supplies no loop, so it has no cards of its own to print.</>
+          <>{t('suppliesNone', strongName)}</>
         ) : (
           <>
-            The cards of every loop {name} supplies ({loopIds.length === 1 ? '1 loop' : `${loopIds.length} loops`}:{' '}
-            <LoopLinks loopIds={loopIds} />
-            ). They are the cards on its board: {name} fills a container for each and sends it on with the card.
+            {t('suppliesLoops', { name: name ?? '', count: loopIds.length })} <LoopLinks loopIds={loopIds} />
+            {t('suppliesLoopsEnd', strongName)}
           </>
         )}
       </p>
       {inbound.length > 0 ? (
         <p>
-          The cards of what {name} uses come with the containers from its suppliers and are printed there:{' '}
-          <LoopLinks loopIds={inbound} />.
+          {t('inboundPrinted', strongName)} <LoopLinks loopIds={inbound} />.
         </p>
       ) : null}
     </>
@@ -196,11 +219,12 @@ function About({ of, id }: { of: PrintSubject; id: string }) {
 }
 
 function LoopLinks({ loopIds }: { loopIds: readonly string[] }) {
+  const t = useTranslations('print');
   return (
     <>
       {loopIds.map((l, i) => (
         <span key={l}>
-          {i > 0 ? ', ' : null}
+          {i > 0 ? t('listSeparator') : null}
           <LoopLink loopId={l} />
         </span>
       ))}
@@ -212,20 +236,22 @@ function LoopLink({ loopId }: { loopId: string }) {
   const part = useBoardStore((s) => s.board.loops[loopId]?.partNumber ?? '');
   const count = useBoardStore((s) => s.board.loops[loopId]?.cardCount ?? 0);
   const href = printPath('loop', loopId);
+  const t = useTranslations('print');
   return (
     <a href={href} onClick={onLinkClick}>
       {part}
-      <span className="muted"> ({count === 1 ? '1 card' : `${count} cards`})</span>
+      <span className="muted">{t('cardsInBrackets', { count })}</span>
     </a>
   );
 }
 
 function Missing({ of, id }: { of: PrintSubject; id: string }) {
+  const t = useTranslations('print');
   return (
     <p role="alert">
-      There is no {of} with the id “{id}” on the board (it may have been deleted).{' '}
+      {t('missing', { of, id })}{' '}
       <a href="/" onClick={onLinkClick}>
-        Back to the lead board
+        {t('backToLead')}
       </a>
     </p>
   );
@@ -243,17 +269,18 @@ function OnlyCard({
 }) {
   const count = useBoardStore((s) => s.board.loops[loopId]?.cardCount ?? 0);
   const serials = useShallowStore((s) => loopCardIds(s.board, loopId).map((c) => s.board.cards[c]?.serial ?? 0));
+  const t = useTranslations('print');
   return (
     <label className="print-only">
-      Cards{' '}
+      {t('cards')}{' '}
       <select
         value={only === null ? 'all' : String(only)}
         onChange={(e) => onChange(e.target.value === 'all' ? null : Number(e.target.value))}
       >
-        <option value="all">All {count}</option>
+        <option value="all">{t('all', { count })}</option>
         {serials.map((n) => (
           <option key={n} value={String(n)}>
-            Card {n} only
+            {t('only', { serial: n })}
           </option>
         ))}
       </select>
@@ -261,7 +288,6 @@ function OnlyCard({
   );
 }
 
-const numbers = new Intl.NumberFormat();
 
 /**
  * Font size by length, so a part number fits on one line beside "card 3 of 5" (about
@@ -282,14 +308,15 @@ const PrintCard = memo(function PrintCard({ cardId }: { cardId: string }) {
   });
   const supplier = useBoardStore((s) => (loop ? s.board.stations[loop.supplierStationId]?.name : undefined));
   const consumer = useBoardStore((s) => (loop ? s.board.stations[loop.consumerStationId]?.name : undefined));
+  const t = useTranslations('print');
   if (!loop || !code) return null;
-  const qty = numbers.format(loop.containerQty);
+  const qty = num(loop.containerQty);
   return (
     <article
       className="print-card"
       data-testid="print-card"
       data-code={code}
-      aria-label={`${loop.partNumber} card ${serial} of ${loop.cardCount}`}
+      aria-label={t('cardLabel', { part: loop.partNumber, serial, count: loop.cardCount })}
     >
       <span className="crop crop-tl" aria-hidden="true" />
       <span className="crop crop-tr" aria-hidden="true" />
@@ -299,7 +326,7 @@ const PrintCard = memo(function PrintCard({ cardId }: { cardId: string }) {
         <div className="pc-head">
           <span className={`pc-part ${partSize(loop.partNumber)}`}>{loop.partNumber}</span>
           <span className="pc-serial">
-            card {serial} of {loop.cardCount}
+            {t('serial', { serial, count: loop.cardCount })}
           </span>
         </div>
         <div className="pc-name-box">
@@ -307,19 +334,19 @@ const PrintCard = memo(function PrintCard({ cardId }: { cardId: string }) {
         </div>
         <dl className="pc-facts">
           <div>
-            <dt>Quantity</dt>
-            <dd className={qty.length <= 7 ? 'pc-qty' : 'pc-qty pc-qty-long'}>{qty} pcs</dd>
+            <dt>{t('quantity')}</dt>
+            <dd className={qty.length <= 7 ? 'pc-qty' : 'pc-qty pc-qty-long'}>{t('pcs', { qty })}</dd>
           </div>
           <div>
-            <dt>Supplied by</dt>
+            <dt>{t('suppliedBy')}</dt>
             <dd>{supplier ?? '?'}</dd>
           </div>
           <div>
-            <dt>Used at</dt>
+            <dt>{t('usedAt')}</dt>
             <dd>{consumer ?? '?'}</dd>
           </div>
           <div>
-            <dt>Lead time</dt>
+            <dt>{t('leadTime')}</dt>
             <dd>{duration(loop.leadTimeMinutes)}</dd>
           </div>
         </dl>
@@ -337,6 +364,7 @@ const PrintCard = memo(function PrintCard({ cardId }: { cardId: string }) {
 /** The card's QR code holding the plain code ("7KQ2M9XD", no dash). */
 const QrCode = memo(function QrCode({ code }: { code: string }) {
   const { size, path } = useMemo(() => qrMatrix(code), [code]);
+  const t = useTranslations('print');
   return (
     <svg
       className="pc-qr-svg"
@@ -344,7 +372,7 @@ const QrCode = memo(function QrCode({ code }: { code: string }) {
       viewBox={`0 0 ${size} ${size}`}
       shapeRendering="crispEdges"
       role="img"
-      aria-label={`QR code of ${formatCode(code)}`}
+      aria-label={t('qrOf', { code: formatCode(code) })}
     >
       <rect width={size} height={size} fill="#fff" />
       <path d={path} fill="#000" />
