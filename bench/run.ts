@@ -8,7 +8,7 @@
 // and every baseline server runs under `taskset -c 0`. Everything talks to 127.0.0.1.
 // Every loop is bounded in count and in time; the whole run takes a few minutes.
 //
-// Options: --only=1,2,3,4,5,6,7,8,9 run some figures only (2 and 4 always run together)
+// Options: --only=1,2,3,4,5,6,7,8,9,10 run some figures only (2 and 4 always run together)
 //          --quick                fewer samples (a smoke test, not for reporting)
 // Env:     PB_BENCH_SERVER_TREE=DIR  figures 1-4 measure the server of another checkout
 //                                    (before / after comparisons; bench/lib/proc.ts)
@@ -32,6 +32,8 @@ import type { PlantPoint, PlantSizeResult } from './figures/plantSize.ts';
 import { measureWrites } from './figures/writes.ts';
 import { measureMetrics } from './figures/metrics.ts';
 import type { MetricsFigureResult } from './figures/metrics.ts';
+import { measurePostgres } from './figures/postgres.ts';
+import type { PostgresResult } from './figures/postgres.ts';
 import type { CatchUpResult, ThroughputResult } from './figures/writes.ts';
 import { pullboardEnv } from './lib/auth.ts';
 import { buildPlant } from './lib/plant.ts';
@@ -55,7 +57,7 @@ if (!process.env.PB_BENCH_CHILD) {
 // ---------------------------------------------------------------- options
 
 const argOnly = process.argv.find((a) => a.startsWith('--only='));
-const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
+const only = new Set((argOnly ? argOnly.slice(7) : '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => Number(s.trim())));
 const quick = process.argv.includes('--quick');
 const pin: Pinning = pinningFromEnv();
 const startedAt = new Date();
@@ -148,12 +150,13 @@ async function main(): Promise<void> {
     remoteMove?: RemoteMoveResult[];
     plantSize?: PlantSizeResult;
     metrics?: MetricsFigureResult;
+    postgres?: PostgresResult;
   } = { latency: [], memory: [] };
 
   try {
     // The 1,000-card plant, built once through the HTTP API.
     const plantDb = path.join(work.dir, 'plant', 'board.db');
-    if ([1, 2, 3, 4, 5, 6].some((f) => only.has(f))) {
+    if ([1, 2, 3, 4, 5, 6, 10].some((f) => only.has(f))) {
       log('building the 1,000-card plant through the HTTP API');
       const s = await spawnBenchServer({ name: 'plant-builder', script: 'server/main.ts', subject: true, env: pullboardEnv(plantDb), pin });
       try {
@@ -215,6 +218,13 @@ async function main(): Promise<void> {
       figureLog('9', `figure 9: metrics over a year of ${events} events, and the what-if on the demo plant`);
       results.metrics = await measureMetrics({ pin, workDir: work.dir, events, samples: quick ? 5 : 21, log });
     }
+
+    if (only.has(10)) {
+      figureLog('10', 'figure 10: write throughput and move to all screens on PostgreSQL, one and two servers, beside SQLite');
+      results.postgres = await measurePostgres({
+        pin, plantDb, workDir: work.dir, moves: quick ? 1000 : 4000, samples: quick ? 40 : 200, screens: 100, budgetMs: 60_000, log,
+      });
+    }
   } finally {
     if (process.env.PB_BENCH_KEEP === '1') log(`kept the work folder ${work.dir} (PB_BENCH_KEEP=1)`);
     else work.cleanup();
@@ -247,6 +257,7 @@ function buildRows(r: {
   remoteMove?: RemoteMoveResult[];
   plantSize?: PlantSizeResult;
   metrics?: MetricsFigureResult;
+  postgres?: PostgresResult;
 }): void {
   // ---- 1
   if (only.has(1)) {
@@ -385,6 +396,7 @@ function buildRows(r: {
   // ---- 8
   if (r.plantSize) plantSizeRows(r.plantSize);
   if (r.metrics) metricsRows(r.metrics);
+  if (r.postgres) postgresRows(r.postgres);
 }
 
 /** Figure 8's rows: each plant against the demo-size plant of the same run. */
@@ -482,6 +494,25 @@ function metricsRows(m: MetricsFigureResult): void {
   timedRow(`GET /api/metrics/series, year in 48 buckets, ${n}`, m.seriesYear, 1000);
   timedRow(`GET /api/risk, ${n}`, m.risk, 1000);
   timedRow(`POST /api/whatif, demo plant, supplier stops 6 h`, m.whatIf, 1000);
+}
+
+/** Figure 10: PostgreSQL (one and two servers) against SQLite measured in the same run. */
+function postgresRows(p: PostgresResult): void {
+  const lite = p.rows.find((x) => x.config === 'SQLite, 1 server');
+  for (const x of p.rows) {
+    if (x.config === 'SQLite, 1 server') continue;
+    const note = x.error ?? p.error;
+    rows.push({
+      figure: '10', metric: `Write throughput, ${x.config}`, value: num(x.movesPerSecond), unit: '/s', baseline: num(lite?.movesPerSecond),
+      baselineLabel: 'SQLite, 1 server', ratio: ratioOf(num(x.movesPerSecond), num(lite?.movesPerSecond)), target: '', met: null,
+      note: note ?? `${x.movesAcked} moves acked; 8 senders${x.config.includes('2 servers') ? ', 4 on each server' : ''}`,
+    });
+    rows.push({
+      figure: '10', metric: `Move to all 100 screens p50, ${x.config}`, value: num(x.latencyP50), unit: 'ms', baseline: num(lite?.latencyP50),
+      baselineLabel: 'SQLite, 1 server', ratio: ratioOf(num(x.latencyP50), num(lite?.latencyP50)), target: '', met: null,
+      note: note ?? `${x.samples} samples; p95 ${x.latencyP95} ms (SQLite ${lite?.latencyP95 ?? '?'} ms), p99 ${x.latencyP99} ms`,
+    });
+  }
 }
 
 function renderTable(): string {
