@@ -1,7 +1,8 @@
 // The live risk of one loop, where a loop is shown (tablet and lead board inbound lists,
-// the TV's inbound column, a card face): "Out in 1 h 20 min", "Demand ×1.8", "Single
-// source → bottleneck". Each is an icon and words, never colour alone. Renders nothing
-// when the loop is quiet. Mounting the first one starts the page's risk watch.
+// a card face) and the most urgent one of a station on the TV: "Out in 1 h 20 min",
+// "Demand spike ×1.8", "Single source → bottleneck". Each is an icon and words, never
+// colour alone; the words are the catalogue's (i18n `risk`). Renders nothing when the loop
+// is quiet. Mounting the first one starts the page's risk watch.
 import { memo, useEffect } from 'react';
 import { useBoardStore, useShallowStore, store } from '../store/hooks.ts';
 import { fullCount, inboundLoopIds } from '../store/selectors.ts';
@@ -9,6 +10,7 @@ import { minutesToStockOut, startRiskWatch, tvRiskPick, useRisk } from '../store
 import type { RiskCandidate } from '../store/risk.ts';
 import { duration } from '../format.ts';
 import { Column } from '../../../shared/names.ts';
+import { useTranslations } from 'use-intl';
 import { Icon } from './Icon.tsx';
 import '../styles/risk.css';
 
@@ -25,18 +27,16 @@ export const STOCK_OUT_HORIZON_MINUTES = 8 * 60;
 export const RiskMark = memo(function RiskMark({
   loopId,
   variant = 'full',
-  part,
   cardId,
 }: {
   loopId: string;
+  /** `full`: every mark (inbound lists); `card`: the stock-out only (a card face). */
+  variant?: 'full' | 'card';
   /** On a card face: the card (only a signal or a job, the cards that refill, is marked). */
   cardId?: string;
-  /** Name the part in each mark (where the marks of several loops stand together). */
-  part?: string;
-  /** `full`: every mark; `tv`: every mark in the TV's words; `card`: the stock-out only. */
-  variant?: 'full' | 'tv' | 'card';
 }) {
   useRiskWatch();
+  const t = useTranslations('risk');
   const risk = useRisk((s) => s.loops[loopId]);
   // Whole minutes only: a mark re-renders once a minute, not at every tick.
   const minutesLeft = useBoardStore((s) => {
@@ -47,8 +47,6 @@ export const RiskMark = memo(function RiskMark({
   const lead = useBoardStore((s) => s.board.loops[loopId]?.leadTimeMinutes ?? 0);
   const full = useBoardStore((s) => (cardId === undefined ? false : s.board.cards[cardId]?.column === Column.DONE));
   if (!risk || full) return null;
-  const tv = variant === 'tv';
-  const of = part ? `${part} ` : '';
   const soon = minutesLeft !== null && minutesLeft <= STOCK_OUT_HORIZON_MINUTES;
   // Sooner than a refill started now could come: the line will stop.
   const late = minutesLeft !== null && minutesLeft < lead;
@@ -57,33 +55,29 @@ export const RiskMark = memo(function RiskMark({
     marks.push(
       <span
         key="out"
-        className={`risk risk-stockout${late ? ' is-late' : ''}${tv ? ' mark' : ''}`}
+        className={`risk risk-stockout${late ? ' is-late' : ''}`}
         data-testid="risk-stockout"
         data-minutes={minutesLeft}
-        title={late ? 'At the recent rate of use the last full container is gone before a refill started now could come' : 'At the recent rate of use, no full container is left in'}
+        title={late ? t('outLateTitle') : t('outTitle')}
       >
         <Icon name="clock" />
-        {of}
-        {minutesLeft === 0 ? (tv ? 'OUT NOW' : 'Out now') : tv ? `OUT IN ${duration(minutesLeft).toUpperCase()}` : `Out in ${duration(minutesLeft)}`}
+        {minutesLeft === 0 ? t('outNow') : t('outIn', { time: duration(minutesLeft) })}
       </span>,
     );
   }
   if (variant !== 'card' && risk.demandSpike) {
-    const ratio = risk.demandRatio !== null ? ` ×${risk.demandRatio.toFixed(1)}` : '';
     marks.push(
-      <span key="spike" className={`risk risk-spike${tv ? ' mark' : ''}`} data-testid="risk-spike" title="Used well above the rate the loop was sized for">
+      <span key="spike" className="risk risk-spike" data-testid="risk-spike" title={t('spikeTitle')}>
         <Icon name="warning" />
-        {of}
-        {tv ? `DEMAND${ratio}` : `Demand spike${ratio}`}
+        {t('spike', { ratio: (risk.demandRatio ?? 0).toFixed(1) })}
       </span>,
     );
   }
   if (variant !== 'card' && risk.singleSourceToBottleneck) {
     marks.push(
-      <span key="single" className={`risk risk-single${tv ? ' mark' : ''}`} data-testid="risk-single-source" title="One supplier, feeding a bottleneck station: no second source">
+      <span key="single" className="risk risk-single" data-testid="risk-single-source" title={t('singleTitle')}>
         <Icon name="flag" />
-        {of}
-        {tv ? 'SINGLE SOURCE' : 'Single source → bottleneck'}
+        {t('single')}
       </span>,
     );
   }
@@ -124,25 +118,26 @@ export const RiskStationMarks = memo(function RiskStationMarks({ stationId }: { 
   });
   const [loopId = '', kind = '', more = '0', minutes = '', ratio = ''] = pick.split('\u0000');
   const part = useBoardStore((s) => s.board.loops[loopId]?.partNumber ?? '');
+  const t = useTranslations('risk');
   if (pick === '') return null;
-  const extra = Number(more) > 0 ? ` +${more}` : '';
+  const extra = Number(more) > 0 ? t('more', { count: Number(more) }) : '';
   const mark =
     kind === 'stockout' ? (
-      <span className="risk risk-stockout is-late mark" data-testid="risk-stockout" data-minutes={minutes}>
+      <span className="risk risk-stockout is-late mark" data-testid="risk-stockout" data-minutes={minutes} title={t('outLateTitle')}>
         <Icon name="clock" />
-        {part} {Number(minutes) === 0 ? 'OUT NOW' : `OUT IN ${duration(Number(minutes)).toUpperCase()}`}
+        {Number(minutes) === 0 ? t('tvOutNow', { part }) : t('tvOutIn', { part, time: duration(Number(minutes)).toUpperCase() })}
         {extra}
       </span>
     ) : kind === 'spike' ? (
-      <span className="risk risk-spike mark" data-testid="risk-spike">
+      <span className="risk risk-spike mark" data-testid="risk-spike" title={t('spikeTitle')}>
         <Icon name="warning" />
-        {part} DEMAND ×{ratio}
+        {t('tvSpike', { part, ratio })}
         {extra}
       </span>
     ) : (
-      <span className="risk risk-single mark" data-testid="risk-single-source">
+      <span className="risk risk-single mark" data-testid="risk-single-source" title={t('singleTitle')}>
         <Icon name="flag" />
-        {part} SINGLE SOURCE
+        {t('tvSingle', { part })}
         {extra}
       </span>
     );

@@ -31,7 +31,7 @@ export default function MetricsPage() {
   return (
     <div className="screen screen-metrics">
       <TopBar title={m.title}>
-        <nav className="nav" aria-label="Screens">
+        <nav className="nav" aria-label={m.screens}>
           <NavLink href="/">{m.backToBoard}</NavLink>
         </nav>
       </TopBar>

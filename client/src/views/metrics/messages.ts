@@ -6,6 +6,7 @@ export const m = {
   title: 'Metrics and sizing',
   navLink: 'Metrics',
   backToBoard: 'Lead board',
+  screens: 'Screens',
   windowLabel: 'Window',
   windows: { '8h': 'Last 8 hours', '24h': 'Last 24 hours', '7d': 'Last 7 days' },
   refresh: 'Refresh',
