@@ -521,6 +521,7 @@ export class MetricsIndex {
         this.stationSeries(e.stationId).andon.set(t, e.type === EventType.ANDON_RAISED ? 1 : 0);
         break;
     }
+    if (e.type === EventType.LOOP_CREATED || e.type === EventType.LOOP_UPDATED || e.type === EventType.LOOP_RETIRED) this.takers = null;
     const loopId = 'loopId' in e ? e.loopId : 'loop' in e ? e.loop.id : null;
     if (loopId !== null) this.observeLoop(loopId, t);
     for (const id of this.stationsAffected(e)) this.observeStation(id, t);
@@ -789,10 +790,28 @@ export class MetricsIndex {
           out.add(loop.supplierStationId);
           out.add(loop.consumerStationId);
         }
-        for (const l of Object.values(s.loops)) if (l.inputLoopIds.includes(loopId)) out.add(l.supplierStationId);
+        for (const id of this.takersOf(loopId)) out.add(id);
         return [...out];
       }
     }
+  }
+
+  /** Per loop, the stations whose loops take it as an input; rebuilt after a loop event. */
+  private takers: Map<string, string[]> | null = null;
+
+  private takersOf(loopId: string): readonly string[] {
+    if (this.takers === null) {
+      const m = new Map<string, string[]>();
+      for (const l of Object.values(this.writer.state.loops)) {
+        for (const input of l.inputLoopIds) {
+          const list = m.get(input) ?? [];
+          if (!list.includes(l.supplierStationId)) list.push(l.supplierStationId);
+          m.set(input, list);
+        }
+      }
+      this.takers = m;
+    }
+    return this.takers.get(loopId) ?? [];
   }
 
   private observeStation(id: string, t: number): void {
