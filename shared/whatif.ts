@@ -34,8 +34,8 @@ export const MAX_WHATIF_HORIZON_MINUTES = 14 * 24 * 60;
 /** Horizon when none is named: the stop, then as long again plus a shift (8 h). */
 export const defaultHorizonMinutes = (durationMinutes: number) => Math.min(MAX_WHATIF_HORIZON_MINUTES, 2 * durationMinutes + 480);
 /** Simulation steps one run may take, and all the runs of one what-if together (bounds a request's work). */
-export const MAX_STEPS = 1_000_000;
-export const MAX_TOTAL_STEPS = 4_000_000;
+export const MAX_STEPS = 400_000;
+export const MAX_TOTAL_STEPS = 1_000_000;
 
 export const WhatIfBody = z.strictObject({
   stationId: z.string(),
@@ -198,8 +198,10 @@ interface SimLoop {
   full: number;
   /** Backorders from outside demand. */
   backorders: number;
-  /** Cards waiting to start because an input is empty, oldest first. */
-  blocked: number[];
+  /** Cards waiting to start because an input is empty. */
+  blocked: number;
+  /** The loops that take this one as an input. */
+  takers: SimLoop[];
   stockOut: Span;
   /** Consumers that had to wait on this loop (backorders and blocked starts it caused). */
   waits: number;
@@ -234,11 +236,15 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
       external: consumer?.kind === StationKind.CUSTOMER || !inputOf.has(`${l.consumerStationId}|${l.id}`),
       full: 0,
       backorders: 0,
-      blocked: [],
+      blocked: 0,
+      takers: [],
       stockOut: new Span(),
       waits: 0,
     };
   });
+  for (const l of loops) for (const i of l.inputs) loops[i]!.takers.push(l);
+  /** Per station, the consumers waiting there: its blocked starts and the backorders of the loops it uses. */
+  const waiting = new Map<string, number>();
   const stations = new Map<string, Span>();
   const spanOf = (id: string) => {
     let s = stations.get(id);
@@ -272,16 +278,11 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
       q.push({ t: jitter(60 / l.rates.demandPerHour), n: n++, kind: 'demand', loop: l.index });
     }
   }
-  /** Whether a station has a consumer waiting: blocked starts (its loops) or backorders (loops it uses). */
-  const observe = (station: string, t: number) => {
-    let waiting = false;
-    for (const l of loops) {
-      if ((l.supplier === station && l.blocked.length > 0) || (l.consumer === station && l.backorders > 0)) {
-        waiting = true;
-        break;
-      }
-    }
-    spanOf(station).set(waiting, t);
+  /** Counts consumers waiting at a station (+1 or -1); it is starved while any wait. */
+  const bump = (station: string, by: number, t: number) => {
+    const w = (waiting.get(station) ?? 0) + by;
+    waiting.set(station, w);
+    spanOf(station).set(w > 0, t);
   };
   const setFull = (l: SimLoop, t: number) => l.stockOut.set(l.full === 0, t);
   /** Takes a full container of `l` for a consumer; false when none is left. */
@@ -293,9 +294,8 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
     return true;
   };
   const tryStart = (l: SimLoop, card: number, t: number): boolean => {
-    if (l.inputs.some((i) => loops[i]!.full === 0)) return false;
+    for (const i of l.inputs) if (loops[i]!.full === 0) return false;
     for (const i of l.inputs) take(loops[i]!, t);
-    for (const i of l.inputs) observe(loops[i]!.supplier, t);
     q.push({ t: t + jitter(l.rates.cycleMinutes), n: n++, kind: 'finish', loop: l.index, card });
     return true;
   };
@@ -303,14 +303,16 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
   const arrived = (l: SimLoop, t: number) => {
     while (l.backorders > 0 && l.full > 0) {
       l.backorders--;
+      bump(l.consumer, -1, t);
       take(l, t);
     }
-    for (const m of loops) {
-      if (m.blocked.length === 0 || !m.inputs.includes(l.index) || stopped(m.supplier, t)) continue;
-      while (m.blocked.length > 0 && tryStart(m, m.blocked[0]!, t)) m.blocked.shift();
-      observe(m.supplier, t);
+    for (const m of l.takers) {
+      if (stopped(m.supplier, t)) continue;
+      while (m.blocked > 0 && tryStart(m, cardCount++, t)) {
+        m.blocked--;
+        bump(m.supplier, -1, t);
+      }
     }
-    observe(l.consumer, t);
   };
   for (const l of loops) setFull(l, 0);
   let steps = 0;
@@ -330,17 +332,17 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
         if (!take(l, t)) {
           l.backorders++;
           l.waits++;
+          bump(l.consumer, +1, t);
         }
-        observe(l.consumer, t);
         q.push({ t: t + jitter(60 / l.rates.demandPerHour), n: n++, kind: 'demand', loop: l.index });
         break;
       case 'ready':
         if (stopped(l.supplier, t)) {
           q.push({ t: stopEnd, n: n++, kind: 'ready', loop: l.index, card: e.card });
-        } else if (l.blocked.length > 0 || !tryStart(l, e.card, t)) {
-          l.blocked.push(e.card);
+        } else if (l.blocked > 0 || !tryStart(l, e.card, t)) {
+          l.blocked++;
           for (const i of l.inputs) if (loops[i]!.full === 0) loops[i]!.waits++;
-          observe(l.supplier, t);
+          bump(l.supplier, +1, t);
         }
         break;
       case 'finish':
