@@ -37,13 +37,13 @@ export function LanguagePicker({ className = '' }: { className?: string }) {
 }
 
 /** The wall TV's second language (shown under the first), or none. */
-export function SecondLanguagePicker() {
+export function SecondLanguagePicker({ className = '' }: { className?: string }) {
   const t = useTranslations('tv');
   const id = useId();
   const second = useStore(i18nStore, (s) => s.second?.locale ?? '');
   const first: AppLocale = useStore(i18nStore, (s) => s.locale);
   return (
-    <span className="language-picker">
+    <span className={`language-picker ${className}`}>
       <label htmlFor={id} className="language-label">
         {t('secondLanguage')}
       </label>
@@ -56,7 +56,7 @@ export function SecondLanguagePicker() {
         <option value="">{t('secondLanguageNone')}</option>
         {LOCALES.filter((l) => l !== first).map((l) => (
           <option key={l} value={l} lang={l}>
-            {LOCALE_NAMES[l]}
+            {t('secondLanguageOption', { name: LOCALE_NAMES[l] })}
           </option>
         ))}
       </select>

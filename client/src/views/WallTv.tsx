@@ -101,8 +101,8 @@ export function WallTv() {
       <footer className="tv-foot">
         <TvLegend />
         <div className="tv-controls">
-          <LanguagePicker className="tv-control tv-language" />
-          <SecondLanguagePicker />
+          <LanguagePicker className="tv-language" />
+          <SecondLanguagePicker className="tv-language" />
           <SoundToggle />
           <FullscreenButton />
         </div>
