@@ -77,7 +77,7 @@ export interface SharedStart {
 
 /** The storage reads of one command group on a shared log, made under the lock. */
 interface LockedReads {
-  keys: Map<string, IdempotencyRecord | undefined>;
+  keys: Map<string, IdempotencyRecord>;
   histories: Map<string, BoardEvent[]>;
 }
 
@@ -239,11 +239,12 @@ export class BoardService {
     try {
       await shared.writeLocked(this.state.seq, async (tx) => {
         this.applyCommitted(tx.missed);
-        const reads: LockedReads = { keys: new Map(), histories: new Map() };
+        // The group's keys in one query; undo histories (rare) one card at a time.
+        const keys = [...new Set(jobs.flatMap((j) => (j.reads.key === undefined ? [] : [j.reads.key])))];
+        const reads: LockedReads = { keys: await tx.findIdempotencies(keys), histories: new Map() };
         for (const j of jobs) {
-          const { key, undoCardId } = j.reads;
-          if (key !== undefined && !reads.keys.has(key)) reads.keys.set(key, await tx.findIdempotency(key));
-          if (undoCardId !== undefined && !reads.histories.has(undoCardId)) reads.histories.set(undoCardId, await tx.cardHistory(undoCardId, 2));
+          const id = j.reads.undoCardId;
+          if (id !== undefined && !reads.histories.has(id)) reads.histories.set(id, await tx.cardHistory(id, 2));
         }
         this.reads = reads;
         try {

@@ -217,7 +217,7 @@ export class PostgresRepository implements BoardRepository, SharedLog {
             );
       const reader: LockedReader = {
         missed,
-        findIdempotency: (key) => findIdempotencyOn(c, key),
+        findIdempotencies: (keys) => findIdempotenciesOn(c, keys),
         cardHistory: (cardId, limit) => cardHistoryOn(c, cardId, limit),
       };
       const input = await decide(reader);
@@ -604,6 +604,17 @@ async function findIdempotencyOn(c: Queryable, key: string): Promise<Idempotency
   );
   const row = r.rows[0];
   return row && { key: row.key, fingerprint: row.fingerprint, ok: row.ok, body: JSON.parse(row.body) };
+}
+
+async function findIdempotenciesOn(c: Queryable, keys: readonly string[]): Promise<Map<string, IdempotencyRecord>> {
+  const out = new Map<string, IdempotencyRecord>();
+  if (keys.length === 0) return out;
+  const r = await c.query<{ key: string; fingerprint: string; ok: boolean; body: string }>(
+    'SELECT key, fingerprint, ok, body FROM idempotency WHERE key = ANY($1::text[])',
+    [[...keys]],
+  );
+  for (const row of r.rows) out.set(row.key, { key: row.key, fingerprint: row.fingerprint, ok: row.ok, body: JSON.parse(row.body) });
+  return out;
 }
 
 /** Back along the card's chain from its row's last_seq, in one recursive query. */

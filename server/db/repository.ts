@@ -81,7 +81,8 @@ export interface SyncBoardRepository extends BoardRepository {
 export interface LockedReader {
   /** Events other servers committed after the seq the caller gave, oldest first. */
   missed: BoardEvent[];
-  findIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  /** The stored answers of these keys (one query for the whole group), by key. */
+  findIdempotencies(keys: readonly string[]): Promise<Map<string, IdempotencyRecord>>;
   cardHistory(cardId: string, limit: number): Promise<BoardEvent[]>;
 }
 
