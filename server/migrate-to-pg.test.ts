@@ -14,6 +14,9 @@ import { startPostgres } from './testing/postgres.ts';
 import type { TestPostgres } from './testing/postgres.ts';
 import { killAll, runTs } from './testing/processes.ts';
 
+/** Server processes and PostgreSQL start slowly on a busy shared machine: a bound, not a speed check. */
+const SLOW = 180_000;
+
 let cluster: TestPostgres;
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -70,5 +73,5 @@ describe('npm run migrate-to-pg', () => {
     // Into a database that holds a board: refused, nothing changed.
     await expect(runTs('server/cli/migrate-to-pg.ts', [dbFile, url])).rejects.toThrow(/already holds a board/);
     expect(await pgApi.lastSeq()).toBe(log.lastSeq);
-  });
+  }, SLOW);
 });

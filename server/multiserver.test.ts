@@ -18,6 +18,9 @@ import { startPostgres } from './testing/postgres.ts';
 import type { TestPostgres } from './testing/postgres.ts';
 import { killAll, killHard, spawnServer } from './testing/processes.ts';
 
+/** Server processes and PostgreSQL start slowly on a busy shared machine: a bound, not a speed check. */
+const SLOW = 180_000;
+
 let cluster: TestPostgres;
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -97,7 +100,7 @@ describe('two servers on one PostgreSQL', () => {
     expectGapFree(onB.events.events, start, end);
     expect(onB.events.events).toEqual(onA.events.events);
     expect(await apiB.boardText()).toBe(await apiA.boardText());
-  });
+  }, SLOW);
 
   it('six concurrent writers on both servers: gap-free log, every acknowledged command once, counts and hard WIP limits hold, identical boards', async () => {
     const { apiA, apiB } = await twoServers();
@@ -163,7 +166,7 @@ describe('two servers on one PostgreSQL', () => {
     expect(most).toBeLessThanOrEqual(LIMIT);
     expect(most).toBe(LIMIT); // the writers did press against the limit
     expect(await apiB.boardText()).toBe(await apiA.boardText());
-  });
+  }, SLOW);
 
   it('a server SIGKILLed mid-stream loses nothing it acknowledged; its clients reconnect to the other and catch up exactly', async () => {
     const { a, b, apiA, apiB } = await twoServers();
@@ -216,7 +219,7 @@ describe('two servers on one PostgreSQL', () => {
     const seqs = new Set(log.map((e) => e.seq));
     for (const s of [...ackedOnA, ...ackedOnB]) expect(seqs.has(s)).toBe(true);
     expectGapFree(log, 0, end);
-  });
+  }, SLOW);
 });
 
 /** What a reconnecting screen gets: the events of its subscribe answer. */

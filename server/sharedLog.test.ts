@@ -14,6 +14,9 @@ import { Api, signIn, TEST_ADMIN_PASSWORD } from './testing/harness.ts';
 import { startPostgres } from './testing/postgres.ts';
 import type { TestPostgres } from './testing/postgres.ts';
 
+/** Server processes and PostgreSQL start slowly on a busy shared machine: a bound, not a speed check. */
+const SLOW = 180_000;
+
 let cluster: TestPostgres;
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -75,5 +78,5 @@ describe('two servers on one PostgreSQL, in one process', () => {
     expect((await b.board()).stations.filter((s) => s.name === 'Rework')).toHaveLength(1);
     await settled(a, b);
     expect(await b.boardText()).toBe(await a.boardText());
-  });
+  }, SLOW);
 });
