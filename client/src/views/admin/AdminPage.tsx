@@ -11,8 +11,7 @@ import { onLinkClick } from '../../router.ts';
 import {
   ApiError,
   ROLES,
-  ROLE_HINTS,
-  ROLE_LABELS,
+  roleLabel,
   createToken,
   createUser,
   deviceKind,
@@ -30,9 +29,9 @@ import {
 } from './api.ts';
 import type { DeviceInfo, StationInfo, TokenInfo } from './api.ts';
 import { AdminFrame, ConfirmAction, Notice, Refusal, StationChecks, When, useNow } from './parts.tsx';
+import { tr } from '../../i18n/store.ts';
 
 type Tab = 'users' | 'tokens' | 'devices';
-const TAB_LABELS: Record<Tab, string> = { users: 'Users', tokens: 'API tokens', devices: 'Devices' };
 
 /** The tabs a role may open. */
 function tabsFor(role: Role): Tab[] {
@@ -66,36 +65,37 @@ export default function AdminPage() {
     fetchStations().then(setStations, () => setStations([]));
   }, [who]);
 
+  const t = tr();
   const links = (
     <a href="/pair/approve" className="btn" onClick={onLinkClick}>
-      Pair a device
+      {t('app.titles.pair-approve')}
     </a>
   );
 
   if (who.status === 'loading') {
     return (
-      <AdminFrame title="Admin">
+      <AdminFrame title={t('app.titles.admin')}>
         <p className="loading" role="status">
-          Loading…
+          {t('admin.loading')}
         </p>
       </AdminFrame>
     );
   }
   if (who.status === 'error') {
     return (
-      <AdminFrame title="Admin">
+      <AdminFrame title={t('app.titles.admin')}>
         {who.error instanceof ApiError && who.error.code === 'UNAUTHENTICATED' ? (
-          <Refusal title="Sign in first">
-            <p>This page is for admins and team leads. Sign in, then open it again.</p>
+          <Refusal title={t('admin.signInFirst')}>
+            <p>{t('admin.signInFirstText')}</p>
             <a className="btn btn-primary" href="/" onClick={onLinkClick}>
-              Go to sign-in
+              {t('signIn.goToSignIn')}
             </a>
           </Refusal>
         ) : (
-          <Refusal title="The page could not load">
+          <Refusal title={t('admin.couldNotLoad')}>
             <p>{errorText(who.error)}</p>
             <button type="button" className="btn btn-primary" onClick={loadWho}>
-              Try again
+              {t('admin.tryAgain')}
             </button>
           </Refusal>
         )}
@@ -105,21 +105,18 @@ export default function AdminPage() {
   const tabs = tabsFor(who.me.role);
   if (tabs.length === 0) {
     return (
-      <AdminFrame title="Admin">
-        <Refusal title="Not for this account">
-          <p>
-            You are signed in as <strong>{who.me.name}</strong> ({ROLE_LABELS[who.me.role]}). Only admins and team leads can
-            manage accounts and devices.
-          </p>
+      <AdminFrame title={t('app.titles.admin')}>
+        <Refusal title={t('admin.notForAccount')}>
+          <p>{t.rich('admin.notForAccountText', { name: who.me.name, role: roleLabel(who.me.role), strong: (chunks) => <strong>{chunks}</strong> })}</p>
           <a className="btn btn-primary" href="/" onClick={onLinkClick}>
-            Back to the board
+            {t('admin.backToBoard')}
           </a>
         </Refusal>
       </AdminFrame>
     );
   }
   return (
-    <AdminFrame title={who.me.role === Role.ADMIN ? 'Admin' : 'Devices'} links={links}>
+    <AdminFrame title={who.me.role === Role.ADMIN ? t('app.titles.admin') : t('admin.tabs.devices')} links={links}>
       <AdminTabs me={who.me} tabs={tabs} stations={stations} />
     </AdminFrame>
   );
@@ -128,6 +125,7 @@ export default function AdminPage() {
 function AdminTabs({ me, tabs, stations }: { me: Me; tabs: Tab[]; stations: StationInfo[] }) {
   const [tab, setTab] = useState<Tab>(() => tabFromHash(window.location.hash, tabs) ?? 'devices');
   const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+  const tt = tr();
 
   function choose(t: Tab, focus = false) {
     setTab(t);
@@ -151,7 +149,7 @@ function AdminTabs({ me, tabs, stations }: { me: Me; tabs: Tab[]; stations: Stat
   return (
     <>
       {tabs.length > 1 ? (
-        <div className="admin-tabs" role="tablist" aria-label="Admin sections" onKeyDown={onKey}>
+        <div className="admin-tabs" role="tablist" aria-label={tt('admin.sections')} onKeyDown={onKey}>
           {tabs.map((t) => (
             <button
               key={t}
@@ -167,7 +165,7 @@ function AdminTabs({ me, tabs, stations }: { me: Me; tabs: Tab[]; stations: Stat
               className="admin-tab"
               onClick={() => choose(t)}
             >
-              {TAB_LABELS[t]}
+              {tt(`admin.tabs.${t}`)}
             </button>
           ))}
         </div>
@@ -224,10 +222,11 @@ function SectionHead({ title, intro, action }: { title: string; intro: string; a
 }
 
 function ListState<T>({ list, empty, onRetry, children }: { list: List<T>; empty: string; onRetry: () => void; children: (items: T[]) => ReactNode }) {
+  const t = tr();
   if (list.status === 'loading') {
     return (
       <p className="admin-empty muted" role="status">
-        Loading…
+        {t('admin.loading')}
       </p>
     );
   }
@@ -236,7 +235,7 @@ function ListState<T>({ list, empty, onRetry, children }: { list: List<T>; empty
       <div className="admin-empty" role="alert">
         <p className="form-error">{list.message}</p>
         <button type="button" className="btn" onClick={onRetry}>
-          Try again
+          {t('admin.tryAgain')}
         </button>
       </div>
     );
@@ -246,45 +245,50 @@ function ListState<T>({ list, empty, onRetry, children }: { list: List<T>; empty
 }
 
 function RoleSelect({ value, onChange, roles = ROLES }: { value: Role; onChange: (r: Role) => void; roles?: readonly Role[] }) {
+  const t = tr();
   return (
     <label>
-      Role
+      {t('admin.role')}
       <select value={value} onChange={(e) => onChange(roles.find((r) => r === e.target.value) ?? value)}>
         {roles.map((r) => (
           <option key={r} value={r}>
-            {ROLE_LABELS[r]}
+            {roleLabel(r)}
           </option>
         ))}
       </select>
-      <span className="muted small">{ROLE_HINTS[value]}</span>
+      <span className="muted small">{t(`admin.roleHints.${value}`)}</span>
     </label>
   );
 }
 
 function RoleBadge({ role }: { role: Role }) {
-  return <span className={`role-badge role-${role}`}>{ROLE_LABELS[role]}</span>;
+  return <span className={`role-badge role-${role}`}>{roleLabel(role)}</span>;
 }
 
 /** The first problem of a zod check, as a sentence naming the field. */
 function firstIssue(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, labels: Record<string, string>): string {
   const i = issues[0];
-  if (!i) return 'Check the form.';
+  if (!i) return tr()('admin.checkForm');
   const key = String(i.path[0] ?? '');
-  return `${labels[key] ?? key}: ${i.message}`;
+  return tr()('admin.fieldIssue', { field: labels[key] ?? key, message: i.message });
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  username: 'Username',
-  password: 'Password',
-  badge: 'Badge',
-  pin: 'PIN',
-  role: 'Role',
-  stationIds: 'Stations',
-  name: 'Name',
-};
+/** The form's field names, for a zod issue's sentence. */
+function fieldLabels(): Record<string, string> {
+  const t = tr();
+  return {
+    username: t('signIn.username'),
+    password: t('signIn.password'),
+    badge: t('admin.badge'),
+    pin: t('identity.pin'),
+    role: t('admin.role'),
+    stationIds: t('admin.stations'),
+    name: t('stationForm.name'),
+  };
+}
 
-const PASSWORD_RULE = `at least ${Limits.PASSWORD_MIN} characters`;
-const PASSWORD_RULE_START = `At least ${Limits.PASSWORD_MIN} characters`;
+const passwordRule = () => tr()('admin.passwordRule', { min: Limits.PASSWORD_MIN });
+const passwordRuleStart = () => tr()('signIn.atLeast', { min: Limits.PASSWORD_MIN });
 
 // ---------------------------------------------------------------- users
 
@@ -292,6 +296,7 @@ function UsersSection({ me, stations }: { me: Me; stations: StationInfo[] }) {
   const [list, reload] = useList(listUsers);
   const [editing, setEditing] = useState<PublicUser | 'new' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const t = tr();
 
   const done = (text: string) => {
     setNotice(text);
@@ -301,16 +306,16 @@ function UsersSection({ me, stations }: { me: Me; stations: StationInfo[] }) {
   return (
     <>
       <SectionHead
-        title="Users"
-        intro="People who sign in with a password, or with a badge at a station."
+        title={t('admin.tabs.users')}
+        intro={t('admin.usersIntro')}
         action={
           <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
-            <Icon name="plus" /> New user
+            <Icon name="plus" /> {t('admin.newUser')}
           </button>
         }
       />
       <Notice text={notice} onDismiss={() => setNotice(null)} />
-      <ListState list={list} empty="No users yet." onRetry={reload}>
+      <ListState list={list} empty={t('admin.noUsers')} onRetry={reload}>
         {(users) => (
           <ul className="admin-list">
             {[...users]
@@ -320,20 +325,24 @@ function UsersSection({ me, stations }: { me: Me; stations: StationInfo[] }) {
                   <div className="admin-item-main">
                     <p className="admin-item-title">
                       <strong>{u.username}</strong>
-                      {me.user?.id === u.id ? <span className="muted"> (you)</span> : null}
+                      {me.user?.id === u.id ? <span className="muted">{t('admin.you')}</span> : null}
                       <RoleBadge role={u.role} />
-                      {u.disabled ? <span className="flag flag-off">Disabled</span> : null}
+                      {u.disabled ? <span className="flag flag-off">{t('admin.disabled')}</span> : null}
                     </p>
                     <p className="admin-item-meta">
                       {hasStations(u.role) ? (
-                        <span>Stations: {stationList(u.stationIds, stations) || <em>none yet</em>}</span>
+                        <span>
+                          {t('admin.stationsLabel')} {stationList(u.stationIds, stations) || <em>{t('admin.noneYet')}</em>}
+                        </span>
                       ) : null}
-                      <span>Signs in with: {signInWays(u)}</span>
+                      <span>
+                        {t('admin.signsInWith')} {signInWays(u)}
+                      </span>
                     </p>
                   </div>
                   <div className="admin-item-actions">
-                    <button type="button" className="btn" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
-                      <Icon name="edit" /> Edit
+                    <button type="button" className="btn" onClick={() => setEditing(u)} aria-label={t('admin.editName', { name: u.username })}>
+                      <Icon name="edit" /> {t('lead.edit')}
                     </button>
                   </div>
                 </li>
@@ -342,18 +351,18 @@ function UsersSection({ me, stations }: { me: Me; stations: StationInfo[] }) {
         )}
       </ListState>
       {editing === 'new' ? (
-        <Dialog title="New user" onClose={() => setEditing(null)}>
+        <Dialog title={t('admin.newUser')} onClose={() => setEditing(null)}>
           <CreateUserForm
             stations={stations}
             onCancel={() => setEditing(null)}
             onCreated={(u) => {
               setEditing(null);
-              done(`User ${u.username} created.`);
+              done(t('admin.userCreated', { name: u.username }));
             }}
           />
         </Dialog>
       ) : editing ? (
-        <Dialog title={`Edit user: ${editing.username}`} onClose={() => setEditing(null)}>
+        <Dialog title={t('admin.editUser', { name: editing.username })} onClose={() => setEditing(null)}>
           <EditUser
             user={editing}
             isMe={me.user?.id === editing.id}
@@ -370,9 +379,11 @@ function UsersSection({ me, stations }: { me: Me; stations: StationInfo[] }) {
 }
 
 function signInWays(u: PublicUser): ReactNode {
-  const ways = [u.hasPassword ? 'password' : null, u.hasBadge ? 'badge' : null].filter((w) => w !== null);
-  if (ways.length === 0) return <em className="warn-text">nothing (set a password or a badge)</em>;
-  return ways.join(' and ');
+  const t = tr();
+  if (u.hasPassword && u.hasBadge) return t('admin.waysBoth');
+  if (u.hasPassword) return t('admin.wayPassword');
+  if (u.hasBadge) return t('admin.wayBadge');
+  return <em className="warn-text">{t('admin.waysNone')}</em>;
 }
 
 function CreateUserForm({ stations, onCancel, onCreated }: { stations: StationInfo[]; onCancel: () => void; onCreated: (u: PublicUser) => void }) {
@@ -384,13 +395,14 @@ function CreateUserForm({ stations, onCancel, onCreated }: { stations: StationIn
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = tr();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (password === '' && badge.trim() === '') return setError('Give a password or a badge (or both): otherwise the user cannot sign in.');
-    if (password !== '' && password.length < Limits.PASSWORD_MIN) return setError(`Password: ${PASSWORD_RULE}.`);
-    if (pin !== '' && badge.trim() === '') return setError('A PIN goes with a badge: give the badge too, or leave the PIN empty.');
-    if (hasStations(role) && stationIds.length === 0) return setError('Pick at least one station for an operator.');
+    if (password === '' && badge.trim() === '') return setError(t('admin.errNoWay'));
+    if (password !== '' && password.length < Limits.PASSWORD_MIN) return setError(t('admin.errPassword', { rule: passwordRule() }));
+    if (pin !== '' && badge.trim() === '') return setError(t('admin.errPinNoBadge'));
+    if (hasStations(role) && stationIds.length === 0) return setError(t('admin.errNoStation'));
     const body = {
       username: username.trim(),
       role,
@@ -400,7 +412,7 @@ function CreateUserForm({ stations, onCancel, onCreated }: { stations: StationIn
       ...(pin !== '' ? { pin } : {}),
     };
     const checked = CreateUserBody.safeParse(body);
-    if (!checked.success) return setError(firstIssue(checked.error.issues, FIELD_LABELS));
+    if (!checked.success) return setError(firstIssue(checked.error.issues, fieldLabels()));
     setBusy(true);
     setError(null);
     try {
@@ -414,7 +426,7 @@ function CreateUserForm({ stations, onCancel, onCreated }: { stations: StationIn
   return (
     <form className="form admin-form" onSubmit={(e) => void submit(e)} noValidate>
       <label>
-        Username
+        {t('signIn.username')}
         <input
           value={username}
           onChange={(e) => setUsername(e.target.value)}
@@ -425,33 +437,33 @@ function CreateUserForm({ stations, onCancel, onCreated }: { stations: StationIn
           required
           autoFocus
         />
-        <span className="muted small">Letters, digits and . _ @ - only.</span>
+        <span className="muted small">{t('admin.usernameHint')}</span>
       </label>
       <RoleSelect value={role} onChange={setRole} />
       {hasStations(role) ? (
-        <StationChecks stations={stations} value={stationIds} onChange={setStationIds} hint="The stations this operator works at." />
+        <StationChecks stations={stations} value={stationIds} onChange={setStationIds} hint={t('admin.operatorStationsHint')} />
       ) : null}
       <fieldset>
-        <legend>How they sign in</legend>
+        <legend>{t('admin.howSignIn')}</legend>
         <label>
-          Password (optional)
+          {t('admin.passwordOptional')}
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" maxLength={Limits.PASSWORD_MAX} />
-          <span className="muted small">For the lead board and this page: {PASSWORD_RULE}.</span>
+          <span className="muted small">{t('admin.passwordFor', { rule: passwordRule() })}</span>
         </label>
         <div className="form-grid">
           <label>
-            Badge (optional)
+            {t('admin.badgeOptional')}
             <input value={badge} onChange={(e) => setBadge(e.target.value)} autoComplete="off" spellCheck={false} maxLength={Limits.BADGE} />
-            <span className="muted small">Scan it here, or type the number printed on it.</span>
+            <span className="muted small">{t('admin.badgeHint')}</span>
           </label>
           <label>
-            PIN (optional)
+            {t('admin.pinOptional')}
             <input value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} inputMode="numeric" autoComplete="off" maxLength={8} />
-            <span className="muted small">4 to 8 digits, asked after the badge when PINs are on.</span>
+            <span className="muted small">{t('admin.pinHint')}</span>
           </label>
         </div>
       </fieldset>
-      <FormFooter error={error} busy={busy} submitLabel="Create user" onCancel={onCancel} />
+      <FormFooter error={error} busy={busy} submitLabel={t('admin.createUser')} onCancel={onCancel} />
     </form>
   );
 }
@@ -467,40 +479,39 @@ function EditUser({
   stations: StationInfo[];
   onChanged: (u: PublicUser, text: string) => void;
 }) {
+  const t = tr();
   return (
     <div className="admin-edit">
       {isMe ? (
         <p className="admin-warning">
-          <Icon name="warning" /> This is your own account: a new role, a new password or disabling it signs you out.
+          <Icon name="warning" /> {t('admin.ownAccount')}
         </p>
       ) : null}
       <RoleForm user={user} stations={stations} onChanged={onChanged} />
       <PasswordForm user={user} onChanged={onChanged} />
       <BadgeForm user={user} onChanged={onChanged} />
       <section className="form admin-form">
-        <h3>Account</h3>
+        <h3>{t('admin.account')}</h3>
         <p className="muted">
-          {user.disabled
-            ? 'This account is disabled: it cannot sign in.'
-            : 'Disabling signs the user out everywhere at once; nothing they did is lost.'}
+          {user.disabled ? t('admin.isDisabled') : t('admin.disableHint')}
         </p>
         <div className="form-actions form-actions-start">
           {user.disabled ? (
             <ConfirmAction
               key="enable"
-              label="Enable account"
-              question={`Let ${user.username} sign in again?`}
-              confirmLabel="Enable"
+              label={t('admin.enableAccount')}
+              question={t('admin.enableQuestion', { name: user.username })}
+              confirmLabel={t('admin.enable')}
               danger={false}
-              onConfirm={async () => onChanged(await updateUser(user.id, { disabled: false }), `${user.username} can sign in again.`)}
+              onConfirm={async () => onChanged(await updateUser(user.id, { disabled: false }), t('admin.enabled', { name: user.username }))}
             />
           ) : (
             <ConfirmAction
               key="disable"
-              label="Disable account"
-              question={`Disable ${user.username}? They are signed out now and cannot sign in until enabled.`}
-              confirmLabel="Disable"
-              onConfirm={async () => onChanged(await updateUser(user.id, { disabled: true }), `${user.username} is disabled and signed out.`)}
+              label={t('admin.disableAccount')}
+              question={t('admin.disableQuestion', { name: user.username })}
+              confirmLabel={t('admin.disable')}
+              onConfirm={async () => onChanged(await updateUser(user.id, { disabled: true }), t('admin.disabledDone', { name: user.username }))}
             />
           )}
         </div>
@@ -521,7 +532,7 @@ function usePatch(user: PublicUser, onChanged: (u: PublicUser, text: string) => 
   async function run(patch: unknown, text: string): Promise<boolean> {
     const checked = UpdateUserBody.safeParse(patch);
     if (!checked.success) {
-      setError(firstIssue(checked.error.issues, FIELD_LABELS));
+      setError(firstIssue(checked.error.issues, fieldLabels()));
       return false;
     }
     setBusy(true);
@@ -566,23 +577,24 @@ function RoleForm({ user, stations, onChanged }: { user: PublicUser; stations: S
   const [role, setRole] = useState<Role>(user.role);
   const [stationIds, setStationIds] = useState<string[]>(user.stationIds);
   const { error, setError, saved, busy, run } = usePatch(user, onChanged);
+  const t = tr();
   const changed =
     role !== user.role || (hasStations(role) && JSON.stringify([...stationIds].sort()) !== JSON.stringify([...user.stationIds].sort()));
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (hasStations(role) && stationIds.length === 0) return setError('Pick at least one station for an operator.');
-    void run(hasStations(role) ? { role, stationIds } : { role }, `${user.username} is now ${ROLE_LABELS[role].toLowerCase()}; their sessions were signed out.`);
+    if (hasStations(role) && stationIds.length === 0) return setError(t('admin.errNoStation'));
+    void run(hasStations(role) ? { role, stationIds } : { role }, t('admin.roleChanged', { name: user.username, role: roleLabel(role) }));
   }
   return (
     <form className="form admin-form" onSubmit={submit}>
-      <h3>Role and stations</h3>
+      <h3>{t('admin.roleAndStations')}</h3>
       <RoleSelect value={role} onChange={setRole} />
       {hasStations(role) ? <StationChecks stations={stations} value={stationIds} onChange={setStationIds} /> : null}
       <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || !changed}>
-          {busy ? 'Saving…' : 'Save role and stations'}
+          {busy ? t('common.saving') : t('admin.saveRole')}
         </button>
       </div>
     </form>
@@ -592,23 +604,24 @@ function RoleForm({ user, stations, onChanged }: { user: PublicUser; stations: S
 function PasswordForm({ user, onChanged }: { user: PublicUser; onChanged: (u: PublicUser, text: string) => void }) {
   const [password, setPassword] = useState('');
   const { error, setError, saved, busy, run } = usePatch(user, onChanged);
+  const t = tr();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (password.length < Limits.PASSWORD_MIN) return setError(`Password: ${PASSWORD_RULE}.`);
-    if (await run({ password }, `New password set for ${user.username}; their sessions were signed out.`)) setPassword('');
+    if (password.length < Limits.PASSWORD_MIN) return setError(t('admin.errPassword', { rule: passwordRule() }));
+    if (await run({ password }, t('admin.passwordSet', { name: user.username }))) setPassword('');
   }
   return (
     <form className="form admin-form" onSubmit={(e) => void submit(e)}>
-      <h3>{user.hasPassword ? 'Reset password' : 'Set a password'}</h3>
+      <h3>{user.hasPassword ? t('admin.resetPassword') : t('admin.setAPassword')}</h3>
       <label>
-        New password
+        {t('admin.newPassword')}
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" maxLength={Limits.PASSWORD_MAX} />
-        <span className="muted small">{PASSWORD_RULE_START}. Tell it to the user; they are signed out everywhere.</span>
+        <span className="muted small">{t('admin.passwordTell', { rule: passwordRuleStart() })}</span>
       </label>
       <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || password === ''}>
-          {busy ? 'Saving…' : user.hasPassword ? 'Reset password' : 'Set password'}
+          {busy ? t('common.saving') : user.hasPassword ? t('admin.resetPassword') : t('admin.setPassword')}
         </button>
       </div>
     </form>
@@ -619,41 +632,42 @@ function BadgeForm({ user, onChanged }: { user: PublicUser; onChanged: (u: Publi
   const [badge, setBadge] = useState('');
   const [pin, setPin] = useState('');
   const { error, setError, saved, busy, run } = usePatch(user, onChanged);
+  const t = tr();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (badge.trim() === '') return setError('Scan or type the badge first.');
+    if (badge.trim() === '') return setError(t('admin.errBadgeFirst'));
     const patch = pin !== '' ? { badge: badge.trim(), pin } : { badge: badge.trim() };
-    if (await run(patch, `New badge set for ${user.username}.`)) {
+    if (await run(patch, t('admin.badgeSet', { name: user.username }))) {
       setBadge('');
       setPin('');
     }
   }
   return (
     <form className="form admin-form" onSubmit={(e) => void submit(e)}>
-      <h3>Badge</h3>
-      <p className="muted">{user.hasBadge ? 'This user has a badge. A new one replaces it.' : 'No badge yet.'}</p>
+      <h3>{t('admin.badge')}</h3>
+      <p className="muted">{user.hasBadge ? t('admin.hasBadge') : t('admin.noBadge')}</p>
       <div className="form-grid">
         <label>
-          {user.hasBadge ? 'New badge' : 'Badge'}
+          {user.hasBadge ? t('admin.newBadge') : t('admin.badge')}
           <input value={badge} onChange={(e) => setBadge(e.target.value)} autoComplete="off" spellCheck={false} maxLength={Limits.BADGE} />
         </label>
         <label>
-          PIN (optional)
+          {t('admin.pinOptional')}
           <input value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} inputMode="numeric" autoComplete="off" maxLength={8} />
         </label>
       </div>
       <Outcome error={error} saved={saved} />
       <div className="form-actions form-actions-start">
         <button type="submit" className="btn btn-primary" disabled={busy || badge.trim() === ''}>
-          {busy ? 'Saving…' : 'Set badge'}
+          {busy ? t('common.saving') : t('admin.setBadge')}
         </button>
         {user.hasBadge ? (
           <ConfirmAction
-            label="Remove badge"
-            question={`Remove the badge of ${user.username}? It stops working at once.`}
-            confirmLabel="Remove badge"
+            label={t('admin.removeBadge')}
+            question={t('admin.removeBadgeQuestion', { name: user.username })}
+            confirmLabel={t('admin.removeBadge')}
             onConfirm={async () => {
-              await run({ badge: null, pin: null }, `Badge of ${user.username} removed.`);
+              await run({ badge: null, pin: null }, t('admin.badgeRemoved', { name: user.username }));
             }}
           />
         ) : null}
@@ -669,30 +683,31 @@ function TokensSection({ stations }: { stations: StationInfo[] }) {
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const nowMs = useNow();
+  const t = tr();
 
   return (
     <>
       <SectionHead
-        title="API tokens"
-        intro="For scanners, scripts and ERP/MES links. A token acts with its role; revoke it when it is no longer used."
+        title={t('admin.tabs.tokens')}
+        intro={t('admin.tokensIntro')}
         action={
           <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            <Icon name="plus" /> New token
+            <Icon name="plus" /> {t('admin.newToken')}
           </button>
         }
       />
       <Notice text={notice} onDismiss={() => setNotice(null)} />
-      <ListState list={list} empty="No API tokens." onRetry={reload}>
+      <ListState list={list} empty={t('admin.noTokens')} onRetry={reload}>
         {(tokens) => (
           <ul className="admin-list">
-            {tokens.map((t) => (
+            {tokens.map((tk) => (
               <TokenRow
-                key={t.id}
-                token={t}
+                key={tk.id}
+                token={tk}
                 stations={stations}
                 nowMs={nowMs}
                 onRevoked={() => {
-                  setNotice(`Token ${t.name} revoked.`);
+                  setNotice(t('admin.tokenRevoked', { name: tk.name }));
                   reload();
                 }}
               />
@@ -701,7 +716,7 @@ function TokensSection({ stations }: { stations: StationInfo[] }) {
         )}
       </ListState>
       {creating ? (
-        <Dialog title="New API token" onClose={() => setCreating(false)}>
+        <Dialog title={t('admin.newApiToken')} onClose={() => setCreating(false)}>
           <CreateTokenForm stations={stations} onCreated={reload} onDone={() => setCreating(false)} />
         </Dialog>
       ) : null}
@@ -710,6 +725,7 @@ function TokensSection({ stations }: { stations: StationInfo[] }) {
 }
 
 function TokenRow({ token, stations, nowMs, onRevoked }: { token: TokenInfo; stations: StationInfo[]; nowMs: number; onRevoked: () => void }) {
+  const t = tr();
   return (
     <li className="admin-item" data-testid={`token-${token.name}`}>
       <div className="admin-item-main">
@@ -718,20 +734,24 @@ function TokenRow({ token, stations, nowMs, onRevoked }: { token: TokenInfo; sta
           <RoleBadge role={token.role} />
         </p>
         <p className="admin-item-meta">
-          {hasStations(token.role) ? <span>Stations: {stationList(token.stationIds, stations) || <em>none</em>}</span> : null}
+          {hasStations(token.role) ? (
+            <span>
+              {t('admin.stationsLabel')} {stationList(token.stationIds, stations) || <em>{t('admin.none')}</em>}
+            </span>
+          ) : null}
           <span>
-            Last used: <When iso={token.lastUsedAt} nowMs={nowMs} />
+            {t('admin.lastUsed')} <When iso={token.lastUsedAt} nowMs={nowMs} />
           </span>
           <span>
-            Created by {token.createdBy}, <When iso={token.createdAt} nowMs={nowMs} />
+            {t('admin.createdBy', { name: token.createdBy })} <When iso={token.createdAt} nowMs={nowMs} />
           </span>
         </p>
       </div>
       <div className="admin-item-actions">
         <ConfirmAction
-          label="Revoke"
-          question={`Revoke ${token.name}? Everything using it is refused from now on.`}
-          confirmLabel="Revoke token"
+          label={t('admin.revoke')}
+          question={t('admin.revokeTokenQuestion', { name: token.name })}
+          confirmLabel={t('admin.revokeToken')}
           onConfirm={async () => {
             await revokeToken(token.id);
             onRevoked();
@@ -749,13 +769,14 @@ function CreateTokenForm({ stations, onCreated, onDone }: { stations: StationInf
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const t = tr();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (name.trim() === '') return setError('Give the token a name that says what uses it (for example "ERP bridge").');
-    if (hasStations(role) && stationIds.length === 0) return setError('Pick at least one station for an operator token.');
+    if (name.trim() === '') return setError(t('admin.errTokenName'));
+    if (hasStations(role) && stationIds.length === 0) return setError(t('admin.errTokenStation'));
     const checked = CreateTokenBody.safeParse({ name: name.trim(), role, ...(hasStations(role) ? { stationIds } : {}) });
-    if (!checked.success) return setError(firstIssue(checked.error.issues, FIELD_LABELS));
+    if (!checked.success) return setError(firstIssue(checked.error.issues, fieldLabels()));
     setBusy(true);
     setError(null);
     try {
@@ -773,13 +794,13 @@ function CreateTokenForm({ stations, onCreated, onDone }: { stations: StationInf
   return (
     <form className="form admin-form" onSubmit={(e) => void submit(e)} noValidate>
       <label>
-        Name
+        {t('stationForm.name')}
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={Limits.NAME} autoComplete="off" required autoFocus />
-        <span className="muted small">What uses it: "Receiving scanner", "ERP bridge"…</span>
+        <span className="muted small">{t('admin.tokenNameHint')}</span>
       </label>
       <RoleSelect value={role} onChange={setRole} />
-      {hasStations(role) ? <StationChecks stations={stations} value={stationIds} onChange={setStationIds} hint="The stations this token may work at." /> : null}
-      <FormFooter error={error} busy={busy} submitLabel="Create token" onCancel={onDone} />
+      {hasStations(role) ? <StationChecks stations={stations} value={stationIds} onChange={setStationIds} hint={t('admin.tokenStationsHint')} /> : null}
+      <FormFooter error={error} busy={busy} submitLabel={t('admin.createToken')} onCancel={onDone} />
     </form>
   );
 }
@@ -788,6 +809,7 @@ function CreateTokenForm({ stations, onCreated, onDone }: { stations: StationInf
 function TokenOnce({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
   const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   const inputRef = useRef<HTMLInputElement>(null);
+  const t = tr();
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -809,22 +831,21 @@ function TokenOnce({ name, token, onDone }: { name: string; token: string; onDon
   return (
     <div className="form admin-form token-once">
       <p className="admin-warning" role="alert">
-        <Icon name="warning" /> Copy this token now. It is shown only once: Pullboard keeps only a fingerprint of it, and
-        nobody can show it again. If it is lost, revoke it and create a new one.
+        <Icon name="warning" /> {t('admin.copyNow')}
       </p>
       <label>
-        Token for {name}
+        {t('admin.tokenFor', { name })}
         <input ref={inputRef} className="token-value" value={token} readOnly spellCheck={false} onFocus={(e) => e.target.select()} />
       </label>
       <p className="muted small" aria-live="polite">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'This browser cannot copy here: the token is selected, copy it by hand.' : 'Send it as the header Authorization: Bearer <token>.'}
+        {copied === 'yes' ? t('admin.copied') : copied === 'failed' ? t('admin.copyFailed') : t('admin.sendAs')}
       </p>
       <div className="form-actions">
         <button type="button" className="btn" onClick={() => void copy()}>
-          {copied === 'yes' ? <Icon name="check" /> : null} {copied === 'yes' ? 'Copied' : 'Copy token'}
+          {copied === 'yes' ? <Icon name="check" /> : null} {copied === 'yes' ? t('admin.copiedShort') : t('admin.copyToken')}
         </button>
         <button type="button" className="btn btn-primary" onClick={onDone}>
-          I have copied it
+          {t('admin.haveCopied')}
         </button>
       </div>
     </div>
@@ -837,25 +858,26 @@ function DevicesSection({ stations }: { stations: StationInfo[] }) {
   const [list, reload] = useList(listDevices);
   const [notice, setNotice] = useState<string | null>(null);
   const nowMs = useNow();
+  const t = tr();
 
   return (
     <>
       <SectionHead
-        title="Devices"
-        intro="Wall TVs and station tablets paired with a code. Revoking one cuts its screen at once."
+        title={t('admin.tabs.devices')}
+        intro={t('admin.devicesIntro')}
         action={
           <div className="admin-head-actions">
             <button type="button" className="btn" onClick={reload}>
-              <Icon name="reconnect" /> Refresh
+              <Icon name="reconnect" /> {t('admin.refresh')}
             </button>
             <a href="/pair/approve" className="btn btn-primary" onClick={onLinkClick}>
-              <Icon name="plus" /> Pair a device
+              <Icon name="plus" /> {t('app.titles.pair-approve')}
             </a>
           </div>
         }
       />
       <Notice text={notice} onDismiss={() => setNotice(null)} />
-      <ListState list={list} empty="No devices are paired. Open /pair on the TV or tablet and approve the code it shows." onRetry={reload}>
+      <ListState list={list} empty={t('admin.noDevices')} onRetry={reload}>
         {(devices) => {
           const active = devices.filter((d) => d.revokedAt === null);
           const revoked = devices.filter((d) => d.revokedAt !== null);
@@ -869,7 +891,7 @@ function DevicesSection({ stations }: { stations: StationInfo[] }) {
                     stations={stations}
                     nowMs={nowMs}
                     onRevoked={() => {
-                      setNotice(`${d.name} revoked: its screen was cut off.`);
+                      setNotice(t('admin.deviceRevoked', { name: d.name }));
                       reload();
                     }}
                   />
@@ -877,7 +899,7 @@ function DevicesSection({ stations }: { stations: StationInfo[] }) {
               </ul>
               {revoked.length > 0 ? (
                 <details className="admin-revoked">
-                  <summary>Revoked devices ({revoked.length})</summary>
+                  <summary>{t('admin.revokedDevices', { count: revoked.length })}</summary>
                   <ul className="admin-list">
                     {revoked.map((d) => (
                       <DeviceRow key={d.id} device={d} stations={stations} nowMs={nowMs} onRevoked={reload} />
@@ -894,6 +916,7 @@ function DevicesSection({ stations }: { stations: StationInfo[] }) {
 }
 
 function DeviceRow({ device, stations, nowMs, onRevoked }: { device: DeviceInfo; stations: StationInfo[]; nowMs: number; onRevoked: () => void }) {
+  const t = tr();
   return (
     <li className={`admin-item${device.revokedAt ? ' is-disabled' : ''}`} data-testid={`device-${device.name}`}>
       <div className="admin-item-main">
@@ -903,16 +926,20 @@ function DeviceRow({ device, stations, nowMs, onRevoked }: { device: DeviceInfo;
           <RoleBadge role={device.role} />
         </p>
         <p className="admin-item-meta">
-          {hasStations(device.role) ? <span>Stations: {stationList(device.stationIds, stations) || <em>none</em>}</span> : null}
+          {hasStations(device.role) ? (
+            <span>
+              {t('admin.stationsLabel')} {stationList(device.stationIds, stations) || <em>{t('admin.none')}</em>}
+            </span>
+          ) : null}
           <span>
-            Last seen: <When iso={device.lastSeenAt} nowMs={nowMs} never="not yet" />
+            {t('admin.lastSeen')} <When iso={device.lastSeenAt} nowMs={nowMs} never={t('admin.notYet')} />
           </span>
           <span>
-            Paired by {device.createdBy}, <When iso={device.createdAt} nowMs={nowMs} />
+            {t('admin.pairedBy', { name: device.createdBy })} <When iso={device.createdAt} nowMs={nowMs} />
           </span>
           {device.revokedAt ? (
             <span>
-              Revoked <When iso={device.revokedAt} nowMs={nowMs} />
+              {t('admin.revokedAt')} <When iso={device.revokedAt} nowMs={nowMs} />
             </span>
           ) : null}
         </p>
@@ -920,9 +947,9 @@ function DeviceRow({ device, stations, nowMs, onRevoked }: { device: DeviceInfo;
       {device.revokedAt ? null : (
         <div className="admin-item-actions">
           <ConfirmAction
-            label="Revoke"
-            question={`Revoke ${device.name}? Its screen is cut off at once and must be paired again.`}
-            confirmLabel="Revoke device"
+            label={t('admin.revoke')}
+            question={t('admin.revokeDeviceQuestion', { name: device.name })}
+            confirmLabel={t('admin.revokeDevice')}
             onConfirm={async () => {
               await revokeDevice(device.id);
               onRevoked();

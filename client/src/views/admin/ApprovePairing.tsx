@@ -10,6 +10,7 @@ import { onLinkClick } from '../../router.ts';
 import { ApiError, approvePairing, deviceKind, errorText, fetchStations, formatPairingCode, pairingCodeComplete, stationList } from './api.ts';
 import type { DeviceInfo, StationInfo } from './api.ts';
 import { AdminFrame, StationChecks } from './parts.tsx';
+import { tr } from '../../i18n/store.ts';
 
 type DeviceRole = typeof Role.VIEWER | typeof Role.OPERATOR;
 
@@ -37,15 +38,16 @@ export default function ApprovePairing() {
     );
   }, []);
 
+  const t = tr();
   return (
-    <AdminFrame title="Pair a device">
+    <AdminFrame title={t('app.titles.pair-approve')}>
       <div className="pair">
         {refused === 'signin' ? (
           <section className="admin-refusal" role="alert">
-            <h2>Sign in first</h2>
-            <p>Only a team lead or an admin can approve a device. Sign in, then scan the code again.</p>
+            <h2>{t('admin.signInFirst')}</h2>
+            <p>{t('pair.signInFirstText')}</p>
             <a className="btn btn-primary" href="/" onClick={onLinkClick}>
-              Go to sign-in
+              {t('signIn.goToSignIn')}
             </a>
           </section>
         ) : approved ? (
@@ -85,14 +87,15 @@ function ApproveForm({
   const [busy, setBusy] = useState(false);
   const codeHint = useId();
   const prefilled = pairingCodeComplete(codeFromLocation());
+  const t = tr();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!pairingCodeComplete(code)) return setError('Type the 8 characters the device shows (XXXX-XXXX).');
-    if (name.trim() === '') return setError('Give the device a name people will recognise, for example "Weld line TV".');
-    if (role === Role.OPERATOR && stationIds.length === 0) return setError('Pick the station (or stations) this tablet works at.');
+    if (!pairingCodeComplete(code)) return setError(t('pair.errCode'));
+    if (name.trim() === '') return setError(t('pair.errName'));
+    if (role === Role.OPERATOR && stationIds.length === 0) return setError(t('pair.errStation'));
     const checked = ApprovePairingBody.safeParse({ code, name: name.trim(), role, ...(role === Role.OPERATOR ? { stationIds } : {}) });
-    if (!checked.success) return setError(checked.error.issues[0]?.message ?? 'Check the form.');
+    if (!checked.success) return setError(checked.error.issues[0]?.message ?? t('admin.checkForm'));
     setBusy(true);
     setError(null);
     try {
@@ -102,7 +105,7 @@ function ApproveForm({
       if (err instanceof ApiError && err.code === 'FORBIDDEN') onForbidden();
       setError(
         err instanceof ApiError && err.code === 'NOT_FOUND'
-          ? 'No device is waiting with this code. Codes last 10 minutes and work once: check the code on the device, or start pairing again there.'
+          ? t('pair.notFound')
           : errorText(err),
       );
     }
@@ -110,21 +113,19 @@ function ApproveForm({
 
   return (
     <form className="form admin-form pair-form" onSubmit={(e) => void submit(e)} noValidate>
-      <p className="muted">
-        Approve the code shown on a wall TV or station tablet. The device starts by itself a few seconds later.
-      </p>
+      <p className="muted">{t('pair.intro')}</p>
       {forbidden ? (
         <p className="admin-warning" role="alert">
-          <Icon name="warning" /> Only a team lead or an admin can approve devices. Sign in with such an account.
+          <Icon name="warning" /> {t('pair.forbidden')}
         </p>
       ) : null}
       <label>
-        Code on the device
+        {t('pair.code')}
         <input
           className="pair-code"
           value={code}
           onChange={(e) => setCode(formatPairingCode(e.target.value))}
-          placeholder="XXXX-XXXX"
+          placeholder={t('pair.codePlaceholder')}
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
@@ -134,41 +135,41 @@ function ApproveForm({
           autoFocus={!prefilled}
         />
         <span id={codeHint} className="muted small">
-          {prefilled ? 'Filled in from the QR code. Check it matches the device.' : 'Letters and digits; the dash is added for you.'}
+          {prefilled ? t('pair.prefilled') : t('pair.codeHint')}
         </span>
       </label>
       <label>
-        Device name
+        {t('pair.name')}
         <input
           value={name}
           onChange={(e) => setName(e.target.value)}
           maxLength={Limits.NAME}
           autoComplete="off"
-          placeholder={role === Role.VIEWER ? 'For example: Weld line TV' : 'For example: Weld tablet'}
+          placeholder={role === Role.VIEWER ? t('pair.nameTv') : t('pair.nameTablet')}
           autoFocus={prefilled}
         />
       </label>
       <fieldset className="pair-roles">
-        <legend>What is it?</legend>
+        <legend>{t('pair.whatIsIt')}</legend>
         <label className={`pair-role${role === Role.VIEWER ? ' is-chosen' : ''}`}>
           <input type="radio" name="pair-role" checked={role === Role.VIEWER} onChange={() => setRole(Role.VIEWER)} />
           <span>
-            <strong>Wall TV</strong>
-            <span className="muted small">Shows the board. Nobody works on it.</span>
+            <strong>{t('app.titles.tv')}</strong>
+            <span className="muted small">{t('pair.tvHint')}</span>
           </span>
         </label>
         <label className={`pair-role${role === Role.OPERATOR ? ' is-chosen' : ''}`}>
           <input type="radio" name="pair-role" checked={role === Role.OPERATOR} onChange={() => setRole(Role.OPERATOR)} />
           <span>
-            <strong>Station tablet</strong>
-            <span className="muted small">Operators start and finish cards at its stations.</span>
+            <strong>{t('app.stationTablet')}</strong>
+            <span className="muted small">{t('pair.tabletHint')}</span>
           </span>
         </label>
       </fieldset>
       {role === Role.OPERATOR ? (
         <>
-          {stationsError ? <p className="form-error">Stations could not be loaded: {stationsError}</p> : null}
-          <StationChecks stations={stations} value={stationIds} onChange={setStationIds} legend="Stations of this tablet" />
+          {stationsError ? <p className="form-error">{t('pair.stationsFailed', { message: stationsError })}</p> : null}
+          <StationChecks stations={stations} value={stationIds} onChange={setStationIds} legend={t('pair.stationsOfTablet')} />
         </>
       ) : null}
       {error ? (
@@ -178,7 +179,7 @@ function ApproveForm({
       ) : null}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary btn-big pair-submit" disabled={busy}>
-          <Icon name="check" /> {busy ? 'Approving…' : 'Approve'}
+          <Icon name="check" /> {busy ? t('pair.approving') : t('pair.approve')}
         </button>
       </div>
     </form>
@@ -188,6 +189,7 @@ function ApproveForm({
 function Approved({ device, stations, onAnother }: { device: DeviceInfo; stations: StationInfo[]; onAnother: () => void }) {
   const where = device.role === Role.OPERATOR ? stationList(device.stationIds, stations) : '';
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const t = tr();
   useEffect(() => {
     // The code is used: a reload must not show it again as if it were waiting.
     if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
@@ -197,18 +199,22 @@ function Approved({ device, stations, onAnother }: { device: DeviceInfo; station
   return (
     <section className="pair-done" role="status">
       <h2 ref={headingRef} tabIndex={-1}>
-        <Icon name="check" /> Approved
+        <Icon name="check" /> {t('pair.approved')}
       </h2>
       <p>
-        <strong>{device.name}</strong> is paired as {device.role === Role.OPERATOR ? 'a station tablet' : `a ${deviceKind(device.role)}`}
-        {where ? ` for ${where}` : ''}. It starts by itself within a few seconds.
+        {t.rich(where ? 'pair.pairedAsFor' : 'pair.pairedAs', {
+          name: device.name,
+          kind: deviceKind(device.role),
+          where,
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
       </p>
       <div className="form-actions form-actions-start">
         <button type="button" className="btn btn-primary" onClick={onAnother}>
-          Pair another device
+          {t('pair.another')}
         </button>
         <a className="btn" href="/admin#devices" onClick={onLinkClick}>
-          All devices
+          {t('pair.allDevices')}
         </a>
       </div>
     </section>

@@ -8,6 +8,7 @@ import type { ApprovePairingBody, CreateTokenBody, CreateUserBody, Me, PublicDev
 import { Role } from '../../../../shared/names.ts';
 import { StationKindSchema } from '../../../../shared/schemas.ts';
 import { apiParsed } from '../../net/api.ts';
+import { currentLocale, tr } from '../../i18n/store.ts';
 
 /** A refusal or failure, with the server's error code (or NETWORK / BAD_ANSWER). */
 export class ApiError extends Error {
@@ -26,9 +27,9 @@ export class ApiError extends Error {
 export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
   const r = await apiParsed(schema, method, path, body);
   if (r.ok) return r.body;
-  if (r.status === 0) throw new ApiError('NETWORK', 'The server cannot be reached. Check the network and try again.', 0);
+  if (r.status === 0) throw new ApiError('NETWORK', tr()('session.unreachable'), 0);
   if (r.error.code === 'BAD_ANSWER') {
-    throw new ApiError('BAD_ANSWER', 'The server sent an answer this page does not understand. Reload the page.', r.status);
+    throw new ApiError('BAD_ANSWER', tr()('admin.badAnswer'), r.status);
   }
   throw new ApiError(r.error.code, r.error.message, r.status, r.error.details);
 }
@@ -84,25 +85,17 @@ export async function approvePairing(body: z.input<typeof ApprovePairingBody>): 
 
 // ---------------------------------------------------------------- display helpers (pure)
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  lead: 'Team lead',
-  operator: 'Operator',
-  viewer: 'Viewer',
-};
-export const ROLE_HINTS: Record<Role, string> = {
-  admin: 'Everything, including users and API tokens',
-  lead: 'Runs the board, steps cards back, pairs devices',
-  operator: 'Works cards at the chosen stations',
-  viewer: 'Sees the board, changes nothing',
-};
+/** A role in the screen's language ("Team lead"). */
+export function roleLabel(role: Role): string {
+  return tr()(`common.roles.${role}`);
+}
 export const ROLES: readonly Role[] = [Role.ADMIN, Role.LEAD, Role.OPERATOR, Role.VIEWER];
 
 /** What a device is, by its role: viewers are wall TVs, operators station tablets. */
 export function deviceKind(role: Role): string {
-  if (role === Role.VIEWER) return 'Wall TV';
-  if (role === Role.OPERATOR) return 'Station tablet';
-  return ROLE_LABELS[role];
+  if (role === Role.VIEWER) return tr()('app.titles.tv');
+  if (role === Role.OPERATOR) return tr()('app.stationTablet');
+  return roleLabel(role);
 }
 
 /** Whether a role acts at chosen stations (only operators do). */
@@ -122,18 +115,19 @@ export const pairingCodeComplete = (code: string): boolean => /^[A-Z0-9]{4}-[A-Z
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago"; "never" for null. */
 export function relativeTime(iso: string | null, nowMs: number): string {
-  if (iso === null) return 'never';
+  const say = tr();
+  if (iso === null) return say('admin.never');
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return 'unknown';
+  if (Number.isNaN(t)) return say('history.unknown');
   const s = Math.round((nowMs - t) / 1000);
-  if (s < 0) return s > -60 ? 'just now' : 'in the future';
-  if (s < 60) return 'just now';
+  if (s < 0) return s > -60 ? say('admin.justNow') : say('admin.inFuture');
+  if (s < 60) return say('admin.justNow');
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return say('admin.minAgo', { m });
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ago`;
+  if (h < 48) return say('admin.hAgo', { h });
   const d = Math.floor(h / 24);
-  return `${d} days ago`;
+  return say('admin.daysAgo', { d });
 }
 
 /** "30 Nov 2026, 14:02" in the screen's locale (the absolute time next to a relative one). */
@@ -141,7 +135,7 @@ export function absoluteTime(iso: string | null): string {
   if (iso === null) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(t).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Station names for a list of ids, in board order; ids no longer on the board are kept. */
@@ -149,5 +143,5 @@ export function stationList(ids: readonly string[], stations: readonly StationIn
   if (ids.length === 0) return '';
   const known = stations.filter((s) => ids.includes(s.id)).map((s) => s.name);
   const unknown = ids.filter((id) => !stations.some((s) => s.id === id));
-  return [...known, ...unknown.map((id) => `(${id})`)].join(', ');
+  return [...known, ...unknown.map((id) => `(${id})`)].join(tr()('common.listSeparator'));
 }

@@ -7,23 +7,27 @@ import { Icon } from '../../components/Icon.tsx';
 import { absoluteTime, relativeTime } from './api.ts';
 export { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import type { StationInfo } from './api.ts';
+import { tr } from '../../i18n/store.ts';
+import { LanguagePicker } from '../../i18n/LanguagePicker.tsx';
 
 /** The admin pages' frame: the brand bar, a title and links back to the board. */
 export function AdminFrame({ title, children, links }: { title: string; children: ReactNode; links?: ReactNode }) {
   // The page's title is App.tsx's (one place names every screen).
+  const t = tr();
   return (
     <div className="admin-screen">
       <header className="topbar admin-topbar">
         <a href="/" className="brand" onClick={onLinkClick}>
-          Pullboard
+          {t('common.appName')}
         </a>
         <h1 className="topbar-title">{title}</h1>
-        <nav className="topbar-tools admin-links" aria-label="Pages">
+        <nav className="topbar-tools admin-links" aria-label={t('admin.pages')}>
           {links}
           <a href="/" className="btn" onClick={onLinkClick}>
-            Board
+            {t('admin.board')}
           </a>
         </nav>
+        <LanguagePicker className="topbar-language" />
       </header>
       <main className="admin">{children}</main>
     </div>
@@ -35,7 +39,7 @@ export function StationChecks({
   stations,
   value,
   onChange,
-  legend = 'Stations',
+  legend,
   hint,
 }: {
   stations: readonly StationInfo[];
@@ -44,12 +48,13 @@ export function StationChecks({
   legend?: string;
   hint?: string;
 }) {
+  const t = tr();
   return (
     <fieldset className="station-checks">
-      <legend>{legend}</legend>
+      <legend>{legend ?? t('admin.stations')}</legend>
       {hint ? <p className="muted small">{hint}</p> : null}
       {stations.length === 0 ? (
-        <p className="muted">There are no stations on the board yet. Add stations on the lead board first.</p>
+        <p className="muted">{t('admin.noStations')}</p>
       ) : (
         <div className="station-check-list">
           {stations.map((s) => (
@@ -69,8 +74,8 @@ export function StationChecks({
 }
 
 /** "5 min ago" with the date and time beside it (and in the tooltip). */
-export function When({ iso, nowMs, never = 'never' }: { iso: string | null; nowMs: number; never?: string }) {
-  if (iso === null) return <span className="muted">{never}</span>;
+export function When({ iso, nowMs, never }: { iso: string | null; nowMs: number; never?: string }) {
+  if (iso === null) return <span className="muted">{never ?? tr()('admin.never')}</span>;
   const abs = absoluteTime(iso);
   return (
     <time dateTime={iso} title={abs} className="when">
@@ -96,7 +101,7 @@ export function Notice({ text, onDismiss }: { text: string | null; onDismiss: ()
       {text ? (
         <p className="admin-notice">
           <Icon name="check" /> <span>{text}</span>
-          <button type="button" className="btn btn-quiet" onClick={onDismiss} aria-label="Dismiss message">
+          <button type="button" className="btn btn-quiet" onClick={onDismiss} aria-label={tr()('admin.dismissMessage')}>
             <Icon name="close" />
           </button>
         </p>
