@@ -54,7 +54,7 @@ const en = {
   },
   andon: {
     since: 'since {time} ({duration})',
-    clear: { stop: 'Clear line stop', help: 'Clear help call', material: 'Clear material call' },
+    clear: { stop: 'Clear line stop', help: 'Clear help needed', material: 'Clear material call' },
     raise: { stop: 'Stop line', help: 'Call help', material: 'Call material' },
   },
   access: {
