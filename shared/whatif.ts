@@ -34,8 +34,8 @@ export const MAX_WHATIF_HORIZON_MINUTES = 14 * 24 * 60;
 /** Horizon when none is named: the stop, then as long again plus a shift (8 h). */
 export const defaultHorizonMinutes = (durationMinutes: number) => Math.min(MAX_WHATIF_HORIZON_MINUTES, 2 * durationMinutes + 480);
 /** Simulation steps one run may take, and all the runs of one what-if together (bounds a request's work). */
-export const MAX_STEPS = 400_000;
-export const MAX_TOTAL_STEPS = 1_000_000;
+export const MAX_STEPS = 200_000;
+export const MAX_TOTAL_STEPS = 500_000;
 
 export const WhatIfBody = z.strictObject({
   stationId: z.string(),
@@ -315,6 +315,8 @@ function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }
     }
   };
   for (const l of loops) setFull(l, 0);
+  // Setting a run up costs too (many loops, short runs): it is charged to the bound.
+  budget.steps -= loops.length + Object.keys(board.cards).length;
   let steps = 0;
   let truncated = false;
   let end = horizon;
