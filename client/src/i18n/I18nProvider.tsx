@@ -2,6 +2,7 @@
 // i18n store: choosing another language re-renders every word. The subtree is keyed by
 // the language, so words computed outside React (formats, the refusal messages) are
 // worked out again too; the board, the outbox and the session live in stores and stay.
+import { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { IntlProvider, useTranslations } from 'use-intl';
 import { useStore } from 'zustand';
@@ -33,8 +34,14 @@ type Namespace = Parameters<typeof useTranslations>[0];
  */
 export function useSecondTranslations<N extends NonNullable<Namespace>>(namespace: N) {
   const second = useStore(i18nStore, (s) => s.second);
-  if (second === null) return null;
-  return createTranslator({ locale: second.locale, messages: reference(second.messages), namespace, onError, getMessageFallback: fallback });
+  // One translator per language and namespace: the TV's rows re-render every few seconds.
+  return useMemo(
+    () =>
+      second === null
+        ? null
+        : createTranslator({ locale: second.locale, messages: reference(second.messages), namespace, onError, getMessageFallback: fallback }),
+    [second, namespace],
+  );
 }
 
 /** The TV's second language, or null. */
