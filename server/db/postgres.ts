@@ -33,7 +33,16 @@ const types: pg.CustomTypesConfig = {
 
 /** A pool with the repository's type parsing, for the accounts store and tools too. */
 export function newPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, types });
+  const pool = new pg.Pool({ connectionString: url, max, types });
+  // An idle connection that PostgreSQL drops (a restart, a failover, shutdown) is
+  // removed by the pool, which then emits 'error'; unhandled, that would end the
+  // process. The next query opens a new connection (and fails, and is answered as
+  // such, if the database is really gone).
+  pool.on('error', () => {});
+  // The same for a connection dropped while checked out between two queries: its query
+  // in flight (if any) fails on its own; the event must not end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 interface EventRow {
