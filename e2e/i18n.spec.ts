@@ -174,7 +174,11 @@ for (const size of TV_SIZES) {
       await keepScreenshot(page, `i18n-tv-de-${at}`, testInfo);
 
       // A mixed workforce: Spanish under German (the TV's own setting, kept on the device).
+      // The TV's language menu (one small control in its head) opens on the two pickers.
+      await page.getByTestId('tv-language-menu').locator('summary').click();
       await page.getByRole('combobox', { name: 'Zweite Sprache' }).selectOption('es');
+      await expect(page.getByTestId('tv-language-menu').locator('summary')).toHaveText('DE + ES');
+      await page.getByTestId('tv-language-menu').locator('summary').click();
       await expect(heads.locator('[lang="es"]').first()).toHaveText('Estación');
       await expect(page.getByTestId('tv-legend').locator('[lang="es"]').first()).toHaveText('Fluye');
       await expectNothingCut();

@@ -63,3 +63,30 @@ export function SecondLanguagePicker({ className = '' }: { className?: string })
     </span>
   );
 }
+
+/**
+ * The wall TV's language settings behind one small control in its head ("EN", "DE + ES"):
+ * whoever sets the TV up opens it to choose the language and a second one; closed, it
+ * takes no room from the board or the key.
+ */
+export function TvLanguageMenu() {
+  const t = useTranslations('tv');
+  const locale = useStore(i18nStore, (s) => s.locale);
+  const second = useStore(i18nStore, (s) => s.second?.locale ?? null);
+  const shown = second ? `${locale.toUpperCase()} + ${second.toUpperCase()}` : locale.toUpperCase();
+  return (
+    <details className="tv-language-menu" data-testid="tv-language-menu">
+      <summary className="btn tv-control" aria-label={t('languages', { shown })}>
+        <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+          <circle cx="12" cy="12" r="9" />
+          <path d="M3 12h18M12 3c2.5 2.7 2.5 15.3 0 18M12 3c-2.5 2.7-2.5 15.3 0 18" />
+        </svg>
+        {shown}
+      </summary>
+      <div className="tv-language-panel">
+        <LanguagePicker className="tv-language" />
+        <SecondLanguagePicker className="tv-language" />
+      </div>
+    </details>
+  );
+}

@@ -38,7 +38,7 @@ import { useFittingCount } from './tv/useFittingCount.ts';
 import { useLocale, useTranslations } from 'use-intl';
 import { useSecondLocale, useSecondTranslations } from '../i18n/I18nProvider.tsx';
 import { Bi } from '../i18n/Bilingual.tsx';
-import { LanguagePicker, SecondLanguagePicker } from '../i18n/LanguagePicker.tsx';
+import { TvLanguageMenu } from '../i18n/LanguagePicker.tsx';
 
 export function WallTv() {
   const hasBoard = useBoardStore((s) => s.hasBoard);
@@ -70,6 +70,7 @@ export function WallTv() {
         <div className="tv-clock">
           <Clock />
         </div>
+        <TvLanguageMenu />
         <WhoAmI compact />
       </header>
       <StaleBanner />
@@ -101,8 +102,6 @@ export function WallTv() {
       <footer className="tv-foot">
         <TvLegend />
         <div className="tv-controls">
-          <LanguagePicker className="tv-language" />
-          <SecondLanguagePicker className="tv-language" />
           <SoundToggle />
           <FullscreenButton />
         </div>

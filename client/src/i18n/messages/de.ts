@@ -196,6 +196,7 @@ const de: Catalogue = {
     moreCalls: '{count, plural, one {+# weiterer Ruf: siehe Stationen} other {+# weitere Rufe: siehe Stationen}}',
     empty: 'LEER',
     fullOf: '/{cards, number} voll',
+    languages: 'Sprachen: {shown}',
     secondLanguage: 'Zweite Sprache',
     secondLanguageNone: 'Keine zweite Sprache',
     secondLanguageOption: '+ {name}',

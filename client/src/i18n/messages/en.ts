@@ -195,6 +195,7 @@ const en = {
     moreCalls: '{count, plural, one {+# more call: see the stations} other {+# more calls: see the stations}}',
     empty: 'EMPTY',
     fullOf: '/{cards, number} full',
+    languages: 'Languages: {shown}',
     secondLanguage: 'Second language',
     secondLanguageNone: 'No second language',
     secondLanguageOption: '+ {name}',

@@ -196,6 +196,7 @@ const es: Catalogue = {
     moreCalls: '{count, plural, one {+# llamada más: vea las estaciones} other {+# llamadas más: vea las estaciones}}',
     empty: 'VACÍO',
     fullOf: '/{cards, number} llenos',
+    languages: 'Idiomas: {shown}',
     secondLanguage: 'Segundo idioma',
     secondLanguageNone: 'Sin segundo idioma',
     secondLanguageOption: '+ {name}',
