@@ -111,6 +111,11 @@ async function clippedCards(page: Page): Promise<string[]> {
 
 test.describe('printable cards', () => {
   test.use({ locale: 'de-DE' });
+  // A German browser picks A4 paper; the words are pinned to English (the screens follow
+  // the browser's language otherwise, and these tests read English words).
+  test.beforeEach(async ({ context }) => {
+    await context.addInitScript(() => window.localStorage.setItem('pullboard.locale', 'en'));
+  });
 
   test("a loop's sheet: every card with its text, and every QR code holds exactly the loop's card codes", async ({
     page,
