@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { ApiErrorSchema } from '../../../shared/schemas.ts';
 import type { ApiError } from '../../../shared/schemas.ts';
+import { tr } from '../i18n/store.ts';
 
 let bearer: string | null = null;
 
@@ -17,7 +18,8 @@ export type ApiResult<T = unknown> =
   | { ok: true; status: number; body: T }
   | { ok: false; status: number; error: ApiError; retryAfterSeconds: number | null };
 
-const NETWORK: ApiError = { code: 'NETWORK', message: 'Cannot reach the Pullboard server' };
+/** No answer at all (in the screen's language: it may be shown as it is). */
+const network = (): ApiError => ({ code: 'NETWORK', message: tr()('net.network') });
 
 /**
  * Calls /api`path`. Never throws: a network failure is status 0. `bearer: null` forces
@@ -44,7 +46,7 @@ export async function api(
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    return { ok: false, status: 0, error: NETWORK, retryAfterSeconds: null };
+    return { ok: false, status: 0, error: network(), retryAfterSeconds: null };
   }
   let json: unknown = null;
   try {
@@ -61,7 +63,7 @@ export async function api(
   return { ok: false, status: res.status, error, retryAfterSeconds };
 }
 
-const BAD_ANSWER: ApiError = { code: 'BAD_ANSWER', message: 'The server sent an answer this screen cannot read' };
+const badAnswer = (): ApiError => ({ code: 'BAD_ANSWER', message: tr()('net.badAnswer') });
 
 /** `api`, with the body of a success read by `schema` (an unreadable one is a failure). */
 export async function apiParsed<T>(
@@ -76,5 +78,5 @@ export async function apiParsed<T>(
   const parsed = schema.safeParse(r.body);
   return parsed.success
     ? { ok: true, status: r.status, body: parsed.data }
-    : { ok: false, status: r.status, error: BAD_ANSWER, retryAfterSeconds: null };
+    : { ok: false, status: r.status, error: badAnswer(), retryAfterSeconds: null };
 }

@@ -355,6 +355,10 @@ const de: Catalogue = {
     used: '{name} verbraucht; ihre Karte geht zurück an {supplier} zum Nachfüllen.',
     itsSupplier: 'ihren Lieferanten',
   },
+  net: {
+    network: 'Pullboard-Server nicht erreichbar',
+    badAnswer: 'Der Server hat eine Antwort geschickt, die dieser Bildschirm nicht lesen kann',
+  },
   outbox: {
     expired: 'gemacht {date} {time}, vor mehr als {days, number} Tagen, und nie gesendet',
     oldVersion: 'gemacht {date} {time} mit einer früheren Pullboard-Version, und nie gesendet',

@@ -352,6 +352,10 @@ const en = {
     used: 'Used {name}; its card goes back to {supplier} to be refilled.',
     itsSupplier: 'its supplier',
   },
+  net: {
+    network: 'Cannot reach the Pullboard server',
+    badAnswer: 'The server sent an answer this screen cannot read',
+  },
   outbox: {
     expired: 'made {date} {time}, more than {days, number} days ago, and never sent',
     oldVersion: 'made {date} {time} on an earlier version of Pullboard, and never sent',

@@ -355,6 +355,10 @@ const es: Catalogue = {
     used: 'Consumida {name}; su tarjeta vuelve a {supplier} para reponer.',
     itsSupplier: 'su proveedor',
   },
+  net: {
+    network: 'No se puede contactar el servidor de Pullboard',
+    badAnswer: 'El servidor envió una respuesta que esta pantalla no puede leer',
+  },
   outbox: {
     expired: 'hecho el {date} a las {time}, hace más de {days, number} días, y nunca enviado',
     oldVersion: 'hecho el {date} a las {time} con una versión anterior de Pullboard, y nunca enviado',
