@@ -439,13 +439,26 @@ export function stockOuts(state: BoardState, stationId: string): Loop[] {
  * work requested: the station cannot start that work (it is starved).
  */
 export function starvedInputs(state: BoardState, stationId: string): Loop[] {
-  if (columnCount(state, stationId, Column.REQUESTED) === 0) return [];
+  // From the station's Requested column (the index's cards there), not from every card of
+  // every loop it supplies: the TV asks this per station on each render, and the metrics
+  // index after every event, and a large plant's loops hold thousands of cards.
+  const requested = INDEXES.cards.get(state.cards).ids(BY_COLUMN, columnKey(stationId, Column.REQUESTED));
+  if (requested === undefined || requested.size === 0) return [];
+  const waiting = new Set<string>();
+  for (const id of requested) {
+    const card = state.cards[id];
+    if (card) waiting.add(card.loopId);
+  }
   const inputs = new Set<string>();
   for (const l of lookup(INDEXES.loops, state.loops, BY_SUPPLIER, stationId)) {
-    const hasRequested = loopCards(state, l.id).some((c) => c.column === Column.REQUESTED);
-    if (hasRequested) for (const id of l.inputLoopIds) inputs.add(id);
+    if (waiting.has(l.id)) for (const id of l.inputLoopIds) inputs.add(id);
   }
-  return [...inputs]
-    .map((id) => state.loops[id])
-    .filter((l): l is Loop => l !== undefined && fullContainers(state, l.id).length === 0);
+  return [...inputs].map((id) => state.loops[id]).filter((l): l is Loop => l !== undefined && !hasFullContainer(state, l.id));
+}
+
+/** Whether a loop has a full container (a Done card), without gathering and sorting them. */
+function hasFullContainer(state: BoardState, loopId: string): boolean {
+  const ids = INDEXES.cards.get(state.cards).ids(BY_LOOP, loopId);
+  if (ids !== undefined) for (const id of ids) if (state.cards[id]?.column === Column.DONE) return true;
+  return false;
 }
