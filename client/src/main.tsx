@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App.tsx';
+import { prefetchSession } from './app/session.ts';
 import { I18nProvider } from './i18n/I18nProvider.tsx';
 import { startI18n } from './i18n/store.ts';
 import './styles.css';
@@ -25,6 +26,9 @@ window.addEventListener('vite:preloadError', (event) => {
   event.preventDefault();
   window.location.reload();
 });
+
+// Who this screen is: asked now, while React renders the first frame (see prefetchSession).
+prefetchSession();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

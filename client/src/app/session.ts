@@ -156,6 +156,36 @@ function forgetIdentity(): void {
 
 let started = false;
 
+/**
+ * The first two questions (is the server set up, who am I), asked as soon as the script
+ * runs and both at once, rather than one after the other from the first render's effect:
+ * a screen shows its board a few hundred milliseconds sooner, which a TV or tablet that
+ * reloads itself pays on every start. `resolve` takes each answer once.
+ */
+const early: { status?: Promise<AuthStatus | null>; me?: { bearer: string | null; answer: Promise<MeAnswer> } } = {};
+
+export function prefetchSession(): void {
+  if (started || early.status) return;
+  early.status = fetchStatus();
+  const device = theDeviceToken();
+  const bearer = badgeFlag() || !device ? null : device;
+  early.me = { bearer, answer: fetchMe(bearer) };
+}
+
+/** Is the server set up: the prefetched answer (once), else a new request. */
+function askStatus(): Promise<AuthStatus | null> {
+  const p = early.status;
+  delete early.status;
+  return p ?? fetchStatus();
+}
+
+/** Who this credential is: the prefetched answer for the same credential (once), else a new request. */
+function askMe(bearer: string | null): Promise<MeAnswer> {
+  const p = early.me;
+  delete early.me;
+  return p && p.bearer === bearer ? p.answer : fetchMe(bearer);
+}
+
 /** Finds out who this screen is (once per page load) and connects. */
 export function startSession(): void {
   if (started) return;
@@ -187,7 +217,7 @@ let resolving = 0;
 /** Decides who the screen is now: badge session, else device, else cookie, else signed out. */
 async function resolve(notice: string | null = null): Promise<void> {
   const run = ++resolving;
-  const status = await fetchStatus();
+  const status = await askStatus();
   if (run !== resolving) return;
   if (status === null) {
     // The server cannot be reached: carry on as whoever this screen last was (the board
@@ -211,7 +241,7 @@ async function resolve(notice: string | null = null): Promise<void> {
   }
   const device = theDeviceToken();
   if (badgeFlag() || !device) {
-    const me = await fetchMe(null);
+    const me = await askMe(null);
     if (run !== resolving) return;
     if (me.kind === 'me') {
       const via: Via = badgeFlag() ? 'badge' : 'cookie';
@@ -225,7 +255,7 @@ async function resolve(notice: string | null = null): Promise<void> {
     }
   }
   if (device) {
-    const me = await fetchMe(device);
+    const me = await askMe(device);
     if (run !== resolving) return;
     if (me.kind === 'me') {
       signedIn(me.me, 'device');
