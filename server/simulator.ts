@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { Column, StationKind } from '../shared/names.ts';
 import { BoardSnapshotSchema } from '../shared/schemas.ts';
 import type { BoardSnapshot, Card, Loop } from '../shared/schemas.ts';
+import { seededRandom } from '../shared/random.ts';
 
 export interface SimulatorOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:3000 (the API is under /api). */
@@ -56,17 +57,6 @@ export interface SimulatorResult {
   refused: number;
 }
 
-/** mulberry32: small and seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ErrorReply = z.object({ error: z.object({ code: z.string() }) });
 const SignedIn = z.object({ token: z.string() });
@@ -80,7 +70,7 @@ export async function simulate(opts: SimulatorOptions): Promise<SimulatorResult>
   const maxCommands = opts.maxCommands ?? 100_000;
   const load = opts.load ?? 0.6;
   if (!(speed > 0) || !(minutes > 0) || !(maxCommands > 0) || !(load > 0)) throw new RangeError('speed, minutes, maxCommands and load must be above 0');
-  const rnd = random(opts.seed ?? 1);
+  const rnd = seededRandom(opts.seed ?? 1);
   const log = opts.log ?? (() => undefined);
   const base = opts.url.replace(/\/+$/, '');
   const token = opts.token ?? (await signIn(base, opts.username, opts.password));

@@ -28,6 +28,7 @@ import { fullContainers, loopCards } from './board.ts';
 import type { BoardState } from './board.ts';
 import { Column, StationKind } from './names.ts';
 import type { Loop } from './schemas.ts';
+import { seededRandom } from './random.ts';
 
 export const MAX_WHATIF_DURATION_MINUTES = 7 * 24 * 60;
 export const MAX_WHATIF_HORIZON_MINUTES = 14 * 24 * 60;
@@ -109,17 +110,6 @@ export interface WhatIfInput {
   rates: (loop: Loop) => LoopRates;
 }
 
-/** mulberry32: a small, fast, seeded generator (uniform in [0, 1)). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type SimEvent =
   | { t: number; n: number; kind: 'demand'; loop: number }
@@ -216,7 +206,7 @@ interface RunResult {
 /** One run of the plant with `extra` full containers per loop index; `budget.steps` is what is left of the work bound. */
 function run(x: WhatIfInput, extra: readonly number[], budget: { steps: number }): RunResult {
   const { board } = x;
-  const rnd = random(x.seed);
+  const rnd = seededRandom(x.seed);
   const jitter = (d: number) => Math.max(0, d * (1 + x.variability * (2 * rnd() - 1)));
   const horizon = x.horizonMinutes;
   const stopEnd = x.durationMinutes;

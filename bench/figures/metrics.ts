@@ -37,6 +37,7 @@ import { assertLocal } from '../lib/clients.ts';
 import { spawnBenchServer } from '../lib/proc.ts';
 import type { Pinning } from '../lib/proc.ts';
 import { percentile, median, round } from '../lib/stats.ts';
+import { seededRandom } from '../../shared/random.ts';
 
 export interface TimedRequest {
   medianMs: number;
@@ -69,17 +70,6 @@ export interface MetricsFigureOptions {
 
 const DAY = 86_400_000;
 
-/** mulberry32, seeded: the same log every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes a log of at least `events` events over the 365 days up to `endMs` into `dbFile`
@@ -87,7 +77,7 @@ function random(seed: number): () => number {
  */
 export async function generateYearLog(dbFile: string, events: number, endMs = Date.now(), log: (m: string) => void = () => undefined): Promise<number> {
   const repo = new SqliteRepository(dbFile);
-  const rnd = random(20261201);
+  const rnd = seededRandom(20261201);
   let counter = 0;
   const startMs = endMs - 365 * DAY;
   // The clock runs with the log: event k of `events` is stamped k/events of the year in.

@@ -11,81 +11,9 @@ import type {
   SessionRecord,
   UserRecord,
 } from './repository.ts';
+import { device, pairing, session, token, user } from './accountRows.ts';
+import type { DeviceRow, PairingRow, SessionRow, TokenRow, UserRow } from './accountRows.ts';
 
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  station_ids: string;
-  password_hash: string | null;
-  badge_hash: string | null;
-  pin_hash: string | null;
-  disabled: number;
-  created_at: string;
-  updated_at: string;
-}
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  method: string;
-  created_at: string;
-  expires_at: string;
-  last_seen_at: string;
-  idle_minutes: number | null;
-}
-interface DeviceRow {
-  id: string;
-  name: string;
-  role: string;
-  station_ids: string;
-  token_hash: string | null;
-  created_at: string;
-  created_by: string;
-  last_seen_at: string | null;
-  revoked_at: string | null;
-}
-interface PairingRow {
-  id: string;
-  code: string;
-  created_at: string;
-  expires_at: string;
-  device_id: string | null;
-  delivered: number;
-}
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  station_ids: string;
-  token_hash: string;
-  created_at: string;
-  created_by: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-/** A JSON list of ids as stored; anything else reads as no stations. */
-function ids(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-const user = (r: UserRow): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  passwordHash: r.password_hash,
-  badgeHash: r.badge_hash,
-  pinHash: r.pin_hash,
-  disabled: r.disabled === 1,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 const userRow = (u: UserRecord) => ({
   id: u.id,
   username: u.username,
@@ -98,26 +26,6 @@ const userRow = (u: UserRecord) => ({
   created_at: u.createdAt,
   updated_at: u.updatedAt,
 });
-const session = (r: SessionRow): SessionRecord => ({
-  tokenHash: r.token_hash,
-  userId: r.user_id,
-  method: r.method,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  lastSeenAt: r.last_seen_at,
-  idleMinutes: r.idle_minutes,
-});
-const device = (r: DeviceRow): DeviceRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  lastSeenAt: r.last_seen_at,
-  revokedAt: r.revoked_at,
-});
 const deviceRow = (d: DeviceRecord) => ({
   id: d.id,
   name: d.name,
@@ -128,25 +36,6 @@ const deviceRow = (d: DeviceRecord) => ({
   created_by: d.createdBy,
   last_seen_at: d.lastSeenAt,
   revoked_at: d.revokedAt,
-});
-const pairing = (r: PairingRow): PairingRecord => ({
-  id: r.id,
-  code: r.code,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  deviceId: r.device_id,
-  delivered: r.delivered === 1,
-});
-const token = (r: TokenRow): ApiTokenRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
 });
 const tokenRow = (t: ApiTokenRecord) => ({
   id: t.id,
@@ -214,18 +103,18 @@ export class SqliteAccounts implements AccountRepository {
     return r.n;
   }
   listUsers(): UserRecord[] {
-    return (this.q.listUsers.all() as UserRow[]).map(user);
+    return (this.q.listUsers.all() as UserRow<number>[]).map(user);
   }
   findUser(id: string): UserRecord | undefined {
-    const r = this.q.findUser.get(id) as UserRow | undefined;
+    const r = this.q.findUser.get(id) as UserRow<number> | undefined;
     return r && user(r);
   }
   findUserByName(username: string): UserRecord | undefined {
-    const r = this.q.findUserByName.get(username) as UserRow | undefined;
+    const r = this.q.findUserByName.get(username) as UserRow<number> | undefined;
     return r && user(r);
   }
   findUserByBadge(badgeHash: string): UserRecord | undefined {
-    const r = this.q.findUserByBadge.get(badgeHash) as UserRow | undefined;
+    const r = this.q.findUserByBadge.get(badgeHash) as UserRow<number> | undefined;
     return r && user(r);
   }
   insertUser(u: UserRecord): void {
@@ -283,11 +172,11 @@ export class SqliteAccounts implements AccountRepository {
     this.q.updatePairing.run(x.deviceId, x.delivered ? 1 : 0, x.id);
   }
   findPairing(id: string): PairingRecord | undefined {
-    const r = this.q.findPairing.get(id) as PairingRow | undefined;
+    const r = this.q.findPairing.get(id) as PairingRow<number> | undefined;
     return r && pairing(r);
   }
   findPairingByCode(code: string): PairingRecord | undefined {
-    const r = this.q.findPairingByCode.get(code) as PairingRow | undefined;
+    const r = this.q.findPairingByCode.get(code) as PairingRow<number> | undefined;
     return r && pairing(r);
   }
   deleteExpiredPairings(now: string): number {

@@ -3,120 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { AccountRepository, ApiTokenRecord, DeviceRecord, PairingRecord, SessionRecord, UserRecord } from './repository.ts';
-
-/** A JSON list of ids as stored; anything else reads as no stations. */
-function ids(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  station_ids: string;
-  password_hash: string | null;
-  badge_hash: string | null;
-  pin_hash: string | null;
-  disabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  method: string;
-  created_at: string;
-  expires_at: string;
-  last_seen_at: string;
-  idle_minutes: number | null;
-}
-interface DeviceRow {
-  id: string;
-  name: string;
-  role: string;
-  station_ids: string;
-  token_hash: string | null;
-  created_at: string;
-  created_by: string;
-  last_seen_at: string | null;
-  revoked_at: string | null;
-}
-interface PairingRow {
-  id: string;
-  code: string;
-  created_at: string;
-  expires_at: string;
-  device_id: string | null;
-  delivered: boolean;
-}
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  station_ids: string;
-  token_hash: string;
-  created_at: string;
-  created_by: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-const user = (r: UserRow): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  passwordHash: r.password_hash,
-  badgeHash: r.badge_hash,
-  pinHash: r.pin_hash,
-  disabled: r.disabled,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-const session = (r: SessionRow): SessionRecord => ({
-  tokenHash: r.token_hash,
-  userId: r.user_id,
-  method: r.method,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  lastSeenAt: r.last_seen_at,
-  idleMinutes: r.idle_minutes,
-});
-const device = (r: DeviceRow): DeviceRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  lastSeenAt: r.last_seen_at,
-  revokedAt: r.revoked_at,
-});
-const pairing = (r: PairingRow): PairingRecord => ({
-  id: r.id,
-  code: r.code,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  deviceId: r.device_id,
-  delivered: r.delivered,
-});
-const token = (r: TokenRow): ApiTokenRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  stationIds: ids(r.station_ids),
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
-});
+import { device, pairing, session, token, user } from './accountRows.ts';
+import type { DeviceRow, PairingRow, SessionRow, TokenRow, UserRow } from './accountRows.ts';
 
 export class PgAccounts implements AccountRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -135,18 +23,18 @@ export class PgAccounts implements AccountRepository {
     return (await this.one<{ n: number }>('SELECT COUNT(*)::int AS n FROM users', []))!.n;
   }
   async listUsers(): Promise<UserRecord[]> {
-    return (await this.all<UserRow>('SELECT * FROM users ORDER BY lower(username)')).map(user);
+    return (await this.all<UserRow<boolean>>('SELECT * FROM users ORDER BY lower(username)')).map(user);
   }
   async findUser(id: string): Promise<UserRecord | undefined> {
-    const r = await this.one<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+    const r = await this.one<UserRow<boolean>>('SELECT * FROM users WHERE id = $1', [id]);
     return r && user(r);
   }
   async findUserByName(username: string): Promise<UserRecord | undefined> {
-    const r = await this.one<UserRow>('SELECT * FROM users WHERE lower(username) = lower($1)', [username]);
+    const r = await this.one<UserRow<boolean>>('SELECT * FROM users WHERE lower(username) = lower($1)', [username]);
     return r && user(r);
   }
   async findUserByBadge(badgeHash: string): Promise<UserRecord | undefined> {
-    const r = await this.one<UserRow>('SELECT * FROM users WHERE badge_hash = $1', [badgeHash]);
+    const r = await this.one<UserRow<boolean>>('SELECT * FROM users WHERE badge_hash = $1', [badgeHash]);
     return r && user(r);
   }
   async insertUser(u: UserRecord): Promise<void> {
@@ -226,11 +114,11 @@ export class PgAccounts implements AccountRepository {
     await this.run('UPDATE pairings SET device_id = $2, delivered = $3 WHERE id = $1', [x.id, x.deviceId, x.delivered]);
   }
   async findPairing(id: string): Promise<PairingRecord | undefined> {
-    const r = await this.one<PairingRow>('SELECT * FROM pairings WHERE id = $1', [id]);
+    const r = await this.one<PairingRow<boolean>>('SELECT * FROM pairings WHERE id = $1', [id]);
     return r && pairing(r);
   }
   async findPairingByCode(code: string): Promise<PairingRecord | undefined> {
-    const r = await this.one<PairingRow>('SELECT * FROM pairings WHERE code = $1', [code]);
+    const r = await this.one<PairingRow<boolean>>('SELECT * FROM pairings WHERE code = $1', [code]);
     return r && pairing(r);
   }
   deleteExpiredPairings(now: string): Promise<number> {

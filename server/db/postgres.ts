@@ -10,10 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { cardCode } from '../../shared/cardCode.ts';
+import { cardFromRow, eventFromRow, loopFromRow, stationFromRow } from './boardRows.ts';
+import type { CardRow, EventRow, LoopRow, StationRow } from './boardRows.ts';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
-import { BoardEventSchema } from '../../shared/schemas.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
 import { pgMigrations } from './pgMigrations.ts';
 import type { BackupInfo, BoardRepository, CommitInput, IdempotencyRecord, LockedReader, SharedLog } from './repository.ts';
@@ -45,21 +45,7 @@ export function newPool(url: string, max = 10): pg.Pool {
   return pool;
 }
 
-interface EventRow {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  data: string;
-  card_prev?: number | null;
-}
 
-/** Rows are read back through the event schema, like SQLite's (a damaged row throws). */
-function eventFromRow(r: EventRow): BoardEvent {
-  const data: unknown = JSON.parse(r.data);
-  const fields = typeof data === 'object' && data !== null ? data : {};
-  return BoardEventSchema.parse({ ...fields, seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) });
-}
 
 /** Opens a pool on the database and applies any migrations it lacks. */
 export async function migratePostgres(pool: pg.Pool): Promise<void> {
@@ -149,47 +135,16 @@ export class PostgresRepository implements BoardRepository, SharedLog {
         inputs.set(r.loop_id, list);
       }
       const stations: Record<string, Station> = {};
-      for (const r of (await c.query('SELECT * FROM stations')).rows as StationRow[]) {
-        stations[r.id] = {
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          position: r.position,
-          wipLimits: { inProgress: r.wip_in_progress, done: r.wip_done },
-          softLimits: { inProgress: r.soft_in_progress, done: r.soft_done },
-          andon: r.andon === null ? null : (JSON.parse(r.andon) as Station['andon']),
-        };
+      for (const r of (await c.query('SELECT * FROM stations')).rows as StationRow<boolean>[]) {
+        stations[r.id] = stationFromRow(r);
       }
       const loops: Record<string, Loop> = {};
       for (const r of (await c.query('SELECT * FROM loops')).rows as LoopRow[]) {
-        loops[r.id] = {
-          id: r.id,
-          partNumber: r.part_number,
-          partName: r.part_name,
-          supplierStationId: r.supplier_station_id,
-          consumerStationId: r.consumer_station_id,
-          cardCount: r.card_count,
-          containerQty: r.container_qty,
-          leadTimeMinutes: r.lead_time_minutes,
-          inputLoopIds: inputs.get(r.id) ?? [],
-        };
+        loops[r.id] = loopFromRow(r, inputs.get(r.id) ?? []);
       }
       const cards: Record<string, Card> = {};
       for (const r of (await c.query('SELECT * FROM cards')).rows as CardRow[]) {
-        cards[r.id] = {
-          id: r.id,
-          code: cardCode(r.id),
-          loopId: r.loop_id,
-          serial: r.serial,
-          stationId: r.station_id,
-          column: r.col,
-          version: r.version,
-          cycle: r.cycle,
-          rank: r.rank,
-          enteredAt: r.entered_at,
-          enteredSeq: r.entered_seq,
-          requestedAt: r.requested_at,
-        };
+        cards[r.id] = cardFromRow(r);
       }
       await c.query('COMMIT');
       return { seq, stations, loops, cards };
@@ -567,40 +522,6 @@ export class PostgresRepository implements BoardRepository, SharedLog {
   }
 }
 
-interface StationRow {
-  id: string;
-  name: string;
-  kind: Station['kind'];
-  position: number;
-  wip_in_progress: number | null;
-  wip_done: number | null;
-  soft_in_progress: boolean;
-  soft_done: boolean;
-  andon: string | null;
-}
-interface LoopRow {
-  id: string;
-  part_number: string;
-  part_name: string;
-  supplier_station_id: string;
-  consumer_station_id: string;
-  card_count: number;
-  container_qty: number;
-  lead_time_minutes: number;
-}
-interface CardRow {
-  id: string;
-  loop_id: string;
-  serial: number;
-  station_id: string;
-  col: Card['column'];
-  version: number;
-  cycle: number;
-  rank: string;
-  entered_at: string;
-  entered_seq: number;
-  requested_at: string | null;
-}
 
 async function lastSeqOn(c: Queryable): Promise<number> {
   return (await c.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM events')).rows[0]!.seq;

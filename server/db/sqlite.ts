@@ -1,85 +1,18 @@
 // SQLite implementation of the repository (better-sqlite3). All SQL of the project
 // lives under server/db. Files are opened (WAL, synchronous=FULL: a commit that
 // returned is on disk) and migrated by connection.ts; backups go through backup.ts.
-import { cardCode } from '../../shared/cardCode.ts';
 import type Database from 'better-sqlite3';
 import type { BoardState } from '../../shared/board.ts';
 import { EventType } from '../../shared/names.ts';
-import { BoardEventSchema } from '../../shared/schemas.ts';
 import type { BoardEvent, Card, Loop, Station } from '../../shared/schemas.ts';
 import { backupConnection } from './backup.ts';
+import { cardFromRow, eventFromRow, loopFromRow, stationFromRow } from './boardRows.ts';
+import type { CardRow, EventRow, LoopRow, StationRow } from './boardRows.ts';
 import { openDatabase } from './connection.ts';
 import type { BackupInfo, BoardRepository, CommitInput, IdempotencyRecord } from './repository.ts';
 
-interface StationRow {
-  id: string;
-  name: string;
-  kind: Station['kind'];
-  position: number;
-  wip_in_progress: number | null;
-  wip_done: number | null;
-  soft_in_progress: number;
-  soft_done: number;
-  andon: string | null;
-}
-interface LoopRow {
-  id: string;
-  part_number: string;
-  part_name: string;
-  supplier_station_id: string;
-  consumer_station_id: string;
-  card_count: number;
-  container_qty: number;
-  lead_time_minutes: number;
-}
-interface CardRow {
-  id: string;
-  loop_id: string;
-  serial: number;
-  station_id: string;
-  col: Card['column'];
-  version: number;
-  cycle: number;
-  rank: string;
-  entered_at: string;
-  entered_seq: number;
-  requested_at: string | null;
-}
-interface EventRow {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  data: string;
-}
 
-/**
- * Event rows keep the envelope in columns and the rest as JSON; the actor column holds
- * the actor as JSON. A row is read back through the event schema, so what leaves the
- * log is what the types say (a damaged row throws instead of travelling on).
- */
-function eventFromRow(r: EventRow): BoardEvent {
-  const data: unknown = JSON.parse(r.data);
-  const fields = typeof data === 'object' && data !== null ? data : {};
-  return BoardEventSchema.parse(withCardCodes({ ...fields, seq: r.seq, type: r.type, at: r.at, actor: JSON.parse(r.actor) }));
-}
 
-/**
- * Events logged before cards had codes carry cards without one: each gets its code,
- * which is a function of its id (shared/cardCode.ts), so the event reads as if it had
- * been written today.
- */
-function withCardCodes(e: Record<string, unknown>): Record<string, unknown> {
-  const coded = (c: unknown): unknown =>
-    typeof c === 'object' && c !== null && !('code' in c) && 'id' in c && typeof c.id === 'string' ? { ...c, code: cardCode(c.id) } : c;
-  const out = { ...e };
-  if ('card' in out) out.card = coded(out.card);
-  for (const key of ['cards', 'addedCards'] as const) {
-    const list = out[key];
-    if (Array.isArray(list)) out[key] = list.map(coded);
-  }
-  return out;
-}
 
 export class SqliteRepository implements BoardRepository {
   readonly db: Database.Database;
@@ -154,47 +87,16 @@ export class SqliteRepository implements BoardRepository {
       inputs.set(r.loop_id, list);
     }
     const stations: Record<string, Station> = {};
-    for (const r of s.allStations.all() as StationRow[]) {
-      stations[r.id] = {
-        id: r.id,
-        name: r.name,
-        kind: r.kind,
-        position: r.position,
-        wipLimits: { inProgress: r.wip_in_progress, done: r.wip_done },
-        softLimits: { inProgress: r.soft_in_progress === 1, done: r.soft_done === 1 },
-        andon: r.andon === null ? null : (JSON.parse(r.andon) as Station['andon']),
-      };
+    for (const r of s.allStations.all() as StationRow<number>[]) {
+      stations[r.id] = stationFromRow(r);
     }
     const loops: Record<string, Loop> = {};
     for (const r of s.allLoops.all() as LoopRow[]) {
-      loops[r.id] = {
-        id: r.id,
-        partNumber: r.part_number,
-        partName: r.part_name,
-        supplierStationId: r.supplier_station_id,
-        consumerStationId: r.consumer_station_id,
-        cardCount: r.card_count,
-        containerQty: r.container_qty,
-        leadTimeMinutes: r.lead_time_minutes,
-        inputLoopIds: inputs.get(r.id) ?? [],
-      };
+      loops[r.id] = loopFromRow(r, inputs.get(r.id) ?? []);
     }
     const cards: Record<string, Card> = {};
     for (const r of s.allCards.all() as CardRow[]) {
-      cards[r.id] = {
-        id: r.id,
-        code: cardCode(r.id),
-        loopId: r.loop_id,
-        serial: r.serial,
-        stationId: r.station_id,
-        column: r.col,
-        version: r.version,
-        cycle: r.cycle,
-        rank: r.rank,
-        enteredAt: r.entered_at,
-        enteredSeq: r.entered_seq,
-        requestedAt: r.requested_at,
-      };
+      cards[r.id] = cardFromRow(r);
     }
     return { seq: this.lastSeq(), stations, loops, cards };
   }

@@ -1,0 +1,14 @@
+// A seeded random generator for what must come out the same on every run with the same
+// seed: the what-if simulation, the plant simulator and the benchmark's generated logs.
+
+/** mulberry32: a small, fast, seeded generator, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
