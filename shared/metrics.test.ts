@@ -322,6 +322,18 @@ describe('the SAP segments and the chart series of the hand-built shift', () => 
     expect(sp.finishedPerHour).toEqual([1, 1]);
   });
 
+  it('puts a finish that lands on a bucket edge in the later bucket only', () => {
+    const ix = new MetricsIndex(emptyBoard);
+    for (const e of plant.log) ix.push(e);
+    // 5-minute buckets: B's finish at 55 is the edge between [50, 55) and [55, 60).
+    const s = ix.series({ from: at(0), to: at(120) }, 24);
+    const sb = s.loops.find((l) => l.loopId === b.id)!;
+    expect(sb.finished.reduce((x, y) => x + y, 0)).toBe(2);
+    expect(sb.finished[10]).toBe(0);
+    expect(sb.finished[11]).toBe(1);
+    expect(s.stations.find((x) => x.stationId === press.id)!.finishedPerHour[11]).toBe(12);
+  });
+
   it('answers from what it has been fed so far, and takes more later', () => {
     const ix = new MetricsIndex(emptyBoard);
     const cut = plant.log.findIndex((e) => Date.parse(e.at) > Date.parse(at(52)));

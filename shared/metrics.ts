@@ -301,19 +301,22 @@ class Samples<K extends string> {
     return false;
   }
 
-  /** The index range [lo, hi) of the samples in [a, b]. */
-  range(a: number, b: number): [number, number] {
-    return [lowerBound(this.t, a), upperBound(this.t, b)];
+  /**
+   * The index range [lo, hi) of the samples in [a, b], or in [a, b) when `closed` is false
+   * (a chart bucket that is not the last: a sample on the edge belongs to the next one).
+   */
+  range(a: number, b: number, closed = true): [number, number] {
+    return [lowerBound(this.t, a), closed ? upperBound(this.t, b) : lowerBound(this.t, b)];
   }
 
-  count(a: number, b: number): number {
-    const [lo, hi] = this.range(a, b);
+  count(a: number, b: number, closed = true): number {
+    const [lo, hi] = this.range(a, b, closed);
     return hi - lo;
   }
 
-  /** The finite values of `k` in [a, b], in a new array. */
-  slice(k: K, a: number, b: number): Float64Array {
-    const [lo, hi] = this.range(a, b);
+  /** The finite values of `k` in [a, b] (or [a, b), see `range`), in a new array. */
+  slice(k: K, a: number, b: number, closed = true): Float64Array {
+    const [lo, hi] = this.range(a, b, closed);
     const out = new Float64Array(Math.max(0, hi - lo));
     const vs = this.values[k];
     let n = 0;
@@ -613,11 +616,13 @@ export class MetricsIndex {
       const leadMean: Array<number | null> = [];
       const leadP85: Array<number | null> = [];
       for (let i = 0; i < n; i++) {
-        // Buckets are [start, end); the last one includes the window's end.
-        const hi = i === n - 1 ? edges[n]! : edges[i + 1]! - 1e-6;
-        finished.push(ls.finishes.count(edges[i]!, hi));
+        // Buckets are [start, end); the last one includes the window's end. (Not "end
+        // minus a little": at today's epoch milliseconds, 1e-6 is below a double's
+        // resolution, and a finish on an edge was counted in both buckets.)
+        const last = i === n - 1;
+        finished.push(ls.finishes.count(edges[i]!, edges[i + 1]!, last));
         plant[i]! += finished[i]!;
-        const st = timeStats(ls.finishes.slice('lead', edges[i]!, hi));
+        const st = timeStats(ls.finishes.slice('lead', edges[i]!, edges[i + 1]!, last));
         leadMean.push(st.mean);
         leadP85.push(st.p85);
       }
@@ -647,7 +652,7 @@ export class MetricsIndex {
           aReq += ls.uses.count(a, x1);
           aIp += ls.starts.count(a, x1);
           aDone += ls.finishes.count(a, x1);
-          fin += ls.finishes.count(x0, i === n - 1 ? x1 : x1 - 1e-6);
+          fin += ls.finishes.count(x0, x1, i === n - 1);
         }
         wip.requested.push(req);
         wip.inProgress.push(ip);
