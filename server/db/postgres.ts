@@ -121,9 +121,7 @@ export class PostgresRepository implements BoardRepository, SharedLog {
 
   /** The whole board as of one snapshot of the database (state and seq agree). */
   async loadState(): Promise<BoardState> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return inTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
       const seq = await lastSeqOn(c);
       const inputs = new Map<string, string[]>();
       const ins = await c.query<{ loop_id: string; input_loop_id: string }>(
@@ -146,14 +144,8 @@ export class PostgresRepository implements BoardRepository, SharedLog {
       for (const r of (await c.query('SELECT * FROM cards')).rows as CardRow[]) {
         cards[r.id] = cardFromRow(r);
       }
-      await c.query('COMMIT');
       return { seq, stations, loops, cards };
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   /** A commit from a single writer (tools, tests): the same lock and checks as writeLocked. */
@@ -166,10 +158,7 @@ export class PostgresRepository implements BoardRepository, SharedLog {
   }
 
   async writeLocked(after: number, decide: (tx: LockedReader) => Promise<CommitInput | null>): Promise<void> {
-    const c = await this.pool.connect();
-    let failed = false;
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, 'BEGIN', async (c) => {
       // Every command group of every server queues here: decisions are made one at a
       // time on a board that holds every committed event.
       await c.query('SELECT pg_advisory_xact_lock($1)', [BOARD_LOCK]);
@@ -186,15 +175,7 @@ export class PostgresRepository implements BoardRepository, SharedLog {
       };
       const input = await decide(reader);
       if (input && (input.events.length > 0 || (input.idempotency?.length ?? 0) > 0)) await this.write(c, input);
-      await c.query('COMMIT');
-    } catch (err) {
-      failed = true;
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      // A connection that failed mid-transaction is not given back to others.
-      c.release(failed ? true : undefined);
-    }
+    });
   }
 
   /** Writes one group's events, the rows they touched and the idempotency answers. */
@@ -381,10 +362,7 @@ export class PostgresRepository implements BoardRepository, SharedLog {
     /** More rows to write in the same transaction (accounts, idempotency: pgImport.ts). */
     within?: (c: PoolClient) => Promise<void>,
   ): Promise<{ events: number }> {
-    const c = await this.pool.connect();
-    let failed = false;
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, 'BEGIN', async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [BOARD_LOCK]);
       const held = await c.query<{ n: number }>(
         'SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM stations) AS n',
@@ -431,15 +409,8 @@ export class PostgresRepository implements BoardRepository, SharedLog {
       for (let i = 0; i < cards.length; i += 1000) await this.writeCards(c, cards.slice(i, i + 1000), heads);
       if (within) await within(c);
       if (last >= 0) await c.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(last)]);
-      await c.query('COMMIT');
       return { events: count };
-    } catch (err) {
-      failed = true;
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release(failed ? true : undefined);
-    }
+    });
   }
 
   findIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
@@ -562,4 +533,25 @@ async function cardHistoryOn(c: Queryable, cardId: string, limit: number): Promi
     [cardId, limit],
   );
   return r.rows.map(eventFromRow);
+}
+
+/**
+ * Runs `fn` in one transaction on a connection of its own: COMMIT after it, ROLLBACK if
+ * it throws. A connection that failed mid-transaction is not given back to others.
+ */
+async function inTransaction<T>(pool: pg.Pool, begin: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  let failed = false;
+  try {
+    await c.query(begin);
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    failed = true;
+    await c.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    c.release(failed ? true : undefined);
+  }
 }
